@@ -1,0 +1,1 @@
+"""Calibration of model parameters against historical data (battles, wars, cease-fires)."""

@@ -1,0 +1,507 @@
+r"""Attacker success against force ratio, casualties and front density, from the CDB90 battles.
+
+The campaign model needs three things from history: how the chance that an attack succeeds
+grows with the attacker's force ratio, how heavy battle casualties are, and how densely a
+defender holds its front. This module estimates all three from the 660 land battles of 1600–1973
+in the CAA Database of Battles (CDB90), shipped as ``data/cdb90/battles.csv``.
+
+Success curve
+-------------
+For battle *i* with attacker and defender personnel strengths ``STRA``, ``STRD`` the force
+ratio is :math:`R_i = \mathrm{STRA}_i / \mathrm{STRD}_i`, and
+
+.. math:: P(\text{attacker wins} \mid R) = F(a + b \ln R),
+
+with :math:`F` the logistic function (``link="logit"``) or the standard normal CDF
+(``link="probit"``). :math:`a` and :math:`b` are maximum-likelihood estimates on the battles
+that the attacker won (``WINA = 1``) or lost (``WINA = -1``); draws, unknown outcomes and
+missing strengths are left out (n = 614, 397 wins). The covariance is the inverse of the
+observed information (the Hessian of the negative log-likelihood at the optimum), and
+:meth:`SuccessCurve.band` gives a pointwise delta-method band on the linear predictor,
+:math:`\operatorname{Var}(a + b x) = V_{aa} + 2 x V_{ab} + x^2 V_{bb}`, mapped through
+:math:`F`. The logit fit is :math:`a = 0.405\,(0.098)`, :math:`b = 0.478\,(0.125)`: P = 0.60
+at parity and 0.72 at 3:1, so the "3:1 rule" (Mearsheimer 1989) is no threshold in these data.
+Force ratio explains little of the outcome.
+
+Lanchester reading
+------------------
+Under Lanchester's square law (Lanchester 1916) the attacker wins iff
+:math:`E_a A^2 > E_d D^2`, i.e. iff :math:`k \ln R + z > 0` with exponent :math:`k = 2` and
+:math:`z = \ln(E_a / E_d)` the relative fighting effectiveness. If :math:`z` varies from
+battle to battle as :math:`\mathcal{N}(m, s^2)` then
+:math:`P = \Phi((k \ln R + m) / s)`, which is the probit curve with :math:`a = m / s` and
+:math:`b = k / s`; hence :math:`s = k / b` and :math:`m = k a / b`
+(:func:`lanchester_effectiveness`). The probit fit (:math:`a = 0.252`, :math:`b = 0.293`) gives
+:math:`m = 1.72`, :math:`s = 6.83` for :math:`k = 2`: attackers chose battles where they fought
+better (:math:`m > 0`), and the battle-to-battle spread of effectiveness dwarfs the force ratio.
+
+Casualties and density
+----------------------
+:func:`casualty_shares` gives the median and quartiles of ``CASA/STRA``, ``CASD/STRD`` and the
+exchange ratio ``CASA/CASD``; :func:`front_density` those of personnel per km of front,
+``STRD/WOFD1`` and ``STRA/WOFA1`` (front widths in km at the start of the battle).
+
+Data
+----
+``battles.csv`` holds the columns ISQNO, NAME, WAR, YR1, STRA, STRD, CASA, CASD, WINA, WOFA1
+and WOFD1 of ``CDB90-patched.csv`` from the ``jrnold/CDB90`` repository, unmodified; its
+SHA-256 is checked on every load. Missing values are coded -1 (strengths, casualties, widths),
+-9 (outcome) and 9999 (year); :func:`load_battles` turns them into NaN. ``YR1`` is the start
+year of the first front-width observation, not the year of the battle, and is 9999 for 625 of
+the 660 battles.
+
+References
+----------
+U.S. Army Concepts Analysis Agency (1991). *Database of Battles — Version 1990 (CDB90)*.
+Tidy version: J. B. Arnold, ``jrnold/CDB90``, https://github.com/jrnold/CDB90 (ODC-By).
+
+Helmbold, R. L. (1993). *Personnel Attrition Rates in Historical Land Combat Operations: A
+Catalog of Attrition and Casualty Data Bases on Diskettes Usable with Personal Computers*.
+Research Paper CAA-RP-93-4, U.S. Army Concepts Analysis Agency, Bethesda, MD.
+
+Lanchester, F. W. (1916). *Aircraft in Warfare: The Dawn of the Fourth Arm*. London: Constable.
+
+Mearsheimer, J. J. (1989). "Assessing the Conventional Balance: The 3:1 Rule and Its Critics".
+*International Security* 13(4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import optimize, special, stats
+
+from guaranty.datasets import data_path
+from guaranty.errors import DataError, InputError
+
+__all__ = [
+    "COLUMNS",
+    "SHA256",
+    "Link",
+    "Quartiles",
+    "SuccessCurve",
+    "casualty_shares",
+    "fit_success_curve",
+    "front_density",
+    "lanchester_effectiveness",
+    "load_battles",
+]
+
+Link = Literal["logit", "probit"]
+FloatArray = NDArray[np.float64]
+
+#: SHA-256 of the shipped ``data/cdb90/battles.csv``.
+SHA256 = "7327eefc19da577c643244b0046c8b6aefda3ee1e4b49bce3809ec758b20ba78"
+
+#: Columns of the shipped file, in order.
+COLUMNS = ("ISQNO", "NAME", "WAR", "YR1", "STRA", "STRD", "CASA", "CASD", "WINA", "WOFA1", "WOFD1")
+
+_LINKS: tuple[Link, ...] = ("logit", "probit")
+_TEXT = ("NAME", "WAR")
+_MUST_BE_POSITIVE = ("STRA", "STRD", "WOFA1", "WOFD1")  # -1 = missing; 0 is impossible
+_MUST_BE_NONNEGATIVE = ("CASA", "CASD")  # -1 = missing; 0 casualties is possible
+_MISSING_YEAR = 9999
+_OUTCOMES = (-1.0, 0.0, 1.0)  # WINA: attacker loss, draw, attacker win (-9 = unknown)
+
+
+class Quartiles(NamedTuple):
+    """Median and quartiles of a quantity over the battles where it is known."""
+
+    median: float
+    q25: float
+    q75: float
+    n: int
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_battles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the shipped CDB90 battles, checked against their SHA-256.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Where to read the file; default ``data_path("cdb90", "battles.csv")``. Whatever the
+        path, the file must be the shipped one, byte for byte.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per battle (660) with columns :data:`COLUMNS`. ``ISQNO`` is int; ``NAME`` and
+        ``WAR`` are text; the rest are float with missing codes as NaN: -1 (or any non-positive
+        strength or front width, any negative casualty count), ``WINA`` -9 and ``YR1`` 9999.
+        ``STRA``/``STRD``/``CASA``/``CASD`` are personnel, ``WOFA1``/``WOFD1`` km.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, unreadable, altered or lacks a column.
+    """
+    file = data_path("cdb90", "battles.csv") if path is None else Path(path)
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise DataError(
+            f"{file}: cannot read the CDB90 battles file ({exc.strerror or exc}); restore "
+            "data/cdb90/battles.csv from the guaranty repository or reinstall guaranty"
+        ) from exc
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != SHA256:
+        raise DataError(
+            f"{file}: SHA-256 must be {SHA256}, got {digest}; the file was altered. Restore "
+            "data/cdb90/battles.csv from the guaranty repository (see data/cdb90/SOURCE.md)"
+        )
+    raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(f"{file}: columns {missing} must be present, got {list(raw.columns)}")
+
+    frame = pd.DataFrame({"ISQNO": raw["ISQNO"].astype(np.int64)})
+    for column in COLUMNS[1:]:
+        if column in _TEXT:
+            frame[column] = raw[column]
+            continue
+        values = pd.to_numeric(raw[column], errors="coerce").astype(np.float64)
+        if column in _MUST_BE_POSITIVE:
+            values = values.where(values > 0)
+        elif column in _MUST_BE_NONNEGATIVE:
+            values = values.where(values >= 0)
+        elif column == "YR1":
+            values = values.where(values != _MISSING_YEAR)
+        elif column == "WINA":
+            values = values.where(values.isin(_OUTCOMES))
+        frame[column] = values
+    return frame
+
+
+def _battles(battles: pd.DataFrame | None, needed: Sequence[str]) -> pd.DataFrame:
+    frame = load_battles() if battles is None else battles
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"battles must have columns {list(needed)}, missing {missing}; "
+            "pass the frame from load_battles() or None"
+        )
+    return frame
+
+
+def _column(frame: pd.DataFrame, name: str) -> FloatArray:
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- success curve
+
+
+def _inverse_link(link: Link, eta: FloatArray) -> FloatArray:
+    if link == "logit":
+        return np.asarray(special.expit(eta), dtype=np.float64)
+    return np.asarray(special.ndtr(eta), dtype=np.float64)
+
+
+def _check_link(link: str) -> None:
+    if link not in _LINKS:
+        raise InputError(f'link must be "logit" or "probit", got {link!r}')
+
+
+def _log_ratio(ratio: ArrayLike) -> FloatArray:
+    values = np.asarray(ratio, dtype=np.float64)
+    bad = ~(values > 0)
+    if np.any(bad):
+        raise InputError(
+            f"ratio (attacker/defender strength) must be > 0, got {values[bad].ravel()[:5]}"
+        )
+    return np.log(values)
+
+
+@dataclass(frozen=True)
+class SuccessCurve:
+    """P(attacker wins | force ratio R) = F(intercept + slope · ln R), as fitted.
+
+    Attributes
+    ----------
+    link : {"logit", "probit"}
+        F is the logistic function or the standard normal CDF.
+    intercept, slope : float
+        a and b of the linear predictor a + b ln R.
+    cov : tuple of tuple of float, shape (2, 2)
+        Covariance of (intercept, slope): inverse observed information.
+    n : int
+        Battles used (attacker wins and losses with both strengths known).
+    n_wins : int
+        Of which attacker wins.
+    """
+
+    link: Link
+    intercept: float
+    slope: float
+    cov: tuple[tuple[float, float], tuple[float, float]]
+    n: int
+    n_wins: int
+
+    def __post_init__(self) -> None:
+        _check_link(self.link)
+        if not 0 <= self.n_wins <= self.n:
+            raise InputError(f"n_wins must be in [0, n={self.n}], got {self.n_wins}")
+
+    @property
+    def se(self) -> tuple[float, float]:
+        """Standard errors of (intercept, slope)."""
+        return float(np.sqrt(self.cov[0][0])), float(np.sqrt(self.cov[1][1]))
+
+    def p_win(self, ratio: ArrayLike) -> FloatArray:
+        """Probability that the attacker wins at force ratio ``ratio``.
+
+        Parameters
+        ----------
+        ratio : array_like of float, any shape
+            Attacker/defender personnel ratio R, > 0.
+
+        Returns
+        -------
+        ndarray of float, same shape as ``ratio``
+            F(a + b ln R), in [0, 1].
+        """
+        return _inverse_link(self.link, self.intercept + self.slope * _log_ratio(ratio))
+
+    def band(self, ratio: ArrayLike, level: float = 0.95) -> tuple[FloatArray, FloatArray]:
+        """Pointwise confidence band of :meth:`p_win` by the delta method.
+
+        Parameters
+        ----------
+        ratio : array_like of float, any shape
+            Attacker/defender personnel ratio R, > 0.
+        level : float, default 0.95
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        lower, upper : ndarray of float, same shape as ``ratio``
+            F(η ∓ z·se(η)) with η = a + b ln R, se(η)² = V_aa + 2 ln R V_ab + (ln R)² V_bb
+            and z the standard normal quantile at (1 + level)/2.
+        """
+        if not 0 < level < 1:
+            raise InputError(f"level must be in (0, 1), got {level}")
+        x = _log_ratio(ratio)
+        (v_aa, v_ab), (_, v_bb) = self.cov
+        eta = self.intercept + self.slope * x
+        half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(v_aa + 2 * x * v_ab + x**2 * v_bb)
+        return _inverse_link(self.link, eta - half), _inverse_link(self.link, eta + half)
+
+
+def _likelihood(
+    link: Link, design: FloatArray, won: FloatArray
+) -> tuple[
+    Callable[[FloatArray], float],
+    Callable[[FloatArray], FloatArray],
+    Callable[[FloatArray], FloatArray],
+]:
+    """Negative log-likelihood of a binary regression, its gradient and Hessian."""
+    sign = 2 * won - 1  # +1 for a win, -1 for a loss: P(y | η) = F(sign · η) for both links
+
+    def fun(beta: FloatArray) -> float:
+        z = sign * (design @ beta)
+        if link == "logit":
+            return float(np.sum(np.logaddexp(0.0, -z)))
+        return float(-np.sum(stats.norm.logcdf(z)))
+
+    def score_weights(beta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        # d(-log F(z))/dz and d²(-log F(z))/dz², z = sign · η.
+        z = sign * (design @ beta)
+        if link == "logit":
+            tail = special.expit(-z)
+            return -tail, tail * (1 - tail)
+        mills = np.exp(stats.norm.logpdf(z) - stats.norm.logcdf(z))
+        return -mills, mills * (mills + z)
+
+    def jac(beta: FloatArray) -> FloatArray:
+        first, _ = score_weights(beta)
+        return np.asarray(design.T @ (first * sign), dtype=np.float64)
+
+    def hess(beta: FloatArray) -> FloatArray:
+        _, second = score_weights(beta)
+        return np.asarray(design.T @ (design * second[:, None]), dtype=np.float64)
+
+    return fun, jac, hess
+
+
+def fit_success_curve(battles: pd.DataFrame | None = None, *, link: Link = "logit") -> SuccessCurve:
+    """Fit P(attacker wins) = F(a + b ln(STRA/STRD)) by maximum likelihood.
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With columns STRA, STRD, WINA; default :func:`load_battles`. Battles with
+        ``WINA`` other than 1 or -1 (draws, unknown) or a missing, zero or negative
+        strength are left out.
+    link : {"logit", "probit"}, default "logit"
+        F: logistic or standard normal CDF.
+
+    Returns
+    -------
+    SuccessCurve
+        Estimates with the inverse observed information as covariance.
+
+    Raises
+    ------
+    InputError
+        If fewer than three battles remain, the outcomes are all alike, the ratios are all
+        equal, the ratio separates wins from losses perfectly, or the fit does not converge.
+    """
+    _check_link(link)
+    frame = _battles(battles, ("STRA", "STRD", "WINA"))
+    attacker, defender = _column(frame, "STRA"), _column(frame, "STRD")
+    outcome = _column(frame, "WINA")
+    with np.errstate(invalid="ignore"):
+        keep = (attacker > 0) & (defender > 0) & np.isfinite(attacker * defender)
+    keep &= np.isin(outcome, (1.0, -1.0))
+    x = np.log(attacker[keep] / defender[keep])
+    won = (outcome[keep] == 1.0).astype(np.float64)
+    n, n_wins = int(x.size), int(won.sum())
+    if n < 3 or n_wins in (0, n) or np.ptp(x) == 0:
+        raise InputError(
+            f"fit_success_curve needs >= 3 won or lost battles with both outcomes and "
+            f"differing force ratios, got n={n} with {n_wins} wins"
+        )
+
+    wins, losses = x[won == 1.0], x[won == 0.0]
+    if wins.min() >= losses.max() or wins.max() <= losses.min():
+        raise InputError(
+            "fit_success_curve: the force ratio separates wins from losses perfectly, so the "
+            f"maximum-likelihood estimate does not exist (n={n}); add battles or pool data"
+        )
+    design = np.column_stack([np.ones(n), x])
+    fun, jac, hess = _likelihood(link, design, won)
+    # Newton steps with exact Hessian; gtol tight enough that the score equations hold to ~1e-10.
+    result = optimize.minimize(
+        fun, np.zeros(2), jac=jac, hess=hess, method="trust-exact", options={"gtol": 1e-10}
+    )
+    if not result.success:
+        raise InputError(
+            f"fit_success_curve ({link}) did not converge: {result.message}; check the "
+            "strengths and outcomes passed in"
+        )
+    beta = np.asarray(result.x, dtype=np.float64)
+    information = hess(beta)
+    cov = np.linalg.inv((information + information.T) / 2)
+    cov = (cov + cov.T) / 2
+    return SuccessCurve(
+        link=link,
+        intercept=float(beta[0]),
+        slope=float(beta[1]),
+        cov=((float(cov[0, 0]), float(cov[0, 1])), (float(cov[1, 0]), float(cov[1, 1]))),
+        n=n,
+        n_wins=n_wins,
+    )
+
+
+def lanchester_effectiveness(curve: SuccessCurve, *, exponent: float = 2.0) -> tuple[float, float]:
+    """Mean and spread of log relative effectiveness implied by a probit success curve.
+
+    The attacker wins iff ``exponent · ln R + z > 0`` with ``z = ln(E_a/E_d) ~ N(m, s²)``, so
+    ``P = Φ((exponent · ln R + m)/s) = Φ(a + b ln R)``.
+
+    Parameters
+    ----------
+    curve : SuccessCurve
+        A probit fit with positive slope.
+    exponent : float, default 2.0
+        Lanchester exponent k (2: square law, 1: linear law), > 0.
+
+    Returns
+    -------
+    m, s : float
+        ``m = exponent · a / b`` and ``s = exponent / b``, in natural-log units of the
+        attacker's per-soldier effectiveness relative to the defender's.
+
+    Raises
+    ------
+    InputError
+        (a ValueError) if the curve is not probit, its slope is not > 0, or exponent is not > 0.
+    """
+    if curve.link != "probit":
+        raise InputError(
+            f'lanchester_effectiveness needs a probit curve, got link="{curve.link}"; '
+            'fit with fit_success_curve(link="probit")'
+        )
+    if not curve.slope > 0:
+        raise InputError(f"curve.slope must be > 0, got {curve.slope}")
+    if not exponent > 0:
+        raise InputError(f"exponent must be > 0, got {exponent}")
+    scale = exponent / curve.slope
+    return curve.intercept * scale, scale
+
+
+# --------------------------------------------------------------------------- casualties, density
+
+
+def _quartiles(values: FloatArray, what: str) -> Quartiles:
+    known = values[np.isfinite(values)]
+    if known.size == 0:
+        raise InputError(f"{what} is known for no battle; pass battles with it")
+    q25, median, q75 = np.percentile(known, [25, 50, 75])
+    return Quartiles(float(median), float(q25), float(q75), int(known.size))
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray, *, zero_ok: bool) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = numerator / denominator
+    # Missing codes (-1), NaN and impossible zeros give no ratio; zero casualties are possible.
+    valid = ((numerator >= 0) if zero_ok else (numerator > 0)) & (denominator > 0)
+    return np.where(valid, ratio, np.nan)
+
+
+def casualty_shares(battles: pd.DataFrame | None = None) -> dict[str, Quartiles]:
+    """Median and quartiles of battle casualties as shares of strength, and their exchange.
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With columns STRA, STRD, CASA, CASD; default :func:`load_battles`. Each quantity uses
+        every battle where it is known, whatever the outcome.
+
+    Returns
+    -------
+    dict of str to Quartiles
+        ``"attacker"``: CASA/STRA; ``"defender"``: CASD/STRD (fractions of initial strength;
+        can exceed 1 where reinforcements arrived); ``"exchange_ratio"``: CASA/CASD.
+    """
+    frame = _battles(battles, ("STRA", "STRD", "CASA", "CASD"))
+    casa, casd = _column(frame, "CASA"), _column(frame, "CASD")
+    return {
+        "attacker": _quartiles(_ratio(casa, _column(frame, "STRA"), zero_ok=True), "CASA/STRA"),
+        "defender": _quartiles(_ratio(casd, _column(frame, "STRD"), zero_ok=True), "CASD/STRD"),
+        "exchange_ratio": _quartiles(_ratio(casa, casd, zero_ok=True), "CASA/CASD"),
+    }
+
+
+def front_density(battles: pd.DataFrame | None = None) -> dict[str, Quartiles]:
+    """Median and quartiles of personnel per km of front at the start of battle.
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With columns STRA, STRD, WOFA1, WOFD1; default :func:`load_battles`.
+
+    Returns
+    -------
+    dict of str to Quartiles
+        ``"defender"``: STRD/WOFD1 and ``"attacker"``: STRA/WOFA1, in personnel per km, over
+        the battles where both are known and positive.
+    """
+    frame = _battles(battles, ("STRA", "STRD", "WOFA1", "WOFD1"))
+    defender = _ratio(_column(frame, "STRD"), _column(frame, "WOFD1"), zero_ok=False)
+    attacker = _ratio(_column(frame, "STRA"), _column(frame, "WOFA1"), zero_ok=False)
+    return {
+        "defender": _quartiles(defender, "STRD/WOFD1"),
+        "attacker": _quartiles(attacker, "STRA/WOFA1"),
+    }

@@ -1,0 +1,347 @@
+"""The engine: sample worlds, step months through the model chain, chunk, collect Results.
+
+Every random number comes from :mod:`guaranty.rng`, keyed by (seed, block of worlds, name), so
+a chunk of worlds gives the same values whichever chunk size or worker runs it. Within a chunk
+all work is NumPy over worlds; the only Python loops are over months and over the scenario's
+producers and munition types, never over worlds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guaranty import rng
+from guaranty.errors import InputError
+from guaranty.models import campaign, decision, forces, supply
+from guaranty.models.outcomes import WarLedger
+from guaranty.params import ParamView
+from guaranty.results import Results
+from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.schema import Scenario
+
+Array = NDArray[np.float64]
+DEFAULT_CHUNK = 32_768
+MAX_WORLDS = 100_000_000
+
+
+@dataclass
+class Sides:
+    """Per-world constants of both sides, built once per chunk from the sampled parameters."""
+
+    defender: forces.PowerInputs
+    aggressor: forces.PowerInputs
+
+
+def _columns(p: ParamView, names: Iterable[str]) -> Array:
+    cols = [p[name] for name in names]
+    return np.stack(cols, axis=1) if cols else np.zeros((0, 0))
+
+
+def _power_inputs(plan: Plan, p: ParamView, side: str) -> forces.PowerInputs:
+    cats = plan.categories
+    weapons = np.asarray(plan.weapons, dtype=np.int64)
+    weight = _columns(p, (f"equipment.{cats[i]}.weight" for i in plan.weapons))
+    crew = _columns(p, (f"equipment.{cats[i]}.crew" for i in plan.weapons))
+    position = {col: pos for pos, col in enumerate(plan.weapons)}
+    months = p["forces.munition_months"]
+    munitions = tuple(
+        (m, position[w], p[f"equipment.{cats[m]}.need_per_month"] * months)
+        for m, w in plan.munitions
+    )
+    return forces.power_inputs(
+        weight, crew, weapons, munitions, p["forces.infantry_weight"], p[f"{side}.readiness"]
+    )
+
+
+def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
+    cats, c = plan.categories, len(plan.categories)
+    k = len(plan.producers)
+    matrix = np.zeros((k, c))
+    start, end, ramp, share = (np.zeros((n, k)) for _ in range(4))
+    for j, ref in enumerate(plan.producers):
+        matrix[j, ref.category] = 1.0
+        start[:, j] = p[f"{ref.prefix}.capacity_start"]
+        end[:, j] = p[f"{ref.prefix}.capacity_end"]
+        ramp[:, j] = p[f"{ref.prefix}.ramp_months"]
+        share[:, j] = (
+            p[f"{ref.prefix}.share_to_defender"]
+            * p[f"supplier.{ref.supplier}.will"]
+            * p[f"supplier.{ref.supplier}.commitment"]
+        )
+    orders, unit_cost, inv_lag = np.zeros((n, c)), np.zeros((n, c)), np.ones((n, c))
+    per_month_usd = p["financing.weapons_usd_bn_per_year"] * 1e9 / 12.0
+    for i in plan.supplied:
+        key = f"supply.{cats[i]}"
+        unit_cost[:, i] = p[f"{key}.unit_cost_usd"]
+        orders[:, i] = per_month_usd * p[f"{key}.financing_share"] / np.maximum(
+            unit_cost[:, i], 1e-9
+        )
+        inv_lag[:, i] = 1.0 / np.maximum(p[f"{key}.delivery_lag_months"], 1.0)
+    munition_cols = {m for m, _ in plan.munitions}
+    wear = np.stack(
+        [
+            p["forces.munition_use_per_month"] if i in munition_cols
+            else p["forces.weapon_wear_per_month"]
+            for i in range(c)
+        ],
+        axis=1,
+    )
+    return supply.SupplyInputs(
+        capacity_start=start,
+        capacity_end=end,
+        ramp_factor=supply.ramp_factor(ramp),
+        open_share=share,
+        producer_matrix=matrix,
+        orders=orders,
+        unit_cost_usd=unit_cost,
+        inv_lag=inv_lag,
+        domestic=_columns(p, (f"defender.production.{x}" for x in cats)),
+        wear=wear,
+        caps=np.asarray(plan.stock_caps, dtype=float),
+    )
+
+
+def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
+    """Run the model chain for one chunk of worlds; returns per-world outcomes.
+
+    ``p`` holds one array of shape (n,) per registry parameter (the sampled worlds).
+    """
+    cats = plan.categories
+    n = len(p["defender.personnel"])
+    sup = _supply_inputs(plan, p, n)
+    sides = Sides(_power_inputs(plan, p, "defender"), _power_inputs(plan, p, "aggressor"))
+
+    d_pers = np.minimum(p["defender.personnel"], plan.personnel_cap)
+    d_stock = supply.apply_caps(_columns(p, (f"defender.stock.{x}" for x in cats)), sup.caps)
+    state = supply.SupplyState(
+        stock=d_stock,
+        backlog=np.zeros_like(d_stock),
+        transit=np.zeros_like(d_stock),
+        shipped_usd=np.zeros(n),
+        decay=np.ones_like(sup.capacity_start),
+    )
+    a_pers = p["aggressor.personnel"].copy()
+    a_stock = _columns(p, (f"aggressor.stock.{x}" for x in cats))
+    a_ceiling = _columns(p, (f"aggressor.stock_ceiling.{x}" for x in cats))
+    a_production = _columns(p, (f"aggressor.production.{x}" for x in cats))
+    drag = np.zeros(n) if plan.sanctions_relieved else p["forces.sanctions_drag"]
+
+    front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
+    threshold = p["forces.space_density_threshold"]
+    m, s = p["campaign.effectiveness_mean"], p["campaign.effectiveness_sd"]
+    ln_surprise = np.log(p["campaign.surprise_multiplier"])
+    neutral = p["decision.neutrality_discount"] if plan.neutrality else np.zeros(n)
+    duration = p["campaign.war_months"]
+    supplied = list(plan.supplied)
+    ledger = WarLedger(n)
+    force_ratio_12m = np.full(n, np.nan)
+
+    for t in range(months):
+        d_power = forces.combat_power(state.stock, d_pers, sides.defender)
+        d_power *= forces.space_factor(d_pers, front, threshold)
+        a_power = forces.combat_power(a_stock, a_pers, sides.aggressor)
+        ln_ratio = np.log(np.maximum(a_power, 1e-12)) - np.log(np.maximum(d_power, 1e-12))
+        if t == 12:
+            force_ratio_12m = np.exp(ln_ratio)
+        value = decision.attack_value(
+            ln_ratio,
+            bias=p["decision.misperception_bias"],
+            effectiveness_mean=m,
+            effectiveness_sd=s,
+            gain=p["decision.gain"],
+            neutral_discount=neutral,
+            failure_cost=p["decision.failure_cost"],
+            loss_aversion=p["decision.loss_aversion"],
+            sanctions_cost=p["decision.sanctions_cost"],
+        )
+        hazard = decision.attack_hazard(
+            value,
+            value_of_waiting=p["decision.value_of_waiting"],
+            base_rate=p["decision.base_hazard_per_month"],
+            sensitivity=p["decision.value_sensitivity"],
+            ready=(t >= p["decision.min_reconstitution_months"]).astype(float),
+        )
+        ln_battle = ln_ratio + ln_surprise
+        p_hold = 1.0 - campaign.attacker_success(ln_battle, m, s)
+        ground = campaign.ground_lost(
+            p_hold,
+            np.exp(ln_battle),
+            territory_km2=territory,
+            hold_rate_km2=p["campaign.hold_ground_km2_per_month"],
+            duration_months=duration,
+            breakthrough_share=p["campaign.breakthrough_territory_share"],
+        )
+        cas_a, cas_d = campaign.casualties(
+            a_pers,
+            share_per_month=p["campaign.aggressor_casualty_share_per_month"],
+            duration_months=duration,
+            exchange_ratio=p["campaign.exchange_ratio"],
+        )
+        stock_value = (state.stock[:, supplied] * sup.unit_cost_usd[:, supplied]).sum(axis=1)
+        captured = supply.captured_share(ground / np.maximum(territory, 1e-9),
+                                         p["campaign.front_loading"]) * stock_value / 1e9
+        ledger.record(t, hazard, {
+            "p_hold_given_war": p_hold,
+            "ground_lost_km2_given_war": ground,
+            "aggressor_casualties_given_war": cas_a,
+            "defender_casualties_given_war": cas_d,
+            "equipment_captured_usd_bn_given_war": captured,
+        })
+
+        state = supply.step_supply(sup, state)
+        a_pers, a_stock = forces.regenerate(
+            a_pers,
+            a_stock,
+            recruitment=p["aggressor.recruitment_per_month"],
+            outflow=p["aggressor.outflow_per_month"],
+            ceiling=p["aggressor.personnel_ceiling"],
+            production=a_production,
+            stock_ceiling=a_ceiling,
+            wear=sup.wear,
+            drag=drag,
+        )
+        d_pers = forces.drift_personnel(
+            d_pers, p["defender.peacetime_personnel"], p["defender.demobilisation_months"],
+            plan.personnel_cap,
+        )
+
+    out = ledger.finish(months)
+    years = months / 12.0
+    out["cost_usd_bn_per_year"] = (
+        state.shipped_usd / 1e9 / years + p["financing.budget_support_usd_bn_per_year"]
+    )
+    if months > 12:
+        out["force_ratio_12m"] = force_ratio_12m
+    return out
+
+
+def _run_range(plan: Plan, seed: int, start: int, stop: int, months: int
+               ) -> tuple[dict[str, Array], set[str]]:
+    view = ParamView(plan.registry.sample(seed, start, stop))
+    out = run_chunk(plan, view, months)
+    return out, view.read
+
+
+def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
+    """(start, stop) of each chunk."""
+    return [(a, min(a + chunk_size, worlds)) for a in range(0, worlds, chunk_size)]
+
+
+def _check(worlds: int, chunk_size: int, months: int | None, workers: int) -> None:
+    if isinstance(worlds, bool) or not isinstance(worlds, int) or not 1 <= worlds <= MAX_WORLDS:
+        raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS}], got {worlds!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InputError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
+    if months is not None and (not isinstance(months, int) or not 1 <= months <= 600):
+        raise InputError(f"months must be an integer in [1, 600], got {months!r}")
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be an integer >= 1, got {workers!r}")
+
+
+def simulate(
+    scenario: Scenario,
+    packages: Sequence[str] | None = None,
+    *,
+    worlds: int = 10_000,
+    seed: int = 0,
+    months: int | None = None,
+    lens: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Results:
+    """Simulate ``worlds`` sampled worlds of each package; same seed, same numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`guaranty.load_scenario`.
+    packages : sequence of str, optional
+        Package names (default: all, in file order).
+    worlds, seed, months, lens, chunk_size, workers
+        Number of worlds; seed; horizon in months (default: the scenario's); lens name;
+        worlds per chunk (changes memory, never numbers); processes.
+    progress : callable, optional
+        Called with the number of worlds finished after each chunk.
+    """
+    seed = _seed(seed)
+    _check(worlds, chunk_size, months, workers)
+    names = list(scenario.packages) if not packages else list(packages)
+    for name in names:
+        if name not in scenario.packages:
+            raise InputError(_unknown("package", name, scenario.packages))
+    if lens is not None and lens not in scenario.lenses:
+        raise InputError(_unknown("lens", lens, scenario.lenses))
+    horizon = months or scenario.horizon_months
+    bounds = chunk_bounds(worlds, chunk_size)
+    per_package: dict[str, dict[str, Array]] = {}
+    read: set[str] = set()
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        for name in names:
+            plan = compile_plan(scenario, name, lens)
+            if pool is not None:
+                futures = [pool.submit(_run_range, plan, seed, a, b, horizon) for a, b in bounds]
+                parts = []
+                for fut, (_, b) in zip(futures, bounds, strict=True):
+                    parts.append(fut.result())
+                    if progress:
+                        progress(b - bounds[0][0])
+            else:
+                parts = []
+                for a, b in bounds:
+                    parts.append(_run_range(plan, seed, a, b, horizon))
+                    if progress:
+                        progress(b)
+            keys = parts[0][0].keys()
+            per_package[name] = {k: np.concatenate([part[0][k] for part in parts]) for k in keys}
+            for _, names_read in parts:
+                read |= names_read
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    registries = {name: compile_plan(scenario, name, lens).registry for name in names}
+    return Results(
+        scenario=scenario.name,
+        seed=seed,
+        worlds=worlds,
+        months=horizon,
+        lens=lens,
+        outcomes=per_package,
+        parameters_read=frozenset(read),
+        registries=registries,
+    )
+
+
+def _seed(seed: int) -> int:
+    try:
+        return rng.check_seed(seed)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    options = sorted(known)
+    close = difflib.get_close_matches(name, options, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    listed = ", ".join(options) or "none defined"
+    return f"unknown {kind} {name!r}{hint} (known: {listed})"
+
+
+def default_workers() -> int:
+    """Cores available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+__all__ = ["DEFAULT_CHUNK", "chunk_bounds", "default_workers", "run_chunk", "simulate"]

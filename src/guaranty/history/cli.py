@@ -1,0 +1,338 @@
+"""``guaranty durability``: the outside view on the command line (a thin client, no model logic)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from guaranty.errors import InputError
+from guaranty.history.fortna import SPECIFICATIONS, reproduce
+from guaranty.history.interstate import agreement_model, base_rates, termination_model
+from guaranty.history.outside import AGREEMENTS, Provisions, outside_view, outside_view_model
+from guaranty.history.spells import first_periods, fortna_spells
+from guaranty.history.survival import CoxFit, Term, kaplan_meier
+from guaranty.history.validate import validate as run_validation
+
+app = typer.Typer(
+    help="Outside view: how long cease-fires held in history, and what helped.",
+    no_args_is_help=True,
+)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
+LEVEL_OPTION = typer.Option(0.95, "--level", help="Coverage of the intervals, e.g. 0.9.")
+
+
+def _console() -> Console:
+    return Console(width=120)
+
+
+def _emit(document: dict[str, Any]) -> None:
+    typer.echo(json.dumps(document, indent=2, default=_plain))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _months(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(
+            f"--months must be whole months separated by commas, got {text!r}"
+        ) from None
+    if not values or min(values) <= 0:
+        raise InputError(f"--months must be positive, e.g. 12,60,120; got {text!r}")
+    return values
+
+
+def _check_level(level: float) -> None:
+    if not 0.5 <= level < 1:
+        raise InputError(f"--level must be in [0.5, 1), got {level}")
+
+
+def _term(t: Term) -> dict[str, float | str]:
+    return {"name": t.name, "hazard_ratio": t.hazard_ratio, "lo": t.lo, "hi": t.hi, "p": t.p}
+
+
+def _cox(fit: CoxFit, data: str) -> dict[str, Any]:
+    return {
+        "data": data,
+        "form": fit.form,
+        "n_spells": fit.n_spells,
+        "n_failures": fit.n_failures,
+        "concordance": fit.concordance,
+        "terms": [_term(t) for t in fit.terms],
+        "proportional_hazards": [
+            {"name": c.name, "statistic": c.statistic, "p": c.p} for c in fit.ph
+        ],
+    }
+
+
+def _hr_table(title: str, terms: Sequence[Term], ph: dict[str, float] | None = None) -> Table:
+    table = Table(title=title)
+    for column in ("term", "hazard ratio", "95 % interval", "p", *(["PH test p"] if ph else [])):
+        table.add_column(column)
+    for t in terms:
+        cells = [t.name, f"{t.hazard_ratio:.2f}", f"{t.lo:.2f}-{t.hi:.2f}", f"{t.p:.3f}"]
+        if ph:
+            cells.append(f"{ph[t.name]:.3f}")
+        table.add_row(*cells)
+    return table
+
+
+@app.command()
+def fit(json_out: bool = JSON_OPTION, level: float = LEVEL_OPTION) -> None:
+    """Fit every model: the outside-view Weibull, Cox models with PH checks, UCDP models."""
+    _check_level(level)
+    weibull = outside_view_model()
+    fortna_cox = reproduce("controls", level=level)
+    term_cox, agree_cox = termination_model(level=level), agreement_model(level=level)
+    doc = {
+        "outside_view": {
+            "data": "Fortna civil-war cease-fires 1947-1999",
+            "model": "Weibull PH (AFT), start-stop with left truncation",
+            "n_spells": weibull.n_spells,
+            "n_failures": weibull.n_failures,
+            "shape_rho": float(np.exp(weibull.log_rho)),
+            "aic": weibull.aic,
+            "terms": [_term(t) for t in weibull.hazard_ratios(level=level)],
+        },
+        "fortna_cox": fortna_cox.to_dict(),
+        "ucdp_termination": _cox(term_cox, "UCDP conflict episodes 1946-2020 (renewed war)"),
+        "ucdp_agreements": _cox(agree_cox, "UCDP peace agreements 1975-2021 (agreement ended)"),
+    }
+    if json_out:
+        _emit(doc)
+        return
+    console = _console()
+    console.print(
+        _hr_table(
+            f"Outside view: Weibull PH on Fortna ({weibull.n_spells} spells, "
+            f"{weibull.n_failures} failures, shape {np.exp(weibull.log_rho):.2f})",
+            weibull.hazard_ratios(level=level),
+        )
+    )
+    ph = dict(fortna_cox.ph)
+    console.print(
+        _hr_table("Fortna, Cox start-stop ('controls')", [r.term for r in fortna_cox.rows], ph)
+    )
+    for title, c in (
+        ("UCDP episodes: renewed war", term_cox),
+        ("UCDP agreements: ended", agree_cox),
+    ):
+        console.print(
+            _hr_table(
+                f"{title} ({c.n_spells} spells, {c.n_failures} failures)",
+                c.terms,
+                {p.name: p.p for p in c.ph},
+            )
+        )
+
+
+@app.command()
+def table(
+    spec: str = typer.Option("controls", "--spec", help="controls, basic, post_cold_war, weibull."),
+    json_out: bool = JSON_OPTION,
+    level: float = LEVEL_OPTION,
+) -> None:
+    """Fortna's hazard ratios of renewed war, reproduced, beside the published figures."""
+    _check_level(level)
+    if spec not in SPECIFICATIONS:
+        raise InputError(f"--spec must be one of {', '.join(SPECIFICATIONS)}, got {spec!r}")
+    result = reproduce(spec, level=level)
+    if json_out:
+        _emit(result.to_dict())
+        return
+    out = Table(
+        title=f"{result.description}\n{result.n_spells} spells, {result.n_failures} failures",
+        caption="Published figures are secondary citations of Fortna (2008), not the book.",
+    )
+    for column in ("term", "HR", f"{level:.0%} interval", "published (secondary)", "overlap"):
+        out.add_column(column)
+    for r in result.rows:
+        t = r.term
+        out.add_row(
+            t.name,
+            f"{t.hazard_ratio:.2f}",
+            f"{t.lo:.2f}-{t.hi:.2f}",
+            "" if r.published is None else r.published.statement,
+            "" if r.agrees is None else ("yes" if r.agrees else "no"),
+        )
+    _console().print(out)
+
+
+@app.command()
+def curve(
+    data: str = typer.Option("fortna", "--data", help="fortna (civil wars) or ucdp (base rates)."),
+    by: str = typer.Option("peacekeeping", "--by", help="fortna: peacekeeping, mission, outcome."),
+    months: str = typer.Option("12,60,120", "--months", help="Horizons in months."),
+    json_out: bool = JSON_OPTION,
+    level: float = LEVEL_OPTION,
+) -> None:
+    """Kaplan-Meier curves: share of cease-fires still holding, by provision or outcome."""
+    _check_level(level)
+    horizons = _months(months)
+    rows: list[dict[str, Any]]
+    if data == "ucdp":
+        rates = base_rates(months=tuple(horizons), level=level)
+        rows = [
+            {"label": f"{r.kind}/{r.outcome}", "n": r.n, "events": r.failures, "p_war": r.p_war}
+            for r in rates
+        ]
+        doc: dict[str, Any] = {"data": "UCDP conflict termination 1946-2020", "by": "kind/outcome"}
+    elif data == "fortna":
+        spells = first_periods(fortna_spells())
+        groups = _groups(spells, by)
+        rows = []
+        for label, sub in groups.items():
+            c = kaplan_meier(sub["months"], sub["failed"], label=label, level=level)
+            p_war = {}
+            for m in horizons:
+                s, lo, hi = c.at(m)
+                p_war[m] = (1 - s, 1 - hi, 1 - lo)
+            rows.append(
+                {
+                    "label": label,
+                    "n": c.n,
+                    "events": c.events,
+                    "p_war": p_war,
+                    "months": c.months,
+                    "survival": c.survival,
+                }
+            )
+        doc = {
+            "data": "Fortna civil-war cease-fires 1947-1999 (provisions at the cease-fire)",
+            "by": by,
+        }
+    else:
+        raise InputError(f"--data must be fortna or ucdp, got {data!r}")
+    if json_out:
+        doc["curves"] = [
+            {**r, "p_war": {str(k): list(v) for k, v in r["p_war"].items()}} for r in rows
+        ]
+        _emit(doc)
+        return
+    out = Table(title=f"P(renewed war) by {doc['by']}: {doc['data']}")
+    for column in ("group", "n", "failures", *(f"{m} months" for m in horizons)):
+        out.add_column(column)
+    for r in rows:
+        cells = [
+            f"{r['p_war'][m][0]:.2f} ({r['p_war'][m][1]:.2f}-{r['p_war'][m][2]:.2f})"
+            for m in horizons
+        ]
+        out.add_row(r["label"], str(r["n"]), str(r["events"]), *cells)
+    _console().print(out)
+
+
+def _groups(spells: Any, by: str) -> dict[str, Any]:
+    if by == "peacekeeping":
+        return {
+            "peacekeeping": spells[spells["peacekeeping"] == 1],
+            "none": spells[spells["peacekeeping"] == 0],
+        }
+    if by == "mission":
+        return {
+            "peacekeepers": spells[spells["peacekeepers"] == 1],
+            "monitors": spells[spells["monitors"] == 1],
+            "none": spells[(spells["peacekeepers"] == 0) & (spells["monitors"] == 0)],
+        }
+    if by == "outcome":
+        return {
+            "victory": spells[spells["victory"] == 1],
+            "treaty": spells[spells["treaty"] == 1],
+            "truce": spells[(spells["victory"] == 0) & (spells["treaty"] == 0)],
+        }
+    raise InputError(f"--by must be peacekeeping, mission or outcome, got {by!r}")
+
+
+@app.command()
+def validate(
+    split_year: int = typer.Option(1990, "--split-year", help="First year held out."),
+    json_out: bool = JSON_OPTION,
+    level: float = LEVEL_OPTION,
+) -> None:
+    """Fit on earlier cease-fires, predict later ones: C-index and calibration vs a baseline."""
+    _check_level(level)
+    result = run_validation(split_year=split_year, level=level)
+    if json_out:
+        _emit(result.to_dict())
+        return
+    console = _console()
+    console.print(
+        f"Fit on {result.n_train} spells before {result.split_year}; tested on {result.n_test} "
+        f"({result.test_failures} failures).\nC-index {result.c_index:.3f}; provisions-free "
+        f"baseline {result.baseline_c_index:.3f}."
+    )
+    out = Table(title="Calibration: P(renewed war) on held-out spells")
+    for column in ("years", "predicted", "baseline", "observed (KM)", "interval"):
+        out.add_column(column)
+    for p in result.calibration:
+        out.add_row(
+            f"{p.years:g}",
+            f"{p.predicted:.2f}",
+            f"{p.baseline_predicted:.2f}",
+            f"{p.observed:.2f}",
+            f"{p.observed_lo:.2f}-{p.observed_hi:.2f}",
+        )
+    console.print(out)
+
+
+@app.command()
+def predict(
+    peacekeepers: bool = typer.Option(False, "--peacekeepers", help="Armed peacekeepers."),
+    monitors: bool = typer.Option(False, "--monitors", help="Unarmed observers."),
+    third_party_guarantee: bool = typer.Option(False, "--third-party-guarantee"),
+    dmz: bool = typer.Option(False, "--dmz", help="Demilitarised zone."),
+    joint_commission: bool = typer.Option(False, "--joint-commission"),
+    withdrawal: bool = typer.Option(False, "--withdrawal", help="Withdrawal of forces."),
+    agreement: str = typer.Option(
+        "ceasefire", "--agreement", help="ceasefire, agreement, victory."
+    ),
+    months: str = typer.Option("12,60,120", "--months", help="Horizons in months."),
+    json_out: bool = JSON_OPTION,
+    level: float = LEVEL_OPTION,
+) -> None:
+    """P(renewed war) for a package's provisions, from history, with intervals."""
+    _check_level(level)
+    if agreement not in AGREEMENTS:
+        raise InputError(f"--agreement must be one of {', '.join(AGREEMENTS)}, got {agreement!r}")
+    provisions = Provisions(
+        peacekeepers=peacekeepers,
+        monitors=monitors,
+        third_party_guarantee=third_party_guarantee,
+        dmz=dmz,
+        joint_commission=joint_commission,
+        withdrawal=withdrawal,
+        agreement=agreement,
+    )
+    view = outside_view(provisions, months=_months(months), level=level)
+    if json_out:
+        _emit(view.to_dict())
+        return
+    out = Table(title=f"P(renewed war): {view.model}")
+    for column in (
+        "months",
+        "civil-war model",
+        f"UCDP interstate {agreement} (n={view.interstate_n})",
+    ):
+        out.add_column(column)
+    for m, (e, lo, hi) in view.p_war.items():
+        ie, ilo, ihi = view.interstate[m]
+        out.add_row(str(m), f"{e:.2f} ({lo:.2f}-{hi:.2f})", f"{ie:.2f} ({ilo:.2f}-{ihi:.2f})")
+    console = _console()
+    console.print(out)
+    for line in view.notes:
+        console.print(f"note: {line}")
+    for line in view.unmapped:
+        console.print(f"[bold]unmapped[/bold]: {line}")

@@ -1,0 +1,71 @@
+r"""The aggressor's decision: a monthly hazard of attack from the perceived value of attacking.
+
+Each month the aggressor compares attacking with waiting. It perceives the force ratio with a
+bias :math:`\beta_m` (the 2022 invasion rested on confidence in an easy victory — Gorenburg in
+the source article), :math:`\ln \hat R = \ln R + \beta_m`, and values an attack as
+
+.. math::
+    V = \hat p\, G\,(1 - \eta\, \mathbb 1_{\text{neutral}})
+        - (1 - \hat p)\, C_f - \lambda_L\, L(\hat R) - C_s,
+    \qquad \hat p = \Phi\Big(\frac{2\ln\hat R + m}{s}\Big)
+
+with :math:`G` the gain of victory (the numeraire, 1), :math:`\eta` the share of that gain a
+neutrality clause already delivers, :math:`C_f` the cost of a failed attack, :math:`L` the
+square-law share of its force it expects to lose (:func:`guaranty.models.campaign.square_law_loss`)
+weighted by :math:`\lambda_L`, and :math:`C_s` the cost of the sanctions an attack brings.
+Against a value of waiting :math:`V_w`, the monthly hazard is
+
+.. math:: h = \big(1 - e^{-\lambda_0 \exp(k (V - V_w))}\big)\,\mathbb 1[t \ge t_{\min}]
+
+so :math:`\lambda_0` is the base rate of attack when attacking and waiting look alike, and the
+aggressor cannot attack before it has reconstituted (:math:`t_{\min}`; Danish Defence
+Intelligence, Feb 2025: a local war within 6 months, a regional one within 2 years).
+:math:`h` falls as the defender grows stronger and rises with the bias, by construction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guaranty.models.campaign import attacker_success, square_law_loss
+
+Array = NDArray[np.float64]
+
+
+def attack_value(
+    ln_ratio: Array,
+    *,
+    bias: Array,
+    effectiveness_mean: Array,
+    effectiveness_sd: Array,
+    gain: Array,
+    neutral_discount: Array,
+    failure_cost: Array,
+    loss_aversion: Array,
+    sanctions_cost: Array,
+) -> Array:
+    """The aggressor's perceived value of attacking now, shape (n,)."""
+    perceived = ln_ratio + bias
+    p = attacker_success(perceived, effectiveness_mean, effectiveness_sd)
+    value: Array = (
+        p * gain * (1.0 - neutral_discount)
+        - (1.0 - p) * failure_cost
+        - loss_aversion * square_law_loss(perceived)
+        - sanctions_cost
+    )
+    return value
+
+
+def attack_hazard(
+    value: Array,
+    *,
+    value_of_waiting: Array,
+    base_rate: Array,
+    sensitivity: Array,
+    ready: Array,
+) -> Array:
+    """Monthly probability of attack, in [0, 1]; zero where ``ready`` is false."""
+    rate = base_rate * np.exp(np.minimum(sensitivity * (value - value_of_waiting), 50.0))
+    out: Array = np.where(ready > 0, -np.expm1(-rate), 0.0)
+    return out

@@ -1,0 +1,112 @@
+r"""Supply of the defender's equipment: ramps, queues, political will, money, lags, caps.
+
+For each equipment category :math:`c` and month :math:`t` (all arrays over worlds):
+
+Capacity of producer :math:`k` ramps from :math:`K^0_k` toward :math:`K^\infty_k` with time
+constant :math:`\tau_k` (a first-order approach, the usual shape of a production ramp-up such
+as US 155 mm output, 14,500 → 40,000 shells/month from 2022 to 2024, PARAMETERS.md §2c):
+
+.. math:: K_k(t) = K^\infty_k + (K^0_k - K^\infty_k)\, e^{-t/\tau_k}
+
+The defender can buy what its supplier's government lets the producer sell it, after
+competing buyers take their place in the queue (Patriot interceptors and Israel, §3):
+
+.. math:: A_c(t) = \sum_{k \in c} K_k(t)\, q_k\, w_{s(k)}\, m_{s(k)}
+
+with :math:`q_k` the share of output open to the defender, :math:`w_s` the supplier's
+political will (uncertain) and :math:`m_s` its commitment (a package lever). Orders are money
+over unit cost, :math:`O_c = F \phi_c / (12 \cdot u_c)` per month, with :math:`F` the weapons
+financing per year and :math:`\phi_c` the category's share; unfilled orders wait in a backlog
+:math:`B`. Shipments :math:`X_c = \min(B_c + O_c, A_c)` reach the defender through a first-order
+delay of mean :math:`L_c` months (the in-transit pipeline :math:`T`):
+
+.. math:: T_c \leftarrow T_c + X_c - T_c / \max(L_c, 1), \qquad
+          S_c \leftarrow \min\big(S_c (1 - \omega_c) + T_c/\max(L_c,1) + D_c,\; \bar S_c\big)
+
+where :math:`\omega_c` is peacetime wear or training use, :math:`D_c` domestic production and
+:math:`\bar S_c` the negotiated cap (infinite without one). Stocks held in ground that is lost
+are captured: :func:`captured_share`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class SupplyInputs:
+    """Per-world inputs that do not change over the months (shapes (n, K) or (n, C))."""
+
+    capacity_start: Array  # (n, K) units/month
+    capacity_end: Array  # (n, K) units/month
+    ramp_factor: Array  # (n, K) exp(-1 / ramp_months), 0 for an instant ramp
+    open_share: Array  # (n, K) share of output open to the defender x will x commitment
+    producer_matrix: Array  # (K, C) 1 where producer k makes category c
+    orders: Array  # (n, C) units ordered per month
+    unit_cost_usd: Array  # (n, C)
+    inv_lag: Array  # (n, C) 1 / max(lag, 1)
+    domestic: Array  # (n, C) units/month
+    wear: Array  # (n, C) share of stock used per month in peacetime
+    caps: Array  # (C,) negotiated caps (inf where none)
+
+
+@dataclass
+class SupplyState:
+    stock: Array  # (n, C)
+    backlog: Array  # (n, C)
+    transit: Array  # (n, C)
+    shipped_usd: Array  # (n,) cumulative value shipped by foreign producers
+    decay: Array  # (n, K) exp(-t / ramp_months) at the current month
+
+
+def ramp_factor(ramp_months: Array) -> Array:
+    """Monthly decay factor of the capacity gap, :math:`e^{-1/\\tau}` (0 when tau is 0)."""
+    with np.errstate(divide="ignore"):
+        return np.where(ramp_months > 0, np.exp(-1.0 / np.maximum(ramp_months, 1e-300)), 0.0)
+
+
+def capacity(inputs: SupplyInputs, decay: Array) -> Array:
+    """Output open to the defender by category, :math:`A_c(t)`, shape (n, C).
+
+    ``decay`` is :math:`e^{-t/\\tau_k}` for the current month, shape (n, K).
+    """
+    k_out = inputs.capacity_end + (inputs.capacity_start - inputs.capacity_end) * decay
+    k_out *= inputs.open_share
+    out: Array = k_out @ inputs.producer_matrix
+    return out
+
+
+def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
+    """Advance the supply chain by one month (returns a new state)."""
+    available = capacity(inputs, state.decay)
+    backlog = state.backlog + inputs.orders
+    shipped = np.minimum(backlog, available)
+    backlog = backlog - shipped
+    arrived = state.transit * inputs.inv_lag
+    transit = state.transit + shipped - arrived
+    stock = state.stock * (1.0 - inputs.wear) + arrived + inputs.domestic
+    stock = np.minimum(stock, inputs.caps)
+    shipped_usd = state.shipped_usd + (shipped * inputs.unit_cost_usd).sum(axis=1)
+    return SupplyState(stock=stock, backlog=backlog, transit=transit, shipped_usd=shipped_usd,
+                       decay=state.decay * inputs.ramp_factor)
+
+
+def apply_caps(stock: Array, caps: Array) -> Array:
+    """Clip stocks to negotiated caps; never raises a stock."""
+    return np.minimum(stock, caps)
+
+
+def captured_share(ground_share: Array, front_loading: Array) -> Array:
+    r"""Share of the defender's stocks lost with the ground: :math:`\min(1, g\,\ell)`.
+
+    ``ground_share`` is the share of the defender's territory lost, ``front_loading`` how much
+    denser stocks are near the front than on average (>= 1), so losing a tenth of the
+    territory loses more than a tenth of the stocks (Miron in the source article: arms "could
+    fall into Russian hands").
+    """
+    return np.minimum(1.0, np.maximum(ground_share, 0.0) * front_loading)

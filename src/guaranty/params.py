@@ -1,0 +1,228 @@
+"""The parameter registry: every uncertain number a model reads, with distribution, unit, source.
+
+A :class:`Parameter` carries a distribution, a unit and either a source (author, year, title,
+table/page or URL) or an ``assumption`` with its reasoning; a parameter without both a unit and
+one of those cannot be built. A :class:`Registry` is an immutable mapping of parameters. The
+default registry lives in ``data/parameters.yaml`` inside the package; a scenario adds its own
+quantities and overrides defaults, lenses and packages override again (see
+:mod:`guaranty.scenario.compile`). :meth:`Registry.sample` draws worlds reproducibly, and the
+models read the draws through a :class:`ParamView`, which records every name read so that a
+test can prove no model reads an undocumented number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from guaranty import rng
+from guaranty.distributions import Distribution, Fixed
+from guaranty.errors import GuarantyError
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)*$"
+
+
+class Parameter(BaseModel):
+    """One uncertain number: its distribution, unit and where it comes from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=NAME_PATTERN)
+    distribution: Distribution
+    unit: str = Field(min_length=1)
+    source: str | None = None
+    assumption: str | None = None
+    description: str = ""
+    bounds: tuple[float, float] = (-np.inf, np.inf)
+    status: str | None = None  # PARAMETERS.md status letter (C, D, U) where one applies
+    sample_size: int | None = None  # for parameters fitted to data
+
+    @model_validator(mode="after")
+    def _documented(self) -> Parameter:
+        if not (self.source and self.source.strip()) and not (
+            self.assumption and self.assumption.strip()
+        ):
+            raise ValueError(
+                f"parameter {self.name!r} needs a source or an assumption with its reasoning"
+            )
+        lo, hi = self.distribution.support
+        if lo < self.bounds[0] or hi > self.bounds[1]:
+            raise ValueError(
+                f"{self.name} must lie in [{self.bounds[0]:g}, {self.bounds[1]:g}], "
+                f"got {self.distribution.describe()}"
+            )
+        return self
+
+    @property
+    def origin(self) -> str:
+        """The source, or ``assumption: ...``."""
+        if self.source:
+            return self.source
+        return f"assumption: {self.assumption}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (the ``guaranty params --json`` record)."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "unit": self.unit,
+            "distribution": self.distribution.describe(),
+            "mean": _finite(self.distribution.mean),
+            "description": self.description,
+        }
+        if self.source:
+            out["source"] = self.source
+        if self.assumption:
+            out["assumption"] = self.assumption
+        if self.status:
+            out["status"] = self.status
+        if self.sample_size is not None:
+            out["sample_size"] = self.sample_size
+        return out
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+class RegistryError(GuarantyError, ValueError):
+    """A parameter name that is unknown, or an override that breaks a parameter's rules."""
+
+
+class Registry(Mapping[str, Parameter]):
+    """An immutable mapping from names to parameters; changes return a new registry."""
+
+    def __init__(self, parameters: Mapping[str, Parameter] | None = None) -> None:
+        self._params: dict[str, Parameter] = dict(sorted((parameters or {}).items()))
+        for name, param in self._params.items():
+            if name != param.name:
+                raise RegistryError(f"registry key {name!r} differs from parameter {param.name!r}")
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self._params[name]
+        except KeyError:
+            raise RegistryError(_unknown(name, self._params)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def __repr__(self) -> str:
+        return f"Registry({len(self)} parameters)"
+
+    def merged(self, parameters: Mapping[str, Parameter]) -> Registry:
+        """A registry with ``parameters`` added or replacing those of the same name."""
+        return Registry({**self._params, **parameters})
+
+    def overridden(
+        self,
+        name: str,
+        distribution: Any,
+        *,
+        source: str | None = None,
+        assumption: str | None = None,
+        unit: str | None = None,
+    ) -> Registry:
+        """A registry where ``name`` takes a new distribution (and optionally a new source).
+
+        Without a new source or assumption the override is recorded as an assumption of the
+        caller's, keeping the old unit and bounds.
+        """
+        old = self[name]
+        if unit is not None and unit != old.unit:
+            raise RegistryError(f"{name} is measured in {old.unit!r}, got unit {unit!r}")
+        try:
+            new = Parameter.model_validate(
+                {
+                    **old.model_dump(exclude={"distribution", "source", "assumption"}),
+                    "distribution": distribution,
+                    "source": source,
+                    "assumption": assumption
+                    if (source or assumption)
+                    else f"override of the default ({old.origin})",
+                }
+            )
+        except ValidationError as exc:
+            raise RegistryError(_first_message(exc)) from None
+        return self.merged({name: new})
+
+    def sample(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
+        """Draw worlds ``start..stop-1``: a dict of name -> array of shape (stop - start,)."""
+        out: dict[str, NDArray[np.float64]] = {}
+        n = stop - start
+        for name, param in self._params.items():
+            dist = param.distribution
+            if isinstance(dist, Fixed):
+                out[name] = np.full(n, dist.value)
+            else:
+                out[name] = dist.ppf(rng.uniforms(seed, f"param:{name}", start, stop))
+        return out
+
+    def means(self) -> dict[str, float]:
+        """The mean of each parameter (for deterministic checks)."""
+        return {name: p.distribution.mean for name, p in self._params.items()}
+
+
+def _unknown(name: str, known: Mapping[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown parameter {name!r}{hint}"
+
+
+def _first_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+class ParamView(Mapping[str, NDArray[np.float64]]):
+    """Read-only access to sampled parameters that records which names were read."""
+
+    def __init__(self, values: Mapping[str, NDArray[np.float64]]) -> None:
+        self._values = values
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> NDArray[np.float64]:
+        self.read.add(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise RegistryError(_unknown(name, self._values)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The built-in parameters, from ``guaranty/data/parameters.yaml``."""
+    text = resources.files("guaranty").joinpath("data/parameters.yaml").read_text("utf-8")
+    entries = yaml.safe_load(text)
+    params: dict[str, Parameter] = {}
+    for entry in entries:
+        entry = dict(entry)
+        name = entry.pop("name")
+        meta = {k: entry.pop(k) for k in list(entry) if k in _META}
+        if "value" in entry and "dist" not in entry:
+            entry["dist"] = "fixed"
+        try:
+            params[name] = Parameter.model_validate({"name": name, "distribution": entry, **meta})
+        except ValidationError as exc:
+            raise RegistryError(f"default parameter {name}: {_first_message(exc)}") from None
+    return Registry(params)
+
+
+_META = {"unit", "source", "assumption", "description", "bounds", "status", "sample_size"}

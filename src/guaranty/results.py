@@ -1,0 +1,156 @@
+"""Results of a simulation: per-world outcomes with the scenario, seed and version.
+
+Summaries report, for each metric, the mean over worlds, the 5th–95th percentile spread
+across worlds, and the Monte Carlo standard error of the mean. Metrics "given war" are
+ratio estimators: their mean is the probability-weighted mean over worlds,
+:math:`\\sum_w P_w y_w / \\sum_w P_w` with :math:`P_w` a world's probability of war, and their
+standard error comes from the delta method for a ratio.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from guaranty.models.outcomes import GIVEN_WAR
+from guaranty.params import Registry
+
+Array = NDArray[np.float64]
+
+
+def _version() -> str:
+    from guaranty import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One metric of one package."""
+
+    mean: float
+    p05: float
+    p95: float
+    se: float
+    worlds: int
+
+    def as_dict(self) -> dict[str, float | None]:
+        return {k: _clean(getattr(self, k)) for k in ("mean", "p05", "p95", "se")}
+
+
+def _clean(x: float) -> float | None:
+    return None if not math.isfinite(x) else float(x)
+
+
+def summarise(values: Array, weights: Array | None = None) -> Summary:
+    """Mean, 5–95 % spread and standard error of ``values`` (NaNs dropped).
+
+    With ``weights`` the mean is the weighted (ratio) estimator over all worlds.
+    """
+    if weights is None:
+        ok = np.isfinite(values)
+        v = values[ok]
+        n = int(v.size)
+        if n == 0:
+            return Summary(math.nan, math.nan, math.nan, math.nan, 0)
+        se = float(v.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        p05, p95 = np.percentile(v, [5, 95])
+        return Summary(float(v.mean()), float(p05), float(p95), se, n)
+    ok = np.isfinite(values) & (weights > 0)
+    v, w = values[ok], weights[ok]
+    n_all = int(weights.size)
+    if w.sum() <= 0:
+        return Summary(math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float((w * v).sum() / w.sum())
+    # Delta method for the ratio of two means over all worlds (zeros where no war).
+    wy = np.zeros(n_all)
+    wy[ok] = w * v
+    ww = np.zeros(n_all)
+    ww[ok] = w
+    wbar = ww.mean()
+    resid = (wy - mean * ww) / wbar
+    se = float(resid.std(ddof=1) / math.sqrt(n_all)) if n_all > 1 else math.nan
+    p05, p95 = _weighted_percentiles(v, w, (0.05, 0.95))
+    return Summary(mean, p05, p95, se, int(v.size))
+
+
+def _weighted_percentiles(v: Array, w: Array, qs: tuple[float, ...]) -> tuple[float, ...]:
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return tuple(float(np.interp(q, cdf, v)) for q in qs)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Per-world outcomes of each package, with the run's identity."""
+
+    scenario: str
+    seed: int
+    worlds: int
+    months: int
+    lens: str | None
+    outcomes: Mapping[str, Mapping[str, Array]]
+    parameters_read: frozenset[str] = frozenset()
+    registries: Mapping[str, Registry] = field(default_factory=dict)
+    version: str = field(default_factory=_version)
+
+    @property
+    def packages(self) -> list[str]:
+        return list(self.outcomes)
+
+    def metrics(self, package: str) -> list[str]:
+        return [k for k in self.outcomes[package] if not k.startswith("_")]
+
+    def metric(self, package: str, name: str) -> Summary:
+        """The summary of one metric of one package."""
+        data = self.outcomes[package]
+        weights = data["p_war_horizon"] if name in GIVEN_WAR else None
+        return summarise(data[name], weights)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per (package, metric): mean, p05, p95, se, worlds."""
+        rows = []
+        for package in self.outcomes:
+            for name in self.metrics(package):
+                s = self.metric(package, name)
+                rows.append({"package": package, "metric": name, "mean": s.mean,
+                             "p05": s.p05, "p95": s.p95, "se": s.se, "worlds": s.worlds})
+        return pd.DataFrame(rows).set_index(["package", "metric"])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per (package, world) with every per-world outcome."""
+        frames = []
+        for package, data in self.outcomes.items():
+            frame = pd.DataFrame({k: v for k, v in data.items() if not k.startswith("_")})
+            frame.insert(0, "world", np.arange(len(frame)))
+            frame.insert(0, "package", package)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``guaranty run --json`` object."""
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "worlds": self.worlds,
+            "months": self.months,
+            "lens": self.lens,
+            "version": self.version,
+            "packages": [
+                {
+                    "name": package,
+                    "metrics": {
+                        name: self.metric(package, name).as_dict()
+                        for name in self.metrics(package)
+                    },
+                }
+                for package in self.outcomes
+            ],
+        }

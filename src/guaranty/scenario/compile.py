@@ -1,0 +1,329 @@
+"""Turn a scenario, a package and a lens into a :class:`Plan`: a registry plus structure.
+
+Every number of the scenario becomes a named registry parameter (``defender.personnel``,
+``supply.air-defence-interceptors.us-raytheon.capacity_end`` ...), so that the engine samples
+all of them per world and the models read nothing else. Overrides are applied in this order:
+the built-in defaults, the scenario's own quantities, the scenario's ``parameters``, the lens,
+then the package (the package's levers are policy choices and so have the last word).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from guaranty.params import Parameter, Registry, default_registry
+from guaranty.scenario.schema import Lens, Package, Provisions, Quantity, Scenario
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ProducerRef:
+    """Where a producer's parameters live and which category and supplier it serves."""
+
+    category: int
+    supplier: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the engine needs for one (scenario, package, lens)."""
+
+    scenario: str
+    package: str
+    lens: str | None
+    registry: Registry
+    months: int
+    categories: tuple[str, ...]
+    weapons: tuple[int, ...]
+    munitions: tuple[tuple[int, int], ...]  # (munition index, weapon index fed)
+    supplied: tuple[int, ...]  # categories with a supply section
+    producers: tuple[ProducerRef, ...]
+    suppliers: tuple[str, ...]
+    stock_caps: tuple[float, ...]
+    personnel_cap: float
+    neutrality: bool
+    sanctions_relieved: bool
+    provisions: Provisions
+
+
+def slug(text: str) -> str:
+    """A parameter-name-safe form of a display name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _param(name: str, q: Quantity, scenario: str, path: str) -> Parameter:
+    origin: dict[str, Any] = {}
+    if q.source:
+        origin["source"] = q.source
+    if q.assumption:
+        origin["assumption"] = q.assumption
+    if not origin:
+        origin["assumption"] = f"given in scenario {scenario!r} at {path} without a source"
+    return Parameter(name=name, distribution=q.distribution, unit=q.unit or "", **origin)
+
+
+def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
+    """Every quantity of the scenario by parameter name, with its path in the file."""
+    out: dict[str, tuple[Quantity, str]] = {}
+
+    def put(name: str, q: Quantity | None, path: str) -> None:
+        if q is not None:
+            out[name] = (q, path)
+
+    d, a = s.defender, s.aggressor
+    for side, prefix in ((d, "defender"), (a, "aggressor")):
+        put(f"{prefix}.personnel", side.personnel, f"{prefix}.personnel")
+        put(f"{prefix}.readiness", side.readiness, f"{prefix}.readiness")
+        for c, q in side.stocks.items():
+            put(f"{prefix}.stock.{c}", q, f"{prefix}.stocks.{c}")
+        for c, q in side.production.items():
+            put(f"{prefix}.production.{c}", q, f"{prefix}.production.{c}")
+    put("defender.peacetime_personnel", d.peacetime_personnel, "defender.peacetime_personnel")
+    put("defender.demobilisation_months", d.demobilisation_months,
+        "defender.demobilisation_months")
+    put("aggressor.personnel_ceiling", a.personnel_ceiling, "aggressor.personnel_ceiling")
+    put("aggressor.recruitment_per_month", a.recruitment_per_month,
+        "aggressor.recruitment_per_month")
+    put("aggressor.outflow_per_month", a.outflow_per_month, "aggressor.outflow_per_month")
+    for c, q in a.stock_ceilings.items():
+        put(f"aggressor.stock_ceiling.{c}", q, f"aggressor.stock_ceilings.{c}")
+    for f in ("front_km", "territory_km2", "population"):
+        put(f"theatre.{f}", getattr(s.theatre, f), f"theatre.{f}")
+    for c, cat in s.equipment.items():
+        put(f"equipment.{c}.weight", cat.weight, f"equipment.{c}.weight")
+        put(f"equipment.{c}.crew", cat.crew, f"equipment.{c}.crew")
+        put(f"equipment.{c}.need_per_month", cat.need_per_month,
+            f"equipment.{c}.need_per_month")
+    for c, sup in s.supply.items():
+        for f in ("unit_cost_usd", "delivery_lag_months", "financing_share"):
+            put(f"supply.{c}.{f}", getattr(sup, f), f"supply.{c}.{f}")
+        for i, p in enumerate(sup.producers):
+            key = f"supply.{c}.{slug(p.name)}"
+            where = f"supply.{c}.producers[{i}]"
+            cap = p.capacity_per_month
+            put(f"{key}.capacity_start", cap.start, f"{where}.capacity_per_month.start")
+            put(f"{key}.capacity_end", cap.end, f"{where}.capacity_per_month.end")
+            put(f"{key}.ramp_months", cap.ramp_months, f"{where}.capacity_per_month.ramp_months")
+            put(f"{key}.share_to_defender", p.share_to_defender, f"{where}.share_to_defender")
+    for k, sp in s.suppliers.items():
+        put(f"supplier.{k}.will", sp.will, f"suppliers.{k}.will")
+        put(f"supplier.{k}.commitment", sp.commitment, f"suppliers.{k}.commitment")
+    for f in ("weapons_usd_bn_per_year", "budget_support_usd_bn_per_year"):
+        put(f"financing.{f}", getattr(s.financing, f), f"financing.{f}")
+    return out
+
+
+def _zero(name: str, unit: str, why: str) -> Parameter:
+    return Parameter(name=name, distribution={"dist": "fixed", "value": 0.0}, unit=unit,
+                     assumption=why)
+
+
+def base_registry(s: Scenario) -> Registry:
+    """Defaults plus every scenario quantity, with zeros for categories a side does not list."""
+    params: dict[str, Parameter] = {}
+    for name, (q, path) in scenario_quantities(s).items():
+        params[name] = _param(name, q, s.name, path)
+    for c in s.equipment:
+        for side in ("defender", "aggressor"):
+            for what, unit in (("stock", "units"), ("production", "units/month")):
+                name = f"{side}.{what}.{c}"
+                if name not in params:
+                    params[name] = _zero(name, unit, f"{c} not listed for the {side}: none")
+        ceiling = f"aggressor.stock_ceiling.{c}"
+        if ceiling not in params:
+            params[ceiling] = params[f"aggressor.stock.{c}"].model_copy(
+                update={"name": ceiling, "assumption": f"no ceiling given for {c}: "
+                        "the aggressor's stock stays at its starting level", "source": None})
+    if "defender.peacetime_personnel" not in params:
+        params["defender.peacetime_personnel"] = params["defender.personnel"].model_copy(
+            update={"name": "defender.peacetime_personnel", "source": None,
+                    "assumption": "no peacetime target given: the army keeps its size"})
+    if "defender.demobilisation_months" not in params:
+        params["defender.demobilisation_months"] = Parameter(
+            name="defender.demobilisation_months", unit="months",
+            distribution={"dist": "fixed", "value": 24.0},
+            assumption="no demobilisation time given: two years (irrelevant when the army "
+            "keeps its size)")
+    return default_registry().merged(params)
+
+
+def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
+    for name, q in overrides.items():
+        registry = registry.overridden(name, q.distribution, source=q.source,
+                                       assumption=q.assumption, unit=q.unit)
+    return registry
+
+
+def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Package:
+    """The package with its ``base`` chain merged in (the package's own fields win)."""
+    pkg = s.packages[name]
+    if pkg.base is None:
+        return pkg
+    if pkg.base in _seen or pkg.base not in s.packages:
+        raise ValueError(f"package {name!r} has a bad base {pkg.base!r}")
+    parent = resolve_package(s, pkg.base, (*_seen, name))
+    merged = parent.model_dump()
+    for f in pkg.model_fields_set:
+        value = getattr(pkg, f)
+        if f in ("parameters", "suppliers", "guarantors"):
+            merged[f] = {**getattr(parent, f), **value}
+        else:
+            merged[f] = value
+    merged["base"] = None
+    return Package.model_validate(merged)
+
+
+def resolve_lens(s: Scenario, name: str) -> Lens:
+    return s.lenses[name]
+
+
+def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
+    """Build the :class:`Plan` for one package under one lens."""
+    pkg = resolve_package(s, package)
+    registry = _apply(base_registry(s), dict(s.parameters))
+    if lens is not None:
+        registry = _apply(registry, dict(resolve_lens(s, lens).parameters))
+    for k, change in pkg.suppliers.items():
+        q = change.commitment
+        registry = registry.overridden(
+            f"supplier.{k}.commitment", q.distribution, source=q.source,
+            assumption=q.assumption or f"set by package {package!r}")
+    for f in ("weapons_usd_bn_per_year", "budget_support_usd_bn_per_year"):
+        q = getattr(pkg.financing, f)
+        if q is not None:
+            registry = registry.overridden(
+                f"financing.{f}", q.distribution, source=q.source,
+                assumption=q.assumption or f"set by package {package!r}")
+    registry = _apply(registry, dict(pkg.parameters))
+
+    categories = tuple(s.equipment)
+    index = {c: i for i, c in enumerate(categories)}
+    weapons = tuple(i for i, c in enumerate(categories) if s.equipment[c].kind == "weapon")
+    munitions = tuple(
+        (index[c], index[cat.feeds])
+        for c, cat in s.equipment.items()
+        if cat.kind == "munition" and cat.feeds is not None
+    )
+    producers = tuple(
+        ProducerRef(index[c], p.supplier, f"supply.{c}.{slug(p.name)}")
+        for c, sup in s.supply.items()
+        for p in sup.producers
+    )
+    caps = [math.inf] * len(categories)
+    for c, cap in pkg.caps.stocks.items():
+        caps[index[c]] = cap
+    if pkg.caps.missile_range_km is not None:
+        for c, cat in s.equipment.items():
+            if cat.range_km is not None and cat.range_km > pkg.caps.missile_range_km:
+                caps[index[c]] = 0.0
+    return Plan(
+        scenario=s.name,
+        package=package,
+        lens=lens,
+        registry=registry,
+        months=s.horizon_months,
+        categories=categories,
+        weapons=weapons,
+        munitions=munitions,
+        supplied=tuple(index[c] for c in s.supply),
+        producers=producers,
+        suppliers=tuple(s.suppliers),
+        stock_caps=tuple(caps),
+        personnel_cap=math.inf if pkg.caps.personnel is None else pkg.caps.personnel,
+        neutrality=pkg.neutrality,
+        sanctions_relieved=pkg.sanctions == "relieved",
+        provisions=pkg.provisions,
+    )
+
+
+def check_references(s: Scenario) -> list[tuple[Path, str]]:
+    """Every dangling or inconsistent reference in a scenario, with its path."""
+    problems: list[tuple[Path, str]] = []
+    cats = set(s.equipment)
+    known = ", ".join(sorted(cats))
+
+    def cat_ref(path: Path, name: str) -> None:
+        if name not in cats:
+            problems.append((path, f"must name an equipment category ({known}), got {name!r}"))
+
+    for side in ("defender", "aggressor"):
+        obj = getattr(s, side)
+        for c in obj.stocks:
+            cat_ref((side, "stocks", c), c)
+        for c in obj.production:
+            cat_ref((side, "production", c), c)
+    for c in s.aggressor.stock_ceilings:
+        cat_ref(("aggressor", "stock_ceilings", c), c)
+    for c, cat in s.equipment.items():
+        if cat.kind == "munition" and cat.feeds is not None:
+            if cat.feeds not in cats:
+                cat_ref(("equipment", c, "feeds"), cat.feeds)
+            elif s.equipment[cat.feeds].kind != "weapon":
+                problems.append(((("equipment", c, "feeds")),
+                                 f"must name a weapon category, got munition {cat.feeds!r}"))
+    suppliers = ", ".join(sorted(s.suppliers)) or "none defined"
+    for c, sup in s.supply.items():
+        cat_ref(("supply", c), c)
+        seen: set[str] = set()
+        for i, p in enumerate(sup.producers):
+            if p.supplier not in s.suppliers:
+                problems.append((("supply", c, "producers", i, "supplier"),
+                                 f"must name a supplier ({suppliers}), got {p.supplier!r}"))
+            if slug(p.name) in seen:
+                problems.append((("supply", c, "producers", i, "name"),
+                                 f"must be unique within {c}, got {p.name!r} twice"))
+            seen.add(slug(p.name))
+    share = sum(sup.financing_share.mean for sup in s.supply.values())
+    if share > 1.0 + 1e-9:
+        problems.append((("supply",), f"financing_share must sum to <= 1 across categories, "
+                         f"got {share:g}"))
+    for name, pkg in s.packages.items():
+        here: Path = ("packages", name)
+        if pkg.base is not None:
+            chain: list[str] = [name]
+            cur: str | None = pkg.base
+            while cur is not None:
+                if cur not in s.packages:
+                    problems.append(((*here, "base"), f"must name a package "
+                                     f"({', '.join(sorted(s.packages))}), got {cur!r}"))
+                    break
+                if cur in chain:
+                    problems.append(((*here, "base"), f"must not form a cycle, got "
+                                     f"{' -> '.join([*chain, cur])}"))
+                    break
+                chain.append(cur)
+                cur = s.packages[cur].base
+        for c in pkg.caps.stocks:
+            cat_ref((*here, "caps", "stocks", c), c)
+        for k in pkg.suppliers:
+            if k not in s.suppliers:
+                problems.append(((*here, "suppliers", k),
+                                 f"must name a supplier ({suppliers}), got {k!r}"))
+    if problems:
+        return problems
+    registry = base_registry(s)
+    sections: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
+    sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
+    sections += [(("packages", k, "parameters"), dict(v.parameters))
+                 for k, v in s.packages.items()]
+    for base, overrides in sections:
+        for pname, q in overrides.items():
+            if pname not in registry:
+                import difflib
+
+                close = difflib.get_close_matches(pname, list(registry), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(((*base, pname), f"must name a registry parameter "
+                                 f"(see `guaranty params`), got {pname!r}{hint}"))
+                continue
+            try:
+                registry.overridden(pname, q.distribution, source=q.source,
+                                    assumption=q.assumption, unit=q.unit)
+            except ValueError as exc:
+                problems.append(((*base, pname), str(exc)))
+    return problems

@@ -1,0 +1,294 @@
+"""The scenario language: frozen, typed pydantic models for a scenario file.
+
+A number in a scenario is a *quantity*: a bare number, or a mapping with a value or a
+distribution plus its unit and its source (or an assumption with its reasoning)::
+
+    personnel: {value: 880000, unit: persons, source: "Zelensky, 15 Jan 2025 (Kyiv Independent)"}
+    readiness: {dist: triangular, low: 0.5, mode: 0.65, high: 0.8, unit: share,
+                assumption: "..."}
+
+Each field declares the unit it is measured in and the values it may take; a quantity whose
+unit differs, or whose distribution can reach an impossible value, is an error. Sections for
+guarantors, treaties and negotiation positions are reserved for later issues and accepted as
+free mappings today.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from guaranty.distributions import Distribution, Fixed
+
+_SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Quantity(Frozen):
+    """A number with its uncertainty, unit and origin."""
+
+    distribution: Distribution
+    unit: str | None = None
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inline(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            return data  # let validation reject it as "a number or a mapping"
+        if isinstance(data, int | float):
+            return {"distribution": {"dist": "fixed", "value": data}}
+        if isinstance(data, dict) and "distribution" not in data:
+            meta = {k: data[k] for k in ("unit", "source", "assumption") if k in data}
+            rest = {k: v for k, v in data.items() if k not in meta}
+            if "dist" not in rest:
+                rest = {"dist": "fixed", **rest}
+            return {**meta, "distribution": rest}
+        return data
+
+    @property
+    def mean(self) -> float:
+        return self.distribution.mean
+
+    @classmethod
+    def fixed(cls, value: float, unit: str, **origin: str) -> Quantity:
+        return cls(distribution=Fixed(value=value), unit=unit, **origin)
+
+
+def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantity]:
+    def check(q: Quantity) -> Quantity:
+        if q.unit is not None and q.unit != unit:
+            raise ValueError(f"unit must be {unit!r}, got {q.unit!r}")
+        lo, hi = q.distribution.support
+        if lo < low or hi > high:
+            rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
+            got = _show(q)
+            raise ValueError(f"must be {rule}, got {got}")
+        return q if q.unit is not None else q.model_copy(update={"unit": unit})
+
+    return check
+
+
+def _show(q: Quantity) -> str:
+    if isinstance(q.distribution, Fixed):
+        return f"{q.distribution.value:g}"
+    return q.distribution.describe()
+
+
+def _q(unit: str, low: float = 0.0, high: float = math.inf) -> AfterValidator:
+    """Validator of a quantity measured in ``unit`` whose values must lie in [low, high]."""
+    return AfterValidator(_bounded(unit, low, high))
+
+
+Persons = Annotated[Quantity, _q("persons")]
+Units = Annotated[Quantity, _q("units")]
+PerMonth = Annotated[Quantity, _q("units/month")]
+PersonsPerMonth = Annotated[Quantity, _q("persons/month")]
+Share = Annotated[Quantity, _q("share", 0.0, 1.0)]
+Months = Annotated[Quantity, _q("months")]
+Km = Annotated[Quantity, _q("km")]
+Km2 = Annotated[Quantity, _q("km2")]
+Usd = Annotated[Quantity, _q("USD")]
+UsdBnPerYear = Annotated[Quantity, _q("USD bn/year")]
+Power = Annotated[Quantity, _q("power/unit")]
+PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
+RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
+
+
+class Side(Frozen):
+    """A party's forces: personnel and equipment stocks by category."""
+
+    name: str = Field(min_length=1, max_length=80)
+    personnel: Persons
+    readiness: Share
+    stocks: dict[Slug, Units] = Field(default_factory=dict)
+    production: dict[Slug, PerMonth] = Field(default_factory=dict)
+
+
+class Defender(Side):
+    """The guaranteed state."""
+
+    peacetime_personnel: Persons | None = None
+    demobilisation_months: Months | None = None
+
+
+class Aggressor(Side):
+    """The state whose renewed attack the guarantee must deter or defeat."""
+
+    personnel_ceiling: Persons
+    recruitment_per_month: PersonsPerMonth
+    outflow_per_month: PersonsPerMonth
+    stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
+
+
+class Theatre(Frozen):
+    """The ground in dispute."""
+
+    front_km: Km
+    territory_km2: Km2
+    population: Persons
+
+
+class Category(Frozen):
+    """An equipment category: a weapon that adds combat power, or a munition that feeds one."""
+
+    kind: Literal["weapon", "munition"]
+    description: str = ""
+    weight: Power | None = None
+    crew: PersonsPerUnit | None = None
+    feeds: Slug | None = None
+    need_per_month: RoundsPerMonth | None = None
+    range_km: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> Category:
+        if self.kind == "weapon":
+            missing = [f for f in ("weight", "crew") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"a weapon category needs {' and '.join(missing)}")
+        else:
+            missing = [f for f in ("feeds", "need_per_month") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"a munition category needs {' and '.join(missing)}")
+        return self
+
+
+class Capacity(Frozen):
+    """A producer's output ramping from ``start`` to ``end`` with time constant ``ramp_months``."""
+
+    start: PerMonth
+    end: PerMonth
+    ramp_months: Months
+
+
+class Producer(Frozen):
+    """One producer of a category, selling to the defender through a supplier's government."""
+
+    name: str = Field(min_length=1, max_length=80)
+    supplier: Slug
+    capacity_per_month: Capacity
+    share_to_defender: Share
+
+
+class Supply(Frozen):
+    """How the defender obtains one category beyond its own production."""
+
+    unit_cost_usd: Usd
+    delivery_lag_months: Months
+    financing_share: Share
+    producers: list[Producer] = Field(default_factory=list)
+
+
+class Supplier(Frozen):
+    """A supplying government: its political will (uncertain) and its commitment (a lever)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    will: Share
+    commitment: Share
+
+
+class Financing(Frozen):
+    """Money for the defender from its partners."""
+
+    weapons_usd_bn_per_year: UsdBnPerYear
+    budget_support_usd_bn_per_year: UsdBnPerYear
+
+
+class Caps(Frozen):
+    """Negotiated limits on the defender's army and weapons."""
+
+    personnel: float | None = Field(default=None, ge=0)
+    stocks: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    missile_range_km: float | None = Field(default=None, ge=0)
+
+
+class Provisions(Frozen):
+    """Agreement provisions that the outside view (history) maps onto its covariates."""
+
+    agreement: Literal["ceasefire", "agreement", "victory"] = "ceasefire"
+    peacekeepers: bool = False
+    monitors: bool = False
+    third_party_guarantee: bool = False
+    dmz: bool = False
+    joint_commission: bool = False
+    withdrawal: bool = False
+
+
+class SupplierChange(Frozen):
+    """A package's change to a supplier's commitment."""
+
+    commitment: Share
+
+
+class FinancingChange(Frozen):
+    weapons_usd_bn_per_year: UsdBnPerYear | None = None
+    budget_support_usd_bn_per_year: UsdBnPerYear | None = None
+
+
+class Package(Frozen):
+    """A security-guarantee package: the levers it sets, each an override of the baseline."""
+
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    base: Slug | None = None
+    provisions: Provisions = Provisions()
+    neutrality: bool = False
+    sanctions: Literal["maintained", "relieved"] = "maintained"
+    caps: Caps = Caps()
+    suppliers: dict[Slug, SupplierChange] = Field(default_factory=dict)
+    financing: FinancingChange = FinancingChange()
+    parameters: dict[str, Quantity] = Field(default_factory=dict)
+    # Reserved for the allied-instruments issue.
+    guarantors: dict[str, Any] = Field(default_factory=dict)
+
+
+class Lens(Frozen):
+    """An expert's view: named overrides of parameter distributions."""
+
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    parameters: dict[str, Quantity] = Field(default_factory=dict)
+
+
+class Scenario(Frozen):
+    """A whole scenario file."""
+
+    name: Slug
+    title: str = ""
+    description: str = ""
+    horizon_months: int = Field(ge=1, le=600)
+    defender: Defender
+    aggressor: Aggressor
+    theatre: Theatre
+    equipment: dict[Slug, Category] = Field(min_length=1)
+    supply: dict[Slug, Supply] = Field(default_factory=dict)
+    suppliers: dict[Slug, Supplier] = Field(default_factory=dict)
+    financing: Financing
+    packages: dict[Slug, Package] = Field(min_length=1)
+    lenses: dict[Slug, Lens] = Field(default_factory=dict)
+    parameters: dict[str, Quantity] = Field(default_factory=dict)
+    # Reserved for later issues (allied instruments, negotiation).
+    guarantors: dict[str, Any] = Field(default_factory=dict)
+    treaties: dict[str, Any] = Field(default_factory=dict)
+    negotiation: dict[str, Any] = Field(default_factory=dict)
+
+    def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
+        """A copy with package ``name`` replaced or changed (never mutates)."""
+        current = package or self.packages.get(name, Package())
+        if changes:
+            current = Package.model_validate({**current.model_dump(), **changes})
+        return self.model_copy(update={"packages": {**self.packages, name: current}})

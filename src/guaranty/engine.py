@@ -83,15 +83,7 @@ def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
             unit_cost[:, i], 1e-9
         )
         inv_lag[:, i] = 1.0 / np.maximum(p[f"{key}.delivery_lag_months"], 1.0)
-    munition_cols = {m for m, _ in plan.munitions}
-    wear = np.stack(
-        [
-            p["forces.munition_use_per_month"] if i in munition_cols
-            else p["forces.weapon_wear_per_month"]
-            for i in range(c)
-        ],
-        axis=1,
-    )
+    wear = np.stack([p[_wear_name(plan, i)] for i in range(c)], axis=1)
     return supply.SupplyInputs(
         capacity_start=start,
         capacity_end=end,
@@ -105,6 +97,15 @@ def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
         wear=wear,
         caps=np.asarray(plan.stock_caps, dtype=float),
     )
+
+
+def _wear_name(plan: Plan, i: int) -> str:
+    """The category's own wear rate where the scenario gives one, else the default by kind."""
+    if i in plan.own_wear:
+        return f"equipment.{plan.categories[i]}.wear_per_month"
+    if any(m == i for m, _ in plan.munitions):
+        return "forces.munition_use_per_month"
+    return "forces.weapon_wear_per_month"
 
 
 def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
@@ -140,7 +141,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     duration = p["campaign.war_months"]
     supplied = list(plan.supplied)
     ledger = WarLedger(n)
-    force_ratio_12m = np.full(n, np.nan)
+    force_ratio_12m = force_ratio_end = np.full(n, np.nan)
 
     for t in range(months):
         d_power = forces.combat_power(state.stock, d_pers, sides.defender)
@@ -149,6 +150,8 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
         ln_ratio = np.log(np.maximum(a_power, 1e-12)) - np.log(np.maximum(d_power, 1e-12))
         if t == 12:
             force_ratio_12m = np.exp(ln_ratio)
+        if t == months - 1:
+            force_ratio_end = np.exp(ln_ratio)
         value = decision.attack_value(
             ln_ratio,
             bias=p["decision.misperception_bias"],
@@ -218,6 +221,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     )
     if months > 12:
         out["force_ratio_12m"] = force_ratio_12m
+    out["force_ratio_horizon"] = force_ratio_end
     return out
 
 

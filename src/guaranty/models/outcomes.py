@@ -41,6 +41,7 @@ UNITS = {
     "equipment_captured_usd_bn_given_war": "USD bn",
     "cost_usd_bn_per_year": "USD bn/year",
     "force_ratio_12m": "ratio",
+    "force_ratio_horizon": "ratio",
 }
 
 

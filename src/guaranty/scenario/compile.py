@@ -42,6 +42,7 @@ class Plan:
     weapons: tuple[int, ...]
     munitions: tuple[tuple[int, int], ...]  # (munition index, weapon index fed)
     supplied: tuple[int, ...]  # categories with a supply section
+    own_wear: tuple[int, ...]  # categories with their own wear rate
     producers: tuple[ProducerRef, ...]
     suppliers: tuple[str, ...]
     stock_caps: tuple[float, ...]
@@ -99,6 +100,8 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
         put(f"equipment.{c}.crew", cat.crew, f"equipment.{c}.crew")
         put(f"equipment.{c}.need_per_month", cat.need_per_month,
             f"equipment.{c}.need_per_month")
+        put(f"equipment.{c}.wear_per_month", cat.wear_per_month,
+            f"equipment.{c}.wear_per_month")
     for c, sup in s.supply.items():
         for f in ("unit_cost_usd", "delivery_lag_months", "financing_share"):
             put(f"supply.{c}.{f}", getattr(sup, f), f"supply.{c}.{f}")
@@ -231,6 +234,8 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
         weapons=weapons,
         munitions=munitions,
         supplied=tuple(index[c] for c in s.supply),
+        own_wear=tuple(i for i, c in enumerate(categories)
+                       if s.equipment[c].wear_per_month is not None),
         producers=producers,
         suppliers=tuple(s.suppliers),
         stock_caps=tuple(caps),

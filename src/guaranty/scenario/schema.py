@@ -107,6 +107,7 @@ UsdBnPerYear = Annotated[Quantity, _q("USD bn/year")]
 Power = Annotated[Quantity, _q("power/unit")]
 PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
+ShareMonthly = Annotated[Quantity, _q("share/month", 0.0, 1.0)]
 
 
 class Side(Frozen):
@@ -152,6 +153,7 @@ class Category(Frozen):
     crew: PersonsPerUnit | None = None
     feeds: Slug | None = None
     need_per_month: RoundsPerMonth | None = None
+    wear_per_month: ShareMonthly | None = None
     range_km: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")

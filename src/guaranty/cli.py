@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except ScenarioError as exc:
         _report(exc, debug, [str(p) for p in exc.problems])
         sys.exit(2)
@@ -268,22 +268,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        _err().print("aborted")
-        sys.exit(1)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, KeyboardInterrupt):
-            sys.exit(130)
+    except (KeyboardInterrupt, typer.Abort):
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        exit_code = getattr(exc, "exit_code", None)
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()  # a usage error of the command line parser: exit code 2
+            sys.exit(exit_code)
         _report(exc, debug, [f"internal error: {type(exc).__name__}: {exc}",
                              "(run again with --debug for the traceback)"])
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _report(exc: BaseException, debug: bool, lines: list[str]) -> None:

@@ -9,7 +9,7 @@ producers and munition types, never over worlds.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -26,7 +26,7 @@ from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
-DEFAULT_CHUNK = 32_768
+DEFAULT_CHUNK = 8_192
 MAX_WORLDS = 100_000_000
 
 
@@ -39,8 +39,9 @@ class Sides:
 
 
 def _columns(p: ParamView, names: Iterable[str]) -> Array:
+    """Rows of named parameters: shape (len(names), n), category-major."""
     cols = [p[name] for name in names]
-    return np.stack(cols, axis=1) if cols else np.zeros((0, 0))
+    return np.stack(cols, axis=0) if cols else np.zeros((0, 0))
 
 
 def _power_inputs(plan: Plan, p: ParamView, side: str) -> forces.PowerInputs:
@@ -63,39 +64,38 @@ def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
     cats, c = plan.categories, len(plan.categories)
     k = len(plan.producers)
     matrix = np.zeros((k, c))
-    start, end, ramp, share = (np.zeros((n, k)) for _ in range(4))
+    start, end, ramp, share = (np.zeros((k, n)) for _ in range(4))
     for j, ref in enumerate(plan.producers):
         matrix[j, ref.category] = 1.0
-        start[:, j] = p[f"{ref.prefix}.capacity_start"]
-        end[:, j] = p[f"{ref.prefix}.capacity_end"]
-        ramp[:, j] = p[f"{ref.prefix}.ramp_months"]
-        share[:, j] = (
+        start[j] = p[f"{ref.prefix}.capacity_start"]
+        end[j] = p[f"{ref.prefix}.capacity_end"]
+        ramp[j] = p[f"{ref.prefix}.ramp_months"]
+        share[j] = (
             p[f"{ref.prefix}.share_to_defender"]
             * p[f"supplier.{ref.supplier}.will"]
             * p[f"supplier.{ref.supplier}.commitment"]
         )
-    orders, unit_cost, inv_lag = np.zeros((n, c)), np.zeros((n, c)), np.ones((n, c))
+    orders, unit_cost, inv_lag = np.zeros((c, n)), np.zeros((c, n)), np.ones((c, n))
     per_month_usd = p["financing.weapons_usd_bn_per_year"] * 1e9 / 12.0
     for i in plan.supplied:
         key = f"supply.{cats[i]}"
-        unit_cost[:, i] = p[f"{key}.unit_cost_usd"]
-        orders[:, i] = per_month_usd * p[f"{key}.financing_share"] / np.maximum(
-            unit_cost[:, i], 1e-9
-        )
-        inv_lag[:, i] = 1.0 / np.maximum(p[f"{key}.delivery_lag_months"], 1.0)
-    wear = np.stack([p[_wear_name(plan, i)] for i in range(c)], axis=1)
+        unit_cost[i] = p[f"{key}.unit_cost_usd"]
+        orders[i] = per_month_usd * p[f"{key}.financing_share"] / np.maximum(unit_cost[i], 1e-9)
+        inv_lag[i] = 1.0 / np.maximum(p[f"{key}.delivery_lag_months"], 1.0)
+    wear = _columns(p, (_wear_name(plan, i) for i in range(c)))
     return supply.SupplyInputs(
         capacity_start=start,
         capacity_end=end,
         ramp_factor=supply.ramp_factor(ramp),
         open_share=share,
-        producer_matrix=matrix,
+        producer_matrix=np.ascontiguousarray(matrix.T),
         orders=orders,
         unit_cost_usd=unit_cost,
         inv_lag=inv_lag,
         domestic=_columns(p, (f"defender.production.{x}" for x in cats)),
         wear=wear,
-        caps=np.asarray(plan.stock_caps, dtype=float),
+        keep=1.0 - wear,
+        caps=np.asarray(plan.stock_caps, dtype=float)[:, None],
     )
 
 
@@ -130,8 +130,9 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     a_pers = p["aggressor.personnel"].copy()
     a_stock = _columns(p, (f"aggressor.stock.{x}" for x in cats))
     a_ceiling = _columns(p, (f"aggressor.stock_ceiling.{x}" for x in cats))
-    a_production = _columns(p, (f"aggressor.production.{x}" for x in cats))
-    drag = np.zeros(n) if plan.sanctions_relieved else p["forces.sanctions_drag"]
+    slowed = 1.0 - (np.zeros(n) if plan.sanctions_relieved else p["forces.sanctions_drag"])
+    a_production = _columns(p, (f"aggressor.production.{x}" for x in cats)) * slowed
+    a_recruitment = p["aggressor.recruitment_per_month"] * slowed
 
     front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
     threshold = p["forces.space_density_threshold"]
@@ -186,7 +187,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
             duration_months=duration,
             exchange_ratio=p["campaign.exchange_ratio"],
         )
-        stock_value = (state.stock[:, supplied] * sup.unit_cost_usd[:, supplied]).sum(axis=1)
+        stock_value = np.einsum("cn,cn->n", state.stock[supplied], sup.unit_cost_usd[supplied])
         captured = supply.captured_share(ground / np.maximum(territory, 1e-9),
                                          p["campaign.front_loading"]) * stock_value / 1e9
         ledger.record(t, hazard, {
@@ -197,17 +198,16 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
             "equipment_captured_usd_bn_given_war": captured,
         })
 
-        state = supply.step_supply(sup, state)
-        a_pers, a_stock = forces.regenerate(
+        supply.step_supply(sup, state)
+        forces.regenerate(
             a_pers,
             a_stock,
-            recruitment=p["aggressor.recruitment_per_month"],
+            recruitment=a_recruitment,
             outflow=p["aggressor.outflow_per_month"],
             ceiling=p["aggressor.personnel_ceiling"],
             production=a_production,
             stock_ceiling=a_ceiling,
-            wear=sup.wear,
-            drag=drag,
+            keep=sup.keep,
         )
         d_pers = forces.drift_personnel(
             d_pers, p["defender.peacetime_personnel"], p["defender.demobilisation_months"],
@@ -230,6 +230,45 @@ def _run_range(plan: Plan, seed: int, start: int, stop: int, months: int
     view = ParamView(plan.registry.sample(seed, start, stop))
     out = run_chunk(plan, view, months)
     return out, view.read
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Per-world outcomes of worlds ``start..stop-1`` of one package."""
+
+    package: str
+    start: int
+    stop: int
+    outcomes: dict[str, Array]
+
+
+def iter_chunks(
+    scenario: Scenario,
+    package: str,
+    *,
+    worlds: int,
+    seed: int,
+    months: int | None = None,
+    lens: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    start: int = 0,
+) -> Iterator[Chunk]:
+    """Yield the outcomes of one package chunk by chunk, from world ``start`` on.
+
+    Memory stays bounded by the chunk size whatever the number of worlds; a consumer that
+    stores each chunk (a results store, a running summary) can stop and resume at any chunk
+    boundary and get the same numbers.
+    """
+    seed = _seed(seed)
+    _check(worlds, chunk_size, months, 1)
+    plan = compile_plan(scenario, package, lens)
+    horizon = months or scenario.horizon_months
+    for a, b in chunk_bounds(worlds, chunk_size):
+        if b <= start:
+            continue
+        a = max(a, start)
+        out, _ = _run_range(plan, seed, a, b, horizon)
+        yield Chunk(package, a, b, out)
 
 
 def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -348,4 +387,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["DEFAULT_CHUNK", "chunk_bounds", "default_workers", "run_chunk", "simulate"]
+__all__ = [
+    "DEFAULT_CHUNK",
+    "Chunk",
+    "chunk_bounds",
+    "default_workers",
+    "iter_chunks",
+    "run_chunk",
+    "simulate",
+]

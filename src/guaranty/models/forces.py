@@ -44,52 +44,77 @@ IntArray = NDArray[np.int64]
 
 @dataclass
 class PowerInputs:
-    """Per-world constants of one side's combat power (weapon columns only)."""
+    """Per-world constants of one side's combat power, laid out (weapons, worlds).
 
-    weight: Array  # (n, W) power per weapon
-    crew: Array  # (n, W) persons per weapon, > 0
-    order: IntArray  # (n, W) weapons sorted by power per crew member, best first
-    weapon_columns: IntArray  # (W,) category index of each weapon
-    munitions: tuple[tuple[int, int, Array], ...]  # (munition col, weapon pos, rounds needed)
-    infantry_weight: Array  # (n,) power per soldier outside a crew
+    Arrays are category-major so that sums and cumulative sums over weapons are additions of
+    contiguous rows; ``gather`` holds flat indices that put each world's weapons in its own
+    order (most power per crew member first).
+    """
+
+    weapon_rows: IntArray  # (W,) category row of each weapon
+    munitions: tuple[tuple[int, int, Array], ...]  # (munition row, weapon position, rounds)
+    gather: IntArray  # (W, n) flat indices into a (W, n) array, sorting each world
+    weight_sorted: Array  # (W, n)
+    crew_sorted: Array  # (W, n), > 0
+    inv_crew_sorted: Array  # (W, n)
+    infantry_weight: Array  # (n,)
     readiness: Array  # (n,)
 
 
 def power_inputs(
     weight: Array,
     crew: Array,
-    weapon_columns: IntArray,
+    weapon_rows: IntArray,
     munitions: tuple[tuple[int, int, Array], ...],
     infantry_weight: Array,
     readiness: Array,
 ) -> PowerInputs:
-    """Build :class:`PowerInputs`, sorting each world's weapons by power per crew member."""
+    """Build :class:`PowerInputs` from (W, n) weights and crews."""
     crew = np.maximum(crew, 1e-9)
-    order = np.argsort(-(weight / crew), axis=1, kind="stable").astype(np.int64)
-    return PowerInputs(weight, crew, order, weapon_columns, munitions, infantry_weight, readiness)
+    n = weight.shape[1]
+    order = np.argsort(-(weight / crew), axis=0, kind="stable")
+    gather = (order * n + np.arange(n)[None, :]).astype(np.int64)
+    weight_sorted = np.take(weight, gather)
+    crew_sorted = np.take(crew, gather)
+    return PowerInputs(
+        weapon_rows=weapon_rows,
+        munitions=munitions,
+        gather=gather,
+        weight_sorted=weight_sorted,
+        crew_sorted=crew_sorted,
+        inv_crew_sorted=1.0 / crew_sorted,
+        infantry_weight=infantry_weight,
+        readiness=readiness,
+    )
 
 
 def usable_weapons(stock: Array, inputs: PowerInputs) -> Array:
-    """Weapons with munitions for the war-stock period: :math:`U_c`, shape (n, W)."""
-    usable = stock[:, inputs.weapon_columns]
-    for munition_col, weapon_pos, rounds in inputs.munitions:
-        supplied = stock[:, munition_col] / np.maximum(rounds, 1e-12)
-        usable[:, weapon_pos] = np.minimum(usable[:, weapon_pos], supplied)
+    """Weapons with munitions for the war-stock period: :math:`U_c`, shape (W, n)."""
+    usable = stock[inputs.weapon_rows]
+    for munition_row, weapon_pos, rounds in inputs.munitions:
+        np.minimum(usable[weapon_pos], stock[munition_row] / np.maximum(rounds, 1e-12),
+                   out=usable[weapon_pos])
     return usable
 
 
 def combat_power(stock: Array, personnel: Array, inputs: PowerInputs) -> Array:
-    """Combat power :math:`P` of one side, shape (n,). Non-decreasing in stocks and personnel."""
-    usable = usable_weapons(stock, inputs)
-    u = np.take_along_axis(usable, inputs.order, axis=1)
-    k = np.take_along_axis(inputs.crew, inputs.order, axis=1)
-    w = np.take_along_axis(inputs.weight, inputs.order, axis=1)
-    need = k * u
-    before = np.cumsum(need, axis=1) - need
-    x = np.clip((personnel[:, None] - before) / k, 0.0, u)
-    crewed = (k * x).sum(axis=1)
-    free = np.maximum(personnel - crewed, 0.0)
-    power: Array = inputs.readiness * ((w * x).sum(axis=1) + inputs.infantry_weight * free)
+    """Combat power :math:`P` of one side, shape (n,), from stocks of shape (C, n).
+
+    Non-decreasing in every stock and in personnel.
+    """
+    u = np.take(usable_weapons(stock, inputs), inputs.gather)
+    # Walk down each world's ranking: soldiers left after crewing the better weapons.
+    left = personnel.copy()
+    power = np.zeros_like(personnel)
+    x = np.empty_like(personnel)
+    for i in range(u.shape[0]):
+        np.multiply(left, inputs.inv_crew_sorted[i], out=x)
+        np.minimum(x, u[i], out=x)
+        power += inputs.weight_sorted[i] * x
+        left -= inputs.crew_sorted[i] * x
+        np.maximum(left, 0.0, out=left)
+    power += inputs.infantry_weight * left
+    power *= inputs.readiness
     return power
 
 
@@ -109,15 +134,21 @@ def regenerate(
     ceiling: Array,
     production: Array,
     stock_ceiling: Array,
-    wear: Array,
-    drag: Array,
-) -> tuple[Array, Array]:
-    """One month of the aggressor's regeneration; returns (personnel, stock)."""
-    slowed = 1.0 - drag
-    personnel = np.clip(personnel + recruitment * slowed - outflow, 0.0, ceiling)
-    grown = stock * (1.0 - wear) + production * slowed[:, None]
-    stock = np.minimum(grown, np.maximum(stock_ceiling, stock))
-    return personnel, stock
+    keep: Array,
+) -> None:
+    """One month of the aggressor's regeneration, updating ``personnel`` and ``stock`` in place.
+
+    ``recruitment`` and ``production`` are already slowed by sanctions; ``keep`` is one minus
+    the monthly wear, shape (C, n) like ``stock``.
+    """
+    personnel += recruitment
+    personnel -= outflow
+    np.maximum(personnel, 0.0, out=personnel)
+    np.minimum(personnel, ceiling, out=personnel)
+    bound = np.maximum(stock_ceiling, stock)
+    stock *= keep
+    stock += production
+    np.minimum(stock, bound, out=stock)
 
 
 def drift_personnel(personnel: Array, target: Array, months: Array, cap: float) -> Array:

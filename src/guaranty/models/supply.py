@@ -40,28 +40,29 @@ Array = NDArray[np.float64]
 
 @dataclass
 class SupplyInputs:
-    """Per-world inputs that do not change over the months (shapes (n, K) or (n, C))."""
+    """Per-world inputs that do not change over the months, category- or producer-major."""
 
-    capacity_start: Array  # (n, K) units/month
-    capacity_end: Array  # (n, K) units/month
-    ramp_factor: Array  # (n, K) exp(-1 / ramp_months), 0 for an instant ramp
-    open_share: Array  # (n, K) share of output open to the defender x will x commitment
-    producer_matrix: Array  # (K, C) 1 where producer k makes category c
-    orders: Array  # (n, C) units ordered per month
-    unit_cost_usd: Array  # (n, C)
-    inv_lag: Array  # (n, C) 1 / max(lag, 1)
-    domestic: Array  # (n, C) units/month
-    wear: Array  # (n, C) share of stock used per month in peacetime
-    caps: Array  # (C,) negotiated caps (inf where none)
+    capacity_start: Array  # (K, n) units/month
+    capacity_end: Array  # (K, n) units/month
+    ramp_factor: Array  # (K, n) exp(-1 / ramp_months), 0 for an instant ramp
+    open_share: Array  # (K, n) share of output open to the defender x will x commitment
+    producer_matrix: Array  # (C, K) 1 where producer k makes category c
+    orders: Array  # (C, n) units ordered per month
+    unit_cost_usd: Array  # (C, n)
+    inv_lag: Array  # (C, n) 1 / max(lag, 1)
+    domestic: Array  # (C, n) units/month
+    wear: Array  # (C, n) share of stock used per month in peacetime
+    keep: Array  # (C, n) 1 - wear
+    caps: Array  # (C, 1) negotiated caps (inf where none)
 
 
 @dataclass
 class SupplyState:
-    stock: Array  # (n, C)
-    backlog: Array  # (n, C)
-    transit: Array  # (n, C)
+    stock: Array  # (C, n)
+    backlog: Array  # (C, n)
+    transit: Array  # (C, n)
     shipped_usd: Array  # (n,) cumulative value shipped by foreign producers
-    decay: Array  # (n, K) exp(-t / ramp_months) at the current month
+    decay: Array  # (K, n) exp(-t / ramp_months) at the current month
 
 
 def ramp_factor(ramp_months: Array) -> Array:
@@ -71,29 +72,35 @@ def ramp_factor(ramp_months: Array) -> Array:
 
 
 def capacity(inputs: SupplyInputs, decay: Array) -> Array:
-    """Output open to the defender by category, :math:`A_c(t)`, shape (n, C).
+    """Output open to the defender by category, :math:`A_c(t)`, shape (C, n).
 
-    ``decay`` is :math:`e^{-t/\\tau_k}` for the current month, shape (n, K).
+    ``decay`` is :math:`e^{-t/\\tau_k}` for the current month, shape (K, n).
     """
     k_out = inputs.capacity_end + (inputs.capacity_start - inputs.capacity_end) * decay
     k_out *= inputs.open_share
-    out: Array = k_out @ inputs.producer_matrix
+    out: Array = inputs.producer_matrix @ k_out
     return out
 
 
-def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
-    """Advance the supply chain by one month (returns a new state)."""
-    available = capacity(inputs, state.decay)
-    backlog = state.backlog + inputs.orders
-    shipped = np.minimum(backlog, available)
-    backlog = backlog - shipped
-    arrived = state.transit * inputs.inv_lag
-    transit = state.transit + shipped - arrived
-    stock = state.stock * (1.0 - inputs.wear) + arrived + inputs.domestic
-    stock = np.minimum(stock, inputs.caps)
-    shipped_usd = state.shipped_usd + (shipped * inputs.unit_cost_usd).sum(axis=1)
-    return SupplyState(stock=stock, backlog=backlog, transit=transit, shipped_usd=shipped_usd,
-                       decay=state.decay * inputs.ramp_factor)
+def step_supply(inputs: SupplyInputs, state: SupplyState) -> None:
+    """Advance the supply chain by one month, updating ``state`` in place.
+
+    The engine owns the state and steps it once a month; updating in place avoids allocating
+    a dozen (C, n) arrays a month.
+    """
+    backlog, transit, stock = state.backlog, state.transit, state.stock
+    backlog += inputs.orders
+    shipped = np.minimum(backlog, capacity(inputs, state.decay))
+    backlog -= shipped
+    arrived = transit * inputs.inv_lag
+    transit += shipped
+    transit -= arrived
+    stock *= inputs.keep
+    stock += arrived
+    stock += inputs.domestic
+    np.minimum(stock, inputs.caps, out=stock)
+    state.shipped_usd += np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd)
+    state.decay *= inputs.ramp_factor
 
 
 def apply_caps(stock: Array, caps: Array) -> Array:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -109,7 +111,7 @@ def test_probabilities_in_range_and_war_risk_never_falls_over_time(
     curve = [out[f"p_war_{t}m"] for t in (12, 24, 60, 120)]
     for p in [*curve, out["p_hold_given_war"][np.isfinite(out["p_hold_given_war"])]]:
         assert np.all((p >= 0.0) & (p <= 1.0))
-    for earlier, later in zip(curve, curve[1:], strict=False):
+    for earlier, later in itertools.pairwise(curve):
         assert np.all(later >= earlier)
 
 

@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy
 
 test: lint

@@ -39,8 +39,11 @@ def test_run_table_prints_every_package_and_the_seed(capsys: pytest.CaptureFixtu
     code, out, _ = _cli(capsys, "run", SCENARIO, "-n", "300", "-p", "strong-army",
                         "-p", "istanbul-2022", "--lens", "miron")
     assert code == 0
-    assert "strong-army" in out and "istanbul-2022" in out and "ceasefire-only" not in out
-    assert "p_war_120m" in out and "seed " in out and "lens miron" in out
+    tables = out.split("anchored:")[0]
+    assert "strong-army" in tables and "istanbul-2022" in tables
+    assert "ceasefire-only" not in tables
+    assert "p_war_120m" in out and "outside_p_war_120m" in out
+    assert "seed " in out and "lens miron" in out and "anchored: base hazard" in out
 
 
 def test_params_json_lists_sources_or_assumptions(capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,7 +102,7 @@ def validate(
 def _fmt(value: float | None, metric: str) -> str:
     if value is None or not math.isfinite(value):
         return "—"
-    if metric.startswith("p_"):
+    if metric.startswith(("p_", "outside_p_")):
         return f"{100 * value:.1f}%"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -185,14 +185,17 @@ def run(
     lens: str | None = LENS,
     chunk_size: int = CHUNK,
     workers: int = WORKERS,
+    no_anchor: bool = typer.Option(False, "--no-anchor",
+                                   help="Do not anchor the base hazard to the outside view."),
     json_out: bool = JSON,
 ) -> None:
-    """Simulate packages of a scenario and compare them."""
+    """Simulate packages of a scenario and compare them (model and outside view)."""
     scenario = load_scenario(file)
     used_seed = secrets.randbits(32) if seed is None else seed
     results = _simulate_with_progress(
         scenario, package or None, quiet=json_out, worlds=worlds, seed=used_seed,
         months=months, lens=lens, chunk_size=chunk_size, workers=workers,
+        anchor=not no_anchor,
     )
     if json_out:
         typer.echo(json.dumps(results.to_dict(), indent=2))
@@ -201,8 +204,13 @@ def run(
     for name in results.packages:
         console.print(_package_table(results, name))
     console.print(_comparison_table(results))
+    if results.anchor is not None:
+        a = results.anchor
+        console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "
+                      f"{a.months} months) = {a.target:.1%} ({a.source}); --no-anchor to skip")
     console.print(f"seed {results.seed} · guaranty {results.version} · probabilities are means "
-                  "over worlds; 5–95 % is the spread of the uncertain assumptions across worlds")
+                  "over worlds; 5–95 % is the spread of the uncertain assumptions across worlds; "
+                  "outside_p_war_*: the historical view (90 % interval)")
 
 
 # --------------------------------------------------------------------------- params

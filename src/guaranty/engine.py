@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guaranty import rng
+from guaranty.anchoring import Anchor, calibrate, outside_estimate
 from guaranty.errors import InputError
 from guaranty.models import campaign, decision, forces, supply
 from guaranty.models.outcomes import WarLedger
@@ -140,6 +141,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     ln_surprise = np.log(p["campaign.surprise_multiplier"])
     neutral = p["decision.neutrality_discount"] if plan.neutrality else np.zeros(n)
     duration = p["campaign.war_months"]
+    base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
     supplied = list(plan.supplied)
     ledger = WarLedger(n)
     force_ratio_12m = force_ratio_end = np.full(n, np.nan)
@@ -167,7 +169,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
         hazard = decision.attack_hazard(
             value,
             value_of_waiting=p["decision.value_of_waiting"],
-            base_rate=p["decision.base_hazard_per_month"],
+            base_rate=base_rate,
             sensitivity=p["decision.value_sensitivity"],
             ready=(t >= p["decision.min_reconstitution_months"]).astype(float),
         )
@@ -252,6 +254,7 @@ def iter_chunks(
     lens: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     start: int = 0,
+    anchor: bool = True,
 ) -> Iterator[Chunk]:
     """Yield the outcomes of one package chunk by chunk, from world ``start`` on.
 
@@ -261,7 +264,8 @@ def iter_chunks(
     """
     seed = _seed(seed)
     _check(worlds, chunk_size, months, 1)
-    plan = compile_plan(scenario, package, lens)
+    anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
+    plan = _plan(scenario, package, lens, anchored)
     horizon = months or scenario.horizon_months
     for a, b in chunk_bounds(worlds, chunk_size):
         if b <= start:
@@ -298,6 +302,7 @@ def simulate(
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    anchor: bool = True,
 ) -> Results:
     """Simulate ``worlds`` sampled worlds of each package; same seed, same numbers.
 
@@ -312,6 +317,9 @@ def simulate(
         worlds per chunk (changes memory, never numbers); processes.
     progress : callable, optional
         Called with the number of worlds finished after each chunk.
+    anchor : bool
+        Calibrate the aggressor's base hazard so that the anchor package (``ceasefire-only``)
+        matches the outside view's base rate (:mod:`guaranty.anchoring`); on by default.
     """
     seed = _seed(seed)
     _check(worlds, chunk_size, months, workers)
@@ -323,12 +331,13 @@ def simulate(
         raise InputError(_unknown("lens", lens, scenario.lenses))
     horizon = months or scenario.horizon_months
     bounds = chunk_bounds(worlds, chunk_size)
+    anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
     per_package: dict[str, dict[str, Array]] = {}
     read: set[str] = set()
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         for name in names:
-            plan = compile_plan(scenario, name, lens)
+            plan = _plan(scenario, name, lens, anchored)
             if pool is not None:
                 futures = [pool.submit(_run_range, plan, seed, a, b, horizon) for a, b in bounds]
                 parts = []
@@ -349,7 +358,9 @@ def simulate(
     finally:
         if pool is not None:
             pool.shutdown()
-    registries = {name: compile_plan(scenario, name, lens).registry for name in names}
+    registries = {name: _plan(scenario, name, lens, anchored).registry for name in names}
+    outside = {name: outside_estimate(compile_plan(scenario, name, lens).provisions)
+               for name in names}
     return Results(
         scenario=scenario.name,
         seed=seed,
@@ -359,7 +370,35 @@ def simulate(
         outcomes=per_package,
         parameters_read=frozenset(read),
         registries=registries,
+        anchor=anchored,
+        outside=outside,
     )
+
+
+def _plan(scenario: Scenario, package: str, lens: str | None, anchored: Anchor | None) -> Plan:
+    plan = compile_plan(scenario, package, lens)
+    if anchored is None:
+        return plan
+    registry = plan.registry.overridden(
+        "decision.base_hazard_scale",
+        {"dist": "fixed", "value": anchored.scale},
+        source=(f"anchored: {anchored.package} P(war within {anchored.months} months) set to "
+                f"{anchored.target:.3f}, the outside view ({anchored.source})"),
+    )
+    return replace(plan, registry=registry)
+
+
+_ANCHORS: dict[tuple[str, int, str | None], Anchor] = {}
+
+
+def calibrate_anchor(scenario: Scenario, *, seed: int, lens: str | None) -> Anchor:
+    """The anchoring of ``scenario`` under ``lens`` for ``seed`` (memoised)."""
+    key = (scenario.model_dump_json(), seed, lens)
+    if key not in _ANCHORS:
+        if len(_ANCHORS) > 64:
+            _ANCHORS.clear()
+        _ANCHORS[key] = calibrate(scenario, seed=seed, lens=lens)
+    return _ANCHORS[key]
 
 
 def _seed(seed: int) -> int:

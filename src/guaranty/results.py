@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from guaranty.anchoring import Anchor, OutsideEstimate
 from guaranty.models.outcomes import GIVEN_WAR
 from guaranty.params import Registry
 
 Array = NDArray[np.float64]
+OUTSIDE_MONTHS = (60, 120)
 
 
 def _version() -> str:
@@ -99,6 +101,8 @@ class Results:
     outcomes: Mapping[str, Mapping[str, Array]]
     parameters_read: frozenset[str] = frozenset()
     registries: Mapping[str, Registry] = field(default_factory=dict)
+    anchor: Anchor | None = None
+    outside: Mapping[str, OutsideEstimate] = field(default_factory=dict)
     version: str = field(default_factory=_version)
 
     @property
@@ -106,10 +110,23 @@ class Results:
         return list(self.outcomes)
 
     def metrics(self, package: str) -> list[str]:
-        return [k for k in self.outcomes[package] if not k.startswith("_")]
+        """Metric names of a package: the model's, then the outside view's."""
+        names = [k for k in self.outcomes[package] if not k.startswith("_")]
+        if package in self.outside:
+            names += [f"outside_p_war_{m}m" for m in OUTSIDE_MONTHS if m <= self.months]
+        return names
 
     def metric(self, package: str, name: str) -> Summary:
-        """The summary of one metric of one package."""
+        """The summary of one metric of one package.
+
+        ``outside_p_war_{t}m`` is the historical estimate for the package
+        (:mod:`guaranty.anchoring`): its p05/p95 are the ends of the estimate's 90 %
+        interval and its se the half-width over 1.645.
+        """
+        if name.startswith("outside_p_war_"):
+            months = int(name.removeprefix("outside_p_war_").removesuffix("m"))
+            est, lo, hi = self.outside[package].p_war[months]
+            return Summary(est, lo, hi, (hi - lo) / (2 * 1.645), 0)
         data = self.outcomes[package]
         weights = data["p_war_horizon"] if name in GIVEN_WAR else None
         return summarise(data[name], weights)
@@ -143,6 +160,7 @@ class Results:
             "months": self.months,
             "lens": self.lens,
             "version": self.version,
+            "anchor": self.anchor.to_dict() if self.anchor else None,
             "packages": [
                 {
                     "name": package,
@@ -150,6 +168,8 @@ class Results:
                         name: self.metric(package, name).as_dict()
                         for name in self.metrics(package)
                     },
+                    "outside_view": self.outside[package].to_dict()
+                    if package in self.outside else None,
                 }
                 for package in self.outcomes
             ],

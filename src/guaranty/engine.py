@@ -287,8 +287,8 @@ def _check(worlds: int, chunk_size: int, months: int | None, workers: int) -> No
         raise InputError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
     if months is not None and (not isinstance(months, int) or not 1 <= months <= 600):
         raise InputError(f"months must be an integer in [1, 600], got {months!r}")
-    if not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be an integer >= 1, got {workers!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 256:
+        raise InputError(f"workers must be an integer in [1, 256], got {workers!r}")
 
 
 def simulate(
@@ -334,7 +334,8 @@ def simulate(
     anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
     per_package: dict[str, dict[str, Array]] = {}
     read: set[str] = set()
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    processes = min(workers, len(bounds))
+    pool = ProcessPoolExecutor(max_workers=processes) if processes > 1 else None
     try:
         for name in names:
             plan = _plan(scenario, name, lens, anchored)

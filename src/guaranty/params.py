@@ -116,6 +116,9 @@ class Registry(Mapping[str, Parameter]):
     def __len__(self) -> int:
         return len(self._params)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._params
+
     def __repr__(self) -> str:
         return f"Registry({len(self)} parameters)"
 
@@ -198,6 +201,9 @@ class ParamView(Mapping[str, NDArray[np.float64]]):
             return self._values[name]
         except KeyError:
             raise RegistryError(_unknown(name, self._values)) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)

@@ -4,12 +4,16 @@ Each problem reads ``FILE:LINE:COL: field.path: what must hold, got value``. The
 in layers: bytes (size, binary junk, encoding), YAML (syntax, tags, duplicate keys), the
 schema (types, ranges, unknown keys with a "did you mean"), then references (packages, lenses,
 categories, suppliers, parameter names). A later layer runs only when the earlier ones pass,
-so one mistake does not cascade into many.
+so one mistake does not cascade into many. The last layer checks the ``parameters:`` sections
+(scenario, lenses, packages): names, units and the range each unit allows.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
+import types
+import typing
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
@@ -18,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import Problem, ScenarioError
+from guaranty.params import RegistryError
 from guaranty.scenario import schema
-from guaranty.scenario.compile import check_references
+from guaranty.scenario.compile import base_registry, check_references
 from guaranty.scenario.schema import Scenario
 from guaranty.scenario.yamlpos import Path, Positions, YamlReadError, read_yaml
 
@@ -36,25 +41,50 @@ def load_scenario(source: str | FsPath) -> Scenario:
     """
     from guaranty.datasets import scenario_path
 
-    path = FsPath(source)
-    if not path.exists() and not str(source).endswith((".yaml", ".yml")) and "/" not in str(
-        source
-    ):
-        path = scenario_path(str(source))
     name = str(source)
     try:
-        if path.is_dir():
-            raise ScenarioError([Problem(name, 1, 1, "", "is a directory, expected a YAML file")])
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        path = FsPath(source)
+        if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
+            path = scenario_path(name)
+        is_dir = path.is_dir()
+        size = 0 if is_dir else path.stat().st_size
+        raw = b""
+        if not is_dir and size <= MAX_BYTES:
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError([Problem(name, 1, 1, "", "no such file")]) from None
+        raise _file_problem(name, "must be an existing scenario file, got no such file") from None
     except PermissionError:
-        raise ScenarioError([Problem(name, 1, 1, "", "permission denied")]) from None
+        raise _file_problem(name, "must be a readable file, got permission denied") from None
     except IsADirectoryError:
-        raise ScenarioError([Problem(name, 1, 1, "", "is a directory, expected a YAML file")]
+        raise _file_problem(name, "must be a YAML file, got a directory") from None
+    except OSError as exc:
+        raise _file_problem(name, f"must be a readable file, got {exc.strerror or exc}"
                             ) from None
+    except ValueError:  # a NUL character in the path
+        raise _file_problem(name, "must be a file path, got a name with a NUL character"
+                            ) from None
+    if is_dir:
+        raise _file_problem(name, "must be a YAML file, got a directory")
+    if size > MAX_BYTES:
+        raise _file_problem(name, _too_large(size))
     return parse_scenario(raw, name=name)
+
+
+def _exists(path: FsPath) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _file_problem(name: str, message: str) -> ScenarioError:
+    return ScenarioError([Problem(name, 1, 1, "", message)])
+
+
+def _too_large(size: int) -> str:
+    return (f"must be at most {MAX_BYTES} bytes (a scenario is a small text file), "
+            f"got {size} bytes")
 
 
 def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
@@ -62,51 +92,110 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(name, 1, 1, "", f"file is larger than {MAX_BYTES} bytes; "
-                                     "a scenario is a small text file")])
+        raise _file_problem(name, _too_large(len(raw)))
     text = _decode(raw, name)
     if not text.strip():
-        raise ScenarioError([Problem(name, 1, 1, "", "empty file: expected a scenario mapping")])
+        raise _file_problem(name, "must hold a scenario mapping, got an empty file")
     try:
         data, positions = read_yaml(text)
     except YamlReadError as exc:
-        raise ScenarioError(
+        raise ScenarioError(_sorted(
             [Problem(name, p.line, p.column, _dotted(p.path), p.message) for p in exc.problems]
-        ) from None
+        )) from None
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(name, 1, 1, "", "expected a mapping of scenario sections "
-                                     f"(name, defender, aggressor, ...), got {_kind(data)}")])
+        raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
+                            f"aggressor, ...), got {_kind(data)}")
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         raise ScenarioError(_schema_problems(exc, positions, name)) from None
+    found = _references(scenario)
+    if not found:
+        found = _parameter_problems(scenario)
     problems = [
-        _at(name, positions, path, message) for path, message in check_references(scenario)
+        _at(name, positions, path, message, key=_names_key(path, message))
+        for path, message in found
     ]
     if problems:
         raise ScenarioError(_sorted(problems))
     return scenario
 
 
+def _references(scenario: Scenario) -> list[tuple[Path, str]]:
+    """Dangling references; parameter names and values are checked by the next layer."""
+    try:
+        return [(p, m) for p, m in check_references(scenario)
+                if not (len(p) >= 2 and p[-2] == "parameters")]
+    except RegistryError:
+        # ``name in registry`` raises for an unknown name (Registry has no __contains__);
+        # the references checked before the parameters are all fine when we get here.
+        return []
+
+
+def _parameter_problems(scenario: Scenario) -> list[tuple[Path, str]]:
+    """Names in every ``parameters:`` section, the overrides they make, and their ranges."""
+    problems: list[tuple[Path, str]] = []
+    registry = base_registry(scenario)
+    names = list(registry)
+    sections: list[tuple[Path, dict[str, schema.Quantity]]] = [
+        (("parameters",), dict(scenario.parameters))]
+    sections += [(("lenses", k, "parameters"), dict(v.parameters))
+                 for k, v in scenario.lenses.items()]
+    sections += [(("packages", k, "parameters"), dict(v.parameters))
+                 for k, v in scenario.packages.items()]
+    for base, overrides in sections:
+        for pname, q in overrides.items():
+            here = (*base, pname)
+            if pname not in names:
+                close = difflib.get_close_matches(pname, names, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append((here, "must name a registry parameter (see `guaranty "
+                                 f"params`), got {pname!r}{hint}"))
+                continue
+            unit = registry[pname].unit
+            if q.unit is not None and q.unit != unit:
+                problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
+                                 f"got {q.unit!r}"))
+                continue
+            try:
+                registry.overridden(pname, q.distribution, source=q.source,
+                                    assumption=q.assumption, unit=q.unit)
+            except ValueError as exc:
+                problems.append((here, str(exc)))
+                continue
+            if unit in schema.UNIT_RANGES:
+                low, high = schema.UNIT_RANGES[unit]
+                lo, hi = q.distribution.support
+                if lo < low or hi > high:
+                    rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
+                    problems.append((here, f"must be {rule} (a quantity in {unit}), got "
+                                     f"{q.distribution.describe()}"))
+    return problems
+
+
+def _names_key(path: Path, message: str) -> bool:
+    """Whether a reference problem is about a mapping key (placed at the key, not its value)."""
+    return bool(path) and isinstance(path[-1], str) and f"got {path[-1]!r}" in message
+
+
 def _decode(raw: bytes, name: str) -> str:
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(raw, nul)
-        raise ScenarioError([Problem(name, line, col, "", "binary data (a NUL byte): "
-                                     "expected a UTF-8 YAML text file")])
+        raise ScenarioError([Problem(name, line, col, "", "must be UTF-8 YAML text, got "
+                                     "binary data (a NUL byte)")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(raw, exc.start)
-        raise ScenarioError([Problem(name, line, col, "", f"not UTF-8 text (byte "
-                                     f"0x{raw[exc.start]:02x}): expected a UTF-8 YAML file")]
-                            ) from None
+        raise ScenarioError([Problem(name, line, col, "", "must be UTF-8 text, got byte "
+                                     f"0x{raw[exc.start]:02x} (not UTF-8)")]) from None
     for i, ch in enumerate(text):
-        if ord(ch) < 32 and ch not in "\t\n\r":
+        if (ord(ch) < 32 and ch not in "\t\n\r") or ch in "\x7f\ufffe\uffff":
             line = text.count("\n", 0, i) + 1
             col = i - (text.rfind("\n", 0, i) + 1) + 1
-            raise ScenarioError([Problem(name, line, col, "", f"control character "
-                                         f"{ch!r} in text: expected a YAML text file")])
+            raise ScenarioError([Problem(name, line, col, "", "must be YAML text, got control "
+                                         f"character {ch!r}")])
     return text
 
 
@@ -168,33 +257,76 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> list[Problem]:
+    errors = exc.errors()
+    # A misspelt key with a suggestion explains the "missing" error of the key it should be.
+    suggested: set[Path] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            close = _close_key(str(loc[-1]), loc)
+            if close is not None:
+                suggested.add((*_data_path(loc[:-1], positions), close))
     problems: dict[tuple[int, int, str], Problem] = {}
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(err["loc"])
         path = _data_path(loc, positions)
         kind = err["type"]
         if kind == "extra_forbidden":
             key = path[-1] if path else loc[-1]
-            problem = _at(name, positions, path, _unknown_key(str(key)), key=True)
+            problem = _at(name, positions, path, _unknown_key(str(key), loc), key=True)
         elif kind == "missing":
+            parent = _data_path(loc[:-1], positions)
             field = str(loc[-1])
-            problem = _at(name, positions, path, f"{field} is required")
-            problem = Problem(problem.file, problem.line, problem.column,
-                              _dotted((*path, field)), "is required")
+            if (*parent, field) in suggested:
+                continue
+            line, col = positions.locate(parent)
+            problem = Problem(name, line, col, _dotted((*parent, field)), _missing(loc))
+        elif kind == "union_tag_invalid":
+            given = err["input"].get("dist") if isinstance(err["input"], dict) else None
+            where = (*path, "dist") if (*path, "dist") in positions.values else path
+            problem = _at(name, positions, where, "must be one of "
+                          f"{', '.join(DISTRIBUTION_KINDS)}, got {_show_value(given)}")
+        elif kind in ("value_error", "assertion_error"):
+            where, message = _field_message(path, _explain(err), positions)
+            problem = _at(name, positions, where, message)
         else:
-            problem = _at(name, positions, path, _explain(err))
+            problem = _at(name, positions, path, _explain(err), key=loc[-1] == "[key]")
         problems.setdefault((problem.line, problem.column, problem.path), problem)
     return _sorted(list(problems.values()))
+
+
+def _field_message(path: Path, message: str, positions: Positions) -> tuple[Path, str]:
+    """Move ``low must be <= high, ...`` from a quantity to its field ``low``, when written."""
+    head, sep, rest = message.partition(" must ")
+    if sep and head.isidentifier() and (*path, head) in positions.values:
+        return (*path, head), "must " + rest
+    return path, message
+
+
+def _missing(loc: tuple[Any, ...]) -> str:
+    kind = _dist_kind(loc)
+    if kind == "fixed":
+        return "must be given (a value, or a dist with its parameters), got nothing"
+    if kind is not None:
+        return f"must be given for a {kind} distribution, got nothing"
+    return "must be given (a required field), got nothing"
+
+
+def _dist_kind(loc: tuple[Any, ...]) -> str | None:
+    for i, part in enumerate(loc[:-1]):
+        if part == "distribution" and loc[i + 1] in DISTRIBUTION_KINDS:
+            return str(loc[i + 1])
+    return None
 
 
 def _explain(err: Any) -> str:
     kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
     shown = _show_value(got)
     rules = {
-        "greater_than_equal": lambda: f"must be >= {ctx.get('ge')}",
-        "greater_than": lambda: f"must be > {ctx.get('gt')}",
-        "less_than_equal": lambda: f"must be <= {ctx.get('le')}",
-        "less_than": lambda: f"must be < {ctx.get('lt')}",
+        "greater_than_equal": lambda: f"must be >= {_num(ctx.get('ge'))}",
+        "greater_than": lambda: f"must be > {_num(ctx.get('gt'))}",
+        "less_than_equal": lambda: f"must be <= {_num(ctx.get('le'))}",
+        "less_than": lambda: f"must be < {_num(ctx.get('lt'))}",
         "float_parsing": lambda: "must be a number",
         "float_type": lambda: "must be a number",
         "finite_number": lambda: "must be a finite number",
@@ -209,22 +341,29 @@ def _explain(err: Any) -> str:
         "model_attributes_type": lambda: "must be a number or a mapping",
         "list_type": lambda: "must be a list",
         "too_short": lambda: "must not be empty",
-        "too_long": lambda: f"must have at most {ctx.get('max_length')} items/characters",
+        "too_long": lambda: f"must have at most {ctx.get('max_length')} items",
         "string_too_short": lambda: "must not be empty",
         "string_too_long": lambda: f"must be at most {ctx.get('max_length')} characters",
-        "string_pattern_mismatch": lambda: "must be lowercase letters, digits, '-' or '_'",
+        "string_pattern_mismatch": lambda: "must be lowercase letters, digits, '-' or '_' "
+        "(starting with a letter or digit)",
         "literal_error": lambda: f"must be one of {ctx.get('expected')}",
-        "union_tag_invalid": lambda: "dist must be one of " + ", ".join(DISTRIBUTION_KINDS),
-        "union_tag_not_found": lambda: "needs a dist (" + ", ".join(DISTRIBUTION_KINDS) + ")",
+        "union_tag_not_found": lambda: f"must have a dist ({', '.join(DISTRIBUTION_KINDS)})",
     }
     if kind in ("value_error", "assertion_error"):
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return msg if ", got " in msg else f"{msg}, got {shown}"
-    if kind == "union_tag_invalid":
-        return f"{rules[kind]()}, got {_show_value(ctx.get('tag'))}"
+    if kind == "model_type" and ctx.get("class_name") == "Quantity":
+        return ("must be a number or a mapping with a value (or a dist) and its unit and "
+                f"source, got {shown}")
+    if kind in ("too_short", "too_long") and isinstance(got, dict):
+        return f"{rules[kind]()}, got an empty mapping" if not got else f"{rules[kind]()}"
     if kind in rules:
         return f"{rules[kind]()}, got {shown}"
     return f"{err['msg']}, got {shown}"
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _show_value(value: Any) -> str:
@@ -236,15 +375,89 @@ def _show_value(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float | int):
-        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return _short(value)
+    if isinstance(value, int):
+        text = str(value)
+        return text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
     return _short(value)
 
 
-def _unknown_key(key: str) -> str:
-    close = difflib.get_close_matches(key, sorted(_vocabulary()), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key {key!r}{hint}"
+def _unknown_key(key: str, loc: tuple[Any, ...]) -> str:
+    allowed = _allowed_keys(loc)
+    close = _close_key(key, loc)
+    where = ""
+    kind = _dist_kind(loc)
+    if kind is not None:
+        where = f" for a {kind} value" if kind == "fixed" else f" for a {kind} distribution"
+    if close is not None:
+        return f"unknown key {key!r}{where}; did you mean {close!r}?"
+    if allowed:
+        return f"unknown key {key!r}{where}; must be one of {', '.join(allowed)}"
+    return f"unknown key {key!r}"
+
+
+def _close_key(key: str, loc: tuple[Any, ...]) -> str | None:
+    words = _allowed_keys(loc) or sorted(_vocabulary())
+    close = difflib.get_close_matches(key, words, n=1, cutoff=0.6)
+    return close[0] if close and close[0] != key else None
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the mapping holding ``loc[-1]`` may have, from the schema ([] if unknown)."""
+    tp: Any = Scenario
+    in_quantity = False
+    parts = list(loc[:-1])
+    i = 0
+    while i < len(parts):
+        tp = _unwrap(tp)
+        part = parts[i]
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp is schema.Quantity and part == "distribution" and i + 1 < len(parts):
+                tp, in_quantity = _DISTRIBUTIONS.get(str(parts[i + 1])), True
+                i += 2
+                continue
+            fields = {f.alias or n: f for n, f in tp.model_fields.items()}
+            if part not in fields:
+                return []
+            tp = fields[part].annotation
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        else:
+            return []
+        i += 1
+    tp = _unwrap(tp)
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return []
+    keys = [f.alias or n for n, f in tp.model_fields.items()]
+    if in_quantity:
+        keys += ["unit", "source", "assumption"]
+    return keys
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``None`` from a type; keep the first model of a union."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin is typing.Union or origin is types.UnionType:
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = members[0] if len(members) == 1 else next(
+                (m for m in members if isinstance(m, type) and issubclass(m, BaseModel)), tp)
+            if typing.get_origin(tp) in (typing.Union, types.UnionType):
+                return tp
+            continue
+        return tp
+
+
+_DISTRIBUTIONS: dict[str, Any] = {
+    str(cls.model_fields["dist"].default): cls
+    for cls in typing.get_args(schema.Quantity.model_fields["distribution"].annotation)
+}
 
 
 @lru_cache(maxsize=1)

@@ -27,14 +27,14 @@ from pydantic import (
     model_validator,
 )
 
-from guaranty.distributions import Distribution, Fixed
+from guaranty.distributions import Distribution, Fixed, Normal
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Quantity(Frozen):
@@ -59,6 +59,18 @@ class Quantity(Frozen):
                 rest = {"dist": "fixed", **rest}
             return {**meta, "distribution": rest}
         return data
+
+    @model_validator(mode="after")
+    def _finite(self) -> Quantity:
+        d = self.distribution
+        for name, value in d.model_dump(by_alias=True, exclude={"dist"}).items():
+            for v in value if isinstance(value, list) else [value]:
+                if not isinstance(v, float) or math.isfinite(v):
+                    continue
+                if math.isinf(v) and isinstance(d, Normal) and name in ("low", "high"):
+                    continue  # an untruncated normal
+                raise ValueError(f"{name} must be a finite number, got {v}")
+        return self
 
     @property
     def mean(self) -> float:
@@ -89,8 +101,13 @@ def _show(q: Quantity) -> str:
     return q.distribution.describe()
 
 
+UNIT_RANGES: dict[str, tuple[float, float]] = {}
+"""The values a quantity in each unit may take (also checked for ``parameters:`` overrides)."""
+
+
 def _q(unit: str, low: float = 0.0, high: float = math.inf) -> AfterValidator:
     """Validator of a quantity measured in ``unit`` whose values must lie in [low, high]."""
+    UNIT_RANGES[unit] = (low, high)
     return AfterValidator(_bounded(unit, low, high))
 
 
@@ -160,12 +177,11 @@ class Category(Frozen):
     def _by_kind(self) -> Category:
         if self.kind == "weapon":
             missing = [f for f in ("weight", "crew") if getattr(self, f) is None]
-            if missing:
-                raise ValueError(f"a weapon category needs {' and '.join(missing)}")
         else:
             missing = [f for f in ("feeds", "need_per_month") if getattr(self, f) is None]
-            if missing:
-                raise ValueError(f"a munition category needs {' and '.join(missing)}")
+        if missing:
+            raise ValueError(f"a {self.kind} category must have {' and '.join(missing)}, "
+                             f"got no {' and no '.join(missing)}")
         return self
 
 

@@ -2,11 +2,14 @@
 
 PyYAML's composer gives nodes with marks; we build plain Python values from them ourselves,
 accepting only the standard YAML tags, so a tag that would build a Python object is reported
-as an error and never executed. Duplicate keys and alias bombs are errors too.
+as an error and never executed. Duplicate keys, alias bombs and too deep nesting are errors
+too. Merge keys (``<<: *anchor``) are supported; the keys written out win over merged ones.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,11 +17,21 @@ import yaml
 
 Path = tuple[str | int, ...]
 
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t
-    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STANDARD_TAGS = _SCALAR_TAGS | {_YAML + "map", _YAML + "seq"}
+_MERGE = _YAML + "merge"
+_EXPONENT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+")
+MAX_NODES = 100_000  # the Ukraine scenario has about 2,000
+MAX_DEPTH = 64
+
+_RULES = {
+    _YAML + "int": "must be a whole number",
+    _YAML + "float": "must be a number",
+    _YAML + "bool": "must be true or false",
+    _YAML + "null": "must be null",
+    _YAML + "timestamp": "must be a date",
 }
-MAX_NODES = 200_000
 
 
 @dataclass
@@ -52,6 +65,29 @@ class YamlReadError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with a limit on nesting (the composer recurses once per level)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -63,30 +99,196 @@ def read_yaml(text: str) -> tuple[Any, Positions]:
     ------
     YamlReadError
         With every problem found: syntax errors, non-standard tags, duplicate keys, several
-        documents, or too many nodes.
+        documents, too deep nesting or too many nodes.
     """
-    loader = yaml.SafeLoader(text)
+    _precheck(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        raise YamlReadError([YamlProblem(
+            exc.mark.line + 1, exc.mark.column + 1, (),
+            f"must nest at most {MAX_DEPTH} levels deep, got deeper")]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        raise YamlReadError(
-            [YamlProblem(line, col, (), f"YAML syntax error: {what}{context}")]
-        ) from None
+        raise YamlReadError([_syntax_problem(exc, text)]) from None
     except yaml.YAMLError as exc:
-        raise YamlReadError([YamlProblem(1, 1, (), f"YAML error: {exc}")]) from None
+        raise YamlReadError([YamlProblem(1, 1, (), f"must be valid YAML, got {exc}")]) from None
+    except RecursionError:
+        raise YamlReadError([YamlProblem(1, 1, (), "must nest less deeply, got too deep a "
+                                         "nesting to read")]) from None
     finally:
         loader.dispose()
     if node is None:
-        raise YamlReadError([YamlProblem(1, 1, (), "empty file: expected a scenario mapping")])
+        raise YamlReadError([YamlProblem(1, 1, (), "must hold a scenario mapping, got an "
+                                         "empty file (only comments)")])
+    _check_expansion(node)
     builder = _Builder(loader)
     data = builder.build(node, ())
     if builder.problems:
         raise YamlReadError(builder.problems)
     return data, builder.positions
+
+
+def _precheck(text: str) -> None:
+    """Refuse too many values or too deep nesting before the (slow, pure-Python) composer runs.
+
+    libyaml's event parser reads a 2 MiB file in well under a second, where PyYAML's own
+    parser, which gives the better syntax messages, takes tens of seconds. A syntax error is
+    left to that parser to report.
+    """
+    if not getattr(yaml, "__with_libyaml__", False):
+        return
+    count = depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = _line_col(event.start_mark)
+                    raise YamlReadError([YamlProblem(
+                        line, col, (), f"must nest at most {MAX_DEPTH} levels deep, got deeper")])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if isinstance(event, yaml.NodeEvent):
+                count += 1
+                if count > MAX_NODES:
+                    line, col = _line_col(event.start_mark)
+                    raise YamlReadError([YamlProblem(
+                        line, col, (), f"must hold at most {MAX_NODES} values, got more (the "
+                        "file is too large)")])
+    except yaml.YAMLError:
+        return
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse aliases that refer to themselves, and documents too large once aliases expand.
+
+    An alias repeats the node of its anchor, so nine aliases of nine aliases of ... hold
+    billions of values in a few lines (the "billion laughs"). Sizes are counted per distinct
+    node, so the check itself stays cheap.
+    """
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node, path: Path) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            line, col = _mark(node)
+            raise YamlReadError([YamlProblem(line, col, path, "must not contain itself, got "
+                                             "an alias inside its own anchor")])
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+                total += size(k, path) + size(v, (*path, name))
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, (*path, i)) for i, item in enumerate(node.value))
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(root, ()) <= MAX_NODES:
+        return
+    # Place the problem at the first entry, in the order written, that is too large by itself.
+    node: yaml.Node = root
+    path: Path = ()
+    seen = {id(root)}
+    while True:
+        children: list[tuple[yaml.Node, Path]] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [(v, (*path, str(k.value) if isinstance(k, yaml.ScalarNode) else "?"))
+                        for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(item, (*path, i)) for i, item in enumerate(node.value)]
+        big = next(((c, p) for c, p in children if sizes[id(c)] > MAX_NODES), None)
+        if big is None or id(big[0]) in seen:
+            break
+        seen.update(id(c) for c, _ in children)
+        node, path = big
+    line, col = _mark(node)
+    raise YamlReadError([YamlProblem(
+        line, col, path, f"must hold at most {MAX_NODES} values once aliases are expanded, "
+        f"got {sizes[id(node)]}")])
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """One problem for a YAML syntax error, placed where the mistake most likely is."""
+    problem = (exc.problem or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    if "another document" in problem:
+        line, col = _line_col(mark)
+        return YamlProblem(line, col, (), "must hold a single YAML document, got a second "
+                           "one (a '---' line)")
+    if "'\\t'" in problem:
+        line, col = _line_col(mark)
+        return YamlProblem(line, col, (), "must be valid YAML: indent with spaces, not tabs, "
+                           "got a tab")
+    quote = _unclosed_quote(text, exc.problem_mark)
+    if quote is not None:
+        (line, col), snippet = quote
+        return YamlProblem(line, col, (), "must be valid YAML: a quoted text must be closed "
+                           f"on its line, got {snippet} running on past the line end")
+    if "quoted scalar" in context and exc.context_mark is not None:
+        line, col = _line_col(exc.context_mark)
+        return YamlProblem(line, col, (), "must be valid YAML: a quoted text must be closed, "
+                           f"got {_opening(text, exc.context_mark.index)} running on to the "
+                           "end of the file")
+    line, col = _line_col(mark)
+    for cut in (", but found", ", but got", "but found"):
+        problem = problem.split(cut)[0]
+    what = f"{problem} {context}".strip()
+    return YamlProblem(line, col, (), f"must be valid YAML: {what}, got {_token_at(text, mark)}")
+
+
+def _line_col(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _token_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None or mark.index >= len(text.rstrip()):
+        return "the end of the file"
+    rest = text[mark.index:].split("\n", 1)[0]
+    if not rest.strip():
+        return "the end of the line"
+    word = rest[0]
+    if word.isalnum() or word in "_-*&!":
+        word = re.split(r"[\s,\]}]", rest, maxsplit=1)[0][:30]
+    return repr(word)
+
+
+def _unclosed_quote(text: str, mark: yaml.Mark | None) -> tuple[tuple[int, int], str] | None:
+    """The last quoted text before a syntax error, when it runs over several lines."""
+    if mark is None:
+        return None
+    last: yaml.ScalarToken | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or last.style not in ('"', "'"):
+        return None
+    if last.start_mark.line == last.end_mark.line:
+        return None
+    start = last.start_mark
+    return (start.line + 1, start.column + 1), _opening(text, start.index)
+
+
+def _opening(text: str, index: int) -> str:
+    """The rest of the line from ``index``, shortened, as a repr."""
+    opened = text[index:].split("\n", 1)[0]
+    return repr(opened if len(opened) <= 40 else opened[:37] + "...")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
 class _Builder:
@@ -96,52 +298,84 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self.count = 0
 
+    def problem(self, node: yaml.Node, path: Path, message: str) -> None:
+        line, col = _mark(node)
+        self.problems.append(YamlProblem(line, col, path, message))
+
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                line, col = _mark(node)
-                self.problems.append(
-                    YamlProblem(line, col, path, f"too many YAML nodes (> {MAX_NODES}); "
-                                "aliases or sheer size make this file too large")
-                )
+                self.problem(node, path, f"must have at most {MAX_NODES} YAML nodes, got more "
+                             "(aliases or sheer size make this file too large)")
             return None
         self.positions.values[path] = _mark(node)
         if node.tag not in _STANDARD_TAGS:
-            line, col = _mark(node)
-            self.problems.append(
-                YamlProblem(line, col, path, f"tag {node.tag!r} is not allowed: a scenario holds "
-                            "plain mappings, lists, text and numbers")
-            )
+            self.problem(node, path, "must be a plain mapping, list, text or number (tags "
+                         f"are not allowed), got tag {_short_tag(node.tag)}")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            line, col = _mark(node)
-            self.problems.append(YamlProblem(line, col, path, f"bad value: {exc}"))
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALAR_TAGS:
+            self.problem(node, path, f"must be a scalar, got tag {_short_tag(node.tag)}")
             return None
+        if node.tag == _YAML + "str" and node.style is None and _EXPONENT.fullmatch(node.value):
+            return float(node.value)  # 1e6: a number in YAML 1.2, text to PyYAML's YAML 1.1
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except Exception:  # PyYAML raises ValueError and others on a bad tagged scalar
+            rule = _RULES.get(node.tag, "must be a valid value")
+            self.problem(node, path, f"{rule} (tagged {_short_tag(node.tag)}), got "
+                         f"{node.value!r}")
+            return None
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
-        out: dict[Any, Any] = {}
-        self.loader.flatten_mapping(node)
+        own = self.positions.values.get(path)
+        merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
-                line, col = _mark(key_node)
-                self.problems.append(YamlProblem(line, col, path, "a key must be plain text"))
+            if key_node.tag == _MERGE:  # merged first, so the keys written out win
+                merged.update({k: v for k, v in self._merge(value_node, path).items()
+                               if k not in merged})
+        if own is not None:
+            self.positions.values[path] = own
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
                 continue
-            key = self.loader.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                what = ("a list" if isinstance(key_node, yaml.SequenceNode)
+                        else "a mapping" if isinstance(key_node, yaml.MappingNode)
+                        else f"tag {_short_tag(key_node.tag)}")
+                self.problem(key_node, path, f"a key must be plain text, got {what}")
+                continue
+            key = str(key_node.value)
             if key in out:
                 line, col = _mark(key_node)
-                self.problems.append(
-                    YamlProblem(line, col, (*path, key), f"duplicate key {key!r}")
-                )
+                first = self.positions.keys.get((*path, key), (line, col))
+                self.problems.append(YamlProblem(
+                    line, col, (*path, key), f"must appear once in a mapping, got {key!r} "
+                    f"again (first at line {first[0]})"))
                 continue
             self.positions.keys[(*path, key)] = _mark(key_node)
             out[key] = self.build(value_node, (*path, key))
-        return out
+        return {**{k: v for k, v in merged.items() if k not in out}, **out}
+
+    def _merge(self, node: yaml.Node, path: Path) -> dict[Any, Any]:
+        """The mappings of ``<<: *a`` or ``<<: [*a, *b]``; earlier ones win over later ones."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in reversed(sources):
+            if not isinstance(source, yaml.MappingNode):
+                what = "a list" if isinstance(source, yaml.SequenceNode) else "text"
+                self.problem(source, path, "a merge key ('<<') must be followed by a mapping or "
+                             f"a list of mappings, got {what}")
+                continue
+            value = self.build(source, path)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged

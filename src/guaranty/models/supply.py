@@ -55,6 +55,13 @@ class SupplyInputs:
     keep: Array  # (C, n) 1 - wear
     caps: Array  # (C, 1) negotiated caps (inf where none)
 
+    def __post_init__(self) -> None:
+        # Output of producer k at month t is base_k + gap_k * exp(-t / tau_k).
+        self.base = self.capacity_end * self.open_share
+        self.gap = (self.capacity_start - self.capacity_end) * self.open_share
+        self.category_of = [int(np.argmax(self.producer_matrix[:, k]))
+                            for k in range(self.producer_matrix.shape[1])]
+
 
 @dataclass
 class SupplyState:
@@ -76,9 +83,11 @@ def capacity(inputs: SupplyInputs, decay: Array) -> Array:
 
     ``decay`` is :math:`e^{-t/\\tau_k}` for the current month, shape (K, n).
     """
-    k_out = inputs.capacity_end + (inputs.capacity_start - inputs.capacity_end) * decay
-    k_out *= inputs.open_share
-    out: Array = inputs.producer_matrix @ k_out
+    k_out = inputs.gap * decay
+    k_out += inputs.base
+    out: Array = np.zeros(inputs.orders.shape)
+    for k, c in enumerate(inputs.category_of):
+        out[c] += k_out[k]
     return out
 
 
@@ -90,9 +99,10 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> None:
     """
     backlog, transit, stock = state.backlog, state.transit, state.stock
     backlog += inputs.orders
-    shipped = np.minimum(backlog, capacity(inputs, state.decay))
+    shipped = capacity(inputs, state.decay)
+    np.minimum(backlog, shipped, out=shipped)
     backlog -= shipped
-    arrived = transit * inputs.inv_lag
+    arrived = np.multiply(transit, inputs.inv_lag)
     transit += shipped
     transit -= arrived
     stock *= inputs.keep

@@ -28,6 +28,23 @@ from guaranty.errors import GuarantyError
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)*$"
 
+UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "share": (0.0, 1.0),
+    "share/month": (0.0, 1.0),
+    "probability": (0.0, 1.0),
+    "ratio": (0.0, np.inf),
+    "1/month": (0.0, np.inf),
+    "1/value": (0.0, np.inf),
+    "months": (0.0, np.inf),
+    "persons/km": (0.0, np.inf),
+    "power/person": (0.0, np.inf),
+    "km2/month": (0.0, np.inf),
+}
+"""The values a parameter measured in each unit may take, where the unit implies a range.
+
+The scenario schema adds its own units (persons, units, USD, ...) when it is imported, so a
+lens or package override is checked against the same range as the scenario field."""
+
 
 class Parameter(BaseModel):
     """One uncertain number: its distribution, unit and where it comes from."""
@@ -52,13 +69,21 @@ class Parameter(BaseModel):
             raise ValueError(
                 f"parameter {self.name!r} needs a source or an assumption with its reasoning"
             )
+        bounds = self.limits
         lo, hi = self.distribution.support
-        if lo < self.bounds[0] or hi > self.bounds[1]:
+        if lo < bounds[0] or hi > bounds[1]:
             raise ValueError(
-                f"{self.name} must lie in [{self.bounds[0]:g}, {self.bounds[1]:g}], "
+                f"must be in [{bounds[0]:g}, {bounds[1]:g}] (a quantity in {self.unit}), "
                 f"got {self.distribution.describe()}"
             )
         return self
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """Explicit bounds, else the range the unit implies, else the whole real line."""
+        if self.bounds != (-np.inf, np.inf):
+            return self.bounds
+        return UNIT_BOUNDS.get(self.unit, self.bounds)
 
     @property
     def origin(self) -> str:

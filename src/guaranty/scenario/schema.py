@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from guaranty.distributions import Distribution, Fixed, Normal
+from guaranty.params import UNIT_BOUNDS
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -101,7 +102,7 @@ def _show(q: Quantity) -> str:
     return q.distribution.describe()
 
 
-UNIT_RANGES: dict[str, tuple[float, float]] = {}
+UNIT_RANGES = UNIT_BOUNDS
 """The values a quantity in each unit may take (also checked for ``parameters:`` overrides)."""
 
 

@@ -71,6 +71,7 @@ def _edge_worlds(plan: Plan, worlds: int) -> dict[str, np.ndarray]:
     for c in plan.weapons:  # every weapon equally good per crew member: ties keep file order
         p[f"equipment.{cats[c]}.weight"][i % 8 == 3] = p[f"equipment.{cats[c]}.crew"][i % 8 == 3]
     p["forces.sanctions_drag"][i % 9 == 2] = 0.0
+    p["decision.base_hazard_scale"] = np.exp(np.linspace(-6.0, 6.0, worlds))  # as if anchored
     return p
 
 

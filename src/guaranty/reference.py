@@ -13,7 +13,8 @@ One month ``t`` of one world, in the order the engine applies it:
    crew member first), :math:`P = \rho(\sum_c w_c x_c + w_0 N_{\text{left}})`; the defender's
    power is scaled by the force-to-space factor :math:`\min(1, N/(F\rho^*))`.
 2. The aggressor's decision (:mod:`guaranty.models.decision`): value of attacking with the
-   biased ratio, monthly hazard :math:`h = 1 - e^{-\lambda_0 e^{k(V - V_w)}}` once ready.
+   biased ratio, monthly hazard :math:`h = 1 - e^{-c\lambda_0 e^{k(V - V_w)}}` once ready,
+   with :math:`c` the anchoring factor of the base hazard (:mod:`guaranty.anchoring`).
 3. The campaign if war starts now (:mod:`guaranty.models.campaign`): probability the defender
    holds, ground lost, casualties, captured stocks.
 4. The war ledger (:mod:`guaranty.models.outcomes`): :math:`S_{t+1} = S_t (1 - h_t)` and the
@@ -231,7 +232,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             - p["decision.sanctions_cost"]
         )
         exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
-        rate = p["decision.base_hazard_per_month"] * math.exp(min(exponent, MAX_EXPONENT))
+        base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
+        rate = base_rate * math.exp(min(exponent, MAX_EXPONENT))
         ready = t >= p["decision.min_reconstitution_months"]
         hazard = -math.expm1(-rate) if ready else 0.0
 

@@ -87,7 +87,7 @@ def test_more_defender_equipment_never_raises_the_risk_of_war(
     stronger[name] = params[name] * factor
     base, more = _run(plan, params), _run(plan, stronger)
     for key in ("p_war_12m", "p_war_24m", "p_war_60m"):
-        assert np.all(more[key] <= base[key] + 1e-12)
+        assert np.all(more[key] <= base[key] + 1e-6)  # single-precision state
 
 
 @FAST
@@ -97,7 +97,7 @@ def test_larger_misperception_never_lowers_the_risk_of_war(seed: int, extra: flo
     biased = dict(params)
     biased["decision.misperception_bias"] = params["decision.misperception_bias"] + extra
     base, more = _run(plan, params), _run(plan, biased)
-    assert np.all(more["p_war_60m"] >= base["p_war_60m"] - 1e-12)
+    assert np.all(more["p_war_60m"] >= base["p_war_60m"] - 1e-6)  # single-precision state
 
 
 @FAST

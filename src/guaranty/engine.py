@@ -9,9 +9,10 @@ producers and munition types, never over worlds.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,8 +27,33 @@ from guaranty.results import Results
 from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import Scenario
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 DEFAULT_CHUNK = 8_192
+DTYPE = np.float32
+"""Working precision of the monthly state (stocks, powers, hazards). Single precision halves
+the memory traffic of a memory-bound loop; the run's ledger of probabilities is summed in
+double precision, and outcomes are returned as float64. Each world's arithmetic is
+elementwise, so results stay identical whatever the chunking."""
+
+
+class _Cast(Mapping[str, Array]):
+    """Parameters in the working precision, read through (and recorded by) a ParamView."""
+
+    def __init__(self, view: ParamView) -> None:
+        self._view = view
+        self._cache: dict[str, Array] = {}
+
+    def __getitem__(self, name: str) -> Array:
+        if name not in self._cache:
+            self._cache[name] = np.asarray(self._view[name], dtype=DTYPE)
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._view)
+
+    def __len__(self) -> int:
+        return len(self._view)
+
 MAX_WORLDS = 100_000_000
 
 
@@ -39,13 +65,13 @@ class Sides:
     aggressor: forces.PowerInputs
 
 
-def _columns(p: ParamView, names: Iterable[str]) -> Array:
+def _columns(p: Mapping[str, Array], names: Iterable[str]) -> Array:
     """Rows of named parameters: shape (len(names), n), category-major."""
     cols = [p[name] for name in names]
-    return np.stack(cols, axis=0) if cols else np.zeros((0, 0))
+    return np.stack(cols, axis=0) if cols else np.zeros((0, 0), dtype=DTYPE)
 
 
-def _power_inputs(plan: Plan, p: ParamView, side: str) -> forces.PowerInputs:
+def _power_inputs(plan: Plan, p: Mapping[str, Array], side: str) -> forces.PowerInputs:
     cats = plan.categories
     weapons = np.asarray(plan.weapons, dtype=np.int64)
     weight = _columns(p, (f"equipment.{cats[i]}.weight" for i in plan.weapons))
@@ -61,11 +87,11 @@ def _power_inputs(plan: Plan, p: ParamView, side: str) -> forces.PowerInputs:
     )
 
 
-def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
+def _supply_inputs(plan: Plan, p: Mapping[str, Array], n: int) -> supply.SupplyInputs:
     cats, c = plan.categories, len(plan.categories)
     k = len(plan.producers)
-    matrix = np.zeros((k, c))
-    start, end, ramp, share = (np.zeros((k, n)) for _ in range(4))
+    matrix = np.zeros((k, c), dtype=DTYPE)
+    start, end, ramp, share = (np.zeros((k, n), dtype=DTYPE) for _ in range(4))
     for j, ref in enumerate(plan.producers):
         matrix[j, ref.category] = 1.0
         start[j] = p[f"{ref.prefix}.capacity_start"]
@@ -76,13 +102,14 @@ def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
             * p[f"supplier.{ref.supplier}.will"]
             * p[f"supplier.{ref.supplier}.commitment"]
         )
-    orders, unit_cost, inv_lag = np.zeros((c, n)), np.zeros((c, n)), np.ones((c, n))
-    per_month_usd = p["financing.weapons_usd_bn_per_year"] * 1e9 / 12.0
+    orders, unit_cost = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
+    inv_lag = np.ones((c, n), dtype=DTYPE)
+    per_month_usd = p["financing.weapons_usd_bn_per_year"] * DTYPE(1e9 / 12.0)
     for i in plan.supplied:
         key = f"supply.{cats[i]}"
         unit_cost[i] = p[f"{key}.unit_cost_usd"]
         orders[i] = per_month_usd * p[f"{key}.financing_share"] / np.maximum(unit_cost[i], 1e-9)
-        inv_lag[i] = 1.0 / np.maximum(p[f"{key}.delivery_lag_months"], 1.0)
+        inv_lag[i] = DTYPE(1.0) / np.maximum(p[f"{key}.delivery_lag_months"], DTYPE(1.0))
     wear = _columns(p, (_wear_name(plan, i) for i in range(c)))
     return supply.SupplyInputs(
         capacity_start=start,
@@ -95,8 +122,8 @@ def _supply_inputs(plan: Plan, p: ParamView, n: int) -> supply.SupplyInputs:
         inv_lag=inv_lag,
         domestic=_columns(p, (f"defender.production.{x}" for x in cats)),
         wear=wear,
-        keep=1.0 - wear,
-        caps=np.asarray(plan.stock_caps, dtype=float)[:, None],
+        keep=DTYPE(1.0) - wear,
+        caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
     )
 
 
@@ -109,11 +136,12 @@ def _wear_name(plan: Plan, i: int) -> str:
     return "forces.weapon_wear_per_month"
 
 
-def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
-    """Run the model chain for one chunk of worlds; returns per-world outcomes.
+def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.float64]]:
+    """Run the model chain for one chunk of worlds; returns per-world outcomes (float64).
 
-    ``p`` holds one array of shape (n,) per registry parameter (the sampled worlds).
+    ``view`` holds one array of shape (n,) per registry parameter (the sampled worlds).
     """
+    p = _Cast(view)
     cats = plan.categories
     n = len(p["defender.personnel"])
     sup = _supply_inputs(plan, p, n)
@@ -131,7 +159,8 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     a_pers = p["aggressor.personnel"].copy()
     a_stock = _columns(p, (f"aggressor.stock.{x}" for x in cats))
     a_ceiling = _columns(p, (f"aggressor.stock_ceiling.{x}" for x in cats))
-    slowed = 1.0 - (np.zeros(n) if plan.sanctions_relieved else p["forces.sanctions_drag"])
+    drag = np.zeros(n, dtype=DTYPE) if plan.sanctions_relieved else p["forces.sanctions_drag"]
+    slowed = DTYPE(1.0) - drag
     a_production = _columns(p, (f"aggressor.production.{x}" for x in cats)) * slowed
     a_recruitment = p["aggressor.recruitment_per_month"] * slowed
 
@@ -139,7 +168,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     threshold = p["forces.space_density_threshold"]
     m, s = p["campaign.effectiveness_mean"], p["campaign.effectiveness_sd"]
     ln_surprise = np.log(p["campaign.surprise_multiplier"])
-    neutral = p["decision.neutrality_discount"] if plan.neutrality else np.zeros(n)
+    neutral = p["decision.neutrality_discount"] if plan.neutrality else np.zeros(n, DTYPE)
     duration = p["campaign.war_months"]
     base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
     supplied = list(plan.supplied)
@@ -171,7 +200,7 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
             value_of_waiting=p["decision.value_of_waiting"],
             base_rate=base_rate,
             sensitivity=p["decision.value_sensitivity"],
-            ready=(t >= p["decision.min_reconstitution_months"]).astype(float),
+            ready=(t >= p["decision.min_reconstitution_months"]).astype(DTYPE),
         )
         ln_battle = ln_ratio + ln_surprise
         p_hold = 1.0 - campaign.attacker_success(ln_battle, m, s)
@@ -224,11 +253,11 @@ def run_chunk(plan: Plan, p: ParamView, months: int) -> dict[str, Array]:
     if months > 12:
         out["force_ratio_12m"] = force_ratio_12m
     out["force_ratio_horizon"] = force_ratio_end
-    return out
+    return {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
 
 
 def _run_range(plan: Plan, seed: int, start: int, stop: int, months: int
-               ) -> tuple[dict[str, Array], set[str]]:
+               ) -> tuple[dict[str, NDArray[np.float64]], set[str]]:
     view = ParamView(plan.registry.sample(seed, start, stop))
     out = run_chunk(plan, view, months)
     return out, view.read
@@ -241,7 +270,7 @@ class Chunk:
     package: str
     start: int
     stop: int
-    outcomes: dict[str, Array]
+    outcomes: dict[str, NDArray[np.float64]]
 
 
 def iter_chunks(
@@ -332,7 +361,7 @@ def simulate(
     horizon = months or scenario.horizon_months
     bounds = chunk_bounds(worlds, chunk_size)
     anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
-    per_package: dict[str, dict[str, Array]] = {}
+    per_package: dict[str, dict[str, NDArray[np.float64]]] = {}
     read: set[str] = set()
     processes = min(workers, len(bounds))
     pool = ProcessPoolExecutor(max_workers=processes) if processes > 1 else None

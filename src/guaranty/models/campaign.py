@@ -35,11 +35,13 @@ square-law fight costs the attacker the share :math:`1 - \sqrt{1 - 1/R^2}` of it
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 
 
 def attacker_success(ln_ratio: Array, mean: Array, sd: Array) -> Array:

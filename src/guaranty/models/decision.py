@@ -25,12 +25,14 @@ Intelligence, Feb 2025: a local war within 6 months, a regional one within 2 yea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from guaranty.models.campaign import attacker_success, square_law_loss
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 
 
 def attack_value(

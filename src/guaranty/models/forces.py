@@ -34,11 +34,12 @@ cannot hold a continuous line; its effective power scales by :math:`\min(1, N/(F
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 IntArray = NDArray[np.int64]
 
 

@@ -17,11 +17,12 @@ number of worlds alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 
 WAR_CHECKPOINTS = (12, 24, 60, 120)
 GIVEN_WAR = (

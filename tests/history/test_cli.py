@@ -71,3 +71,13 @@ def test_bad_input_raises_input_error(args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert isinstance(result.exception, InputError)
     assert message in str(result.exception)
+
+
+def test_predict_takes_the_provisions_of_a_scenario_package() -> None:
+    doc = _json("predict", "--scenario", "scenarios/ukraine-2025.yaml",
+                "--package", "istanbul-2022")
+    assert doc["provisions"]["agreement"] == "agreement"
+    assert doc["provisions"]["third_party_guarantee"] is True
+    assert any(u.startswith("third_party_guarantee") for u in doc["unmapped"])
+    transported = doc["interstate_transported"]
+    assert transported["hazard_ratio_vs_bare_ceasefire"] < 1.0  # a treaty lowers the hazard

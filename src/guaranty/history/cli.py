@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -288,6 +289,23 @@ def validate(
     console.print(out)
 
 
+def _package_provisions(
+    scenario_file: Path | None, package: str | None, months: list[int], level: float
+) -> tuple[Provisions, Any]:
+    """The provisions of a scenario's package, and its transported interstate outside view."""
+    from guaranty.anchoring import outside_estimate
+    from guaranty.scenario import compile_plan, load_scenario
+
+    if scenario_file is None or package is None:
+        raise InputError("--scenario and --package go together")
+    scenario = load_scenario(scenario_file)
+    if package not in scenario.packages:
+        raise InputError(f"unknown package {package!r} (known: {', '.join(scenario.packages)})")
+    plan = compile_plan(scenario, package)
+    estimate = outside_estimate(plan.provisions, months=tuple(months), level=level)
+    return Provisions(**plan.provisions.model_dump()), estimate
+
+
 @app.command()
 def predict(
     peacekeepers: bool = typer.Option(False, "--peacekeepers", help="Armed peacekeepers."),
@@ -300,6 +318,10 @@ def predict(
         "ceasefire", "--agreement", help="ceasefire, agreement, victory."
     ),
     months: str = typer.Option("12,60,120", "--months", help="Horizons in months."),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", help="Take the provisions from a package of this scenario file."
+    ),
+    package: str | None = typer.Option(None, "--package", "-p", help="Package of --scenario."),
     json_out: bool = JSON_OPTION,
     level: float = LEVEL_OPTION,
 ) -> None:
@@ -316,9 +338,15 @@ def predict(
         withdrawal=withdrawal,
         agreement=agreement,
     )
+    transported = None
+    if scenario is not None or package is not None:
+        provisions, transported = _package_provisions(scenario, package, _months(months), level)
     view = outside_view(provisions, months=_months(months), level=level)
     if json_out:
-        _emit(view.to_dict())
+        document = view.to_dict()
+        if transported is not None:
+            document["interstate_transported"] = transported.to_dict()
+        _emit(document)
         return
     out = Table(title=f"P(renewed war): {view.model}")
     for column in (

@@ -234,7 +234,7 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             a_pers,
             a_stock,
             recruitment=a_recruitment,
-            outflow=p["aggressor.outflow_per_month"],
+            outflow_share=p["aggressor.outflow_share_per_month"],
             ceiling=p["aggressor.personnel_ceiling"],
             production=a_production,
             stock_ceiling=a_ceiling,

@@ -279,8 +279,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             d_stock[c] = min(d_stock[c] * (1.0 - wear[c]) + arrived[c] + domestic[c], caps[c])
 
         # The aggressor regenerates; its stocks wear at the same rates.
-        a_pers = a_pers + recruitment - p["aggressor.outflow_per_month"]
-        a_pers = min(max(a_pers, 0.0), p["aggressor.personnel_ceiling"])
+        a_pers = a_pers - a_pers * p["aggressor.outflow_share_per_month"] + recruitment
+        a_pers = min(a_pers, p["aggressor.personnel_ceiling"])
         for c in range(nc):
             bound = max(a_ceiling[c], a_stock[c])
             a_stock[c] = min(a_stock[c] * (1.0 - wear[c]) + a_production[c], bound)

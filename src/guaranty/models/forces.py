@@ -18,11 +18,11 @@ with :math:`\kappa_c` crew per weapon, :math:`w_0` the power of a soldier outsid
 :math:`\rho` readiness. (Dupuy's QJM and the WEI/WUV method weight equipment in the same
 spirit; the weights here are scenario quantities with their own sources.)
 
-**Regeneration**: the aggressor recruits :math:`r` soldiers a month, loses :math:`o` to
-contract ends and attrition, and produces :math:`p_c` weapons, each slowed by sanctions
+**Regeneration**: the aggressor recruits :math:`r` soldiers a month, loses the share
+:math:`o` of its force to contract ends and discharges, and produces :math:`p_c` weapons, each slowed by sanctions
 (:math:`\delta`, zero when a package relieves them) and bounded by a ceiling:
 
-.. math:: N \leftarrow \operatorname{clip}(N + r(1-\delta) - o, 0, \bar N), \qquad
+.. math:: N \leftarrow \min\big(N(1 - o) + r(1-\delta), \bar N\big), \qquad
           S_c \leftarrow \min\big(S_c(1-\omega_c) + p_c(1-\delta), \max(\bar S_c, S_c)\big)
 
 Figures: recruitment 30–45k a month and the 1.5M authorised strength (PARAMETERS.md §2).
@@ -131,7 +131,7 @@ def regenerate(
     stock: Array,
     *,
     recruitment: Array,
-    outflow: Array,
+    outflow_share: Array,
     ceiling: Array,
     production: Array,
     stock_ceiling: Array,
@@ -142,9 +142,8 @@ def regenerate(
     ``recruitment`` and ``production`` are already slowed by sanctions; ``keep`` is one minus
     the monthly wear, shape (C, n) like ``stock``.
     """
+    personnel -= personnel * outflow_share
     personnel += recruitment
-    personnel -= outflow
-    np.maximum(personnel, 0.0, out=personnel)
     np.minimum(personnel, ceiling, out=personnel)
     bound = np.maximum(stock_ceiling, stock)
     stock *= keep

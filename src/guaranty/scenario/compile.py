@@ -90,7 +90,8 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
     put("aggressor.personnel_ceiling", a.personnel_ceiling, "aggressor.personnel_ceiling")
     put("aggressor.recruitment_per_month", a.recruitment_per_month,
         "aggressor.recruitment_per_month")
-    put("aggressor.outflow_per_month", a.outflow_per_month, "aggressor.outflow_per_month")
+    put("aggressor.outflow_share_per_month", a.outflow_share_per_month,
+        "aggressor.outflow_share_per_month")
     for c, q in a.stock_ceilings.items():
         put(f"aggressor.stock_ceiling.{c}", q, f"aggressor.stock_ceilings.{c}")
     for f in ("front_km", "territory_km2", "population"):

@@ -150,7 +150,7 @@ class Aggressor(Side):
 
     personnel_ceiling: Persons
     recruitment_per_month: PersonsPerMonth
-    outflow_per_month: PersonsPerMonth
+    outflow_share_per_month: ShareMonthly
     stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
 
 

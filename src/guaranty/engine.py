@@ -110,7 +110,7 @@ def _supply_inputs(plan: Plan, p: Mapping[str, Array], n: int) -> supply.SupplyI
         unit_cost[i] = p[f"{key}.unit_cost_usd"]
         orders[i] = per_month_usd * p[f"{key}.financing_share"] / np.maximum(unit_cost[i], 1e-9)
         inv_lag[i] = DTYPE(1.0) / np.maximum(p[f"{key}.delivery_lag_months"], DTYPE(1.0))
-    wear = _columns(p, (_wear_name(plan, i) for i in range(c)))
+    wear = _columns(p, (plan.wear_parameter(i) for i in range(c)))
     return supply.SupplyInputs(
         capacity_start=start,
         capacity_end=end,
@@ -125,15 +125,6 @@ def _supply_inputs(plan: Plan, p: Mapping[str, Array], n: int) -> supply.SupplyI
         keep=DTYPE(1.0) - wear,
         caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
     )
-
-
-def _wear_name(plan: Plan, i: int) -> str:
-    """The category's own wear rate where the scenario gives one, else the default by kind."""
-    if i in plan.own_wear:
-        return f"equipment.{plan.categories[i]}.wear_per_month"
-    if any(m == i for m, _ in plan.munitions):
-        return "forces.munition_use_per_month"
-    return "forces.weapon_wear_per_month"
 
 
 def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.float64]]:

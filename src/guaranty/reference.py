@@ -33,18 +33,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.models.outcomes import GIVEN_WAR, WAR_CHECKPOINTS
 from guaranty.scenario.compile import Plan
 
 Array = NDArray[np.float64]
 
-CHECKPOINTS = (12, 24, 60, 120)  # months at which p_war_{t}m is reported
-GIVEN_WAR = (
-    "p_hold_given_war",
-    "ground_lost_km2_given_war",
-    "aggressor_casualties_given_war",
-    "defender_casualties_given_war",
-    "equipment_captured_usd_bn_given_war",
-)
+CHECKPOINTS = WAR_CHECKPOINTS  # months at which p_war_{t}m is reported
 # Guards the vectorised models also use, so that both agree at the edges: divisors are kept
 # away from zero, logarithms of powers start at 1e-12, and the exponent of the hazard stops at
 # 50 (beyond it the monthly hazard is 1 to double precision for any plausible base rate).
@@ -145,15 +139,6 @@ def capacity_decay(t: int, ramp_months: float) -> float:
     return 1.0 if t == 0 else 0.0
 
 
-def wear_name(plan: Plan, c: int) -> str:
-    """The parameter of category ``c``'s monthly wear: its own, else the default by kind."""
-    if c in plan.own_wear:
-        return f"equipment.{plan.categories[c]}.wear_per_month"
-    if any(m == c for m, _ in plan.munitions):
-        return "forces.munition_use_per_month"
-    return "forces.weapon_wear_per_month"
-
-
 def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, float]:
     """All outcomes of one world ``p`` (parameter name -> value) over ``months`` months."""
     cats = plan.categories
@@ -180,7 +165,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         unit_cost[c] = p[f"{key}.unit_cost_usd"]
         orders[c] = money_per_month * p[f"{key}.financing_share"] / max(unit_cost[c], 1e-9)
         lag[c] = max(p[f"{key}.delivery_lag_months"], 1.0)
-    wear = [p[wear_name(plan, c)] for c in range(nc)]
+    wear = [p[plan.wear_parameter(c)] for c in range(nc)]
     domestic = [p[f"defender.production.{x}"] for x in cats]
 
     # Defender state.

@@ -19,8 +19,9 @@ with :math:`\kappa_c` crew per weapon, :math:`w_0` the power of a soldier outsid
 spirit; the weights here are scenario quantities with their own sources.)
 
 **Regeneration**: the aggressor recruits :math:`r` soldiers a month, loses the share
-:math:`o` of its force to contract ends and discharges, and produces :math:`p_c` weapons, each slowed by sanctions
-(:math:`\delta`, zero when a package relieves them) and bounded by a ceiling:
+:math:`o` of its force to contract ends and discharges, and produces :math:`p_c` weapons,
+each slowed by sanctions (:math:`\delta`, zero when a package relieves them) and bounded by a
+ceiling:
 
 .. math:: N \leftarrow \min\big(N(1 - o) + r(1-\delta), \bar N\big), \qquad
           S_c \leftarrow \min\big(S_c(1-\omega_c) + p_c(1-\delta), \max(\bar S_c, S_c)\big)

@@ -51,6 +51,14 @@ class Plan:
     sanctions_relieved: bool
     provisions: Provisions
 
+    def wear_parameter(self, category: int) -> str:
+        """The parameter of a category's monthly wear: its own, else the default by kind."""
+        if category in self.own_wear:
+            return f"equipment.{self.categories[category]}.wear_per_month"
+        if any(m == category for m, _ in self.munitions):
+            return "forces.munition_use_per_month"
+        return "forces.weapon_wear_per_month"
+
 
 def slug(text: str) -> str:
     """A parameter-name-safe form of a display name."""
@@ -312,24 +320,37 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                                  f"must name a supplier ({suppliers}), got {k!r}"))
     if problems:
         return problems
+    return parameter_problems(s)
+
+
+def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
+    """Names in every ``parameters:`` section, and the overrides they make (unit and range)."""
+    import difflib
+
+    problems: list[tuple[Path, str]] = []
     registry = base_registry(s)
+    names = list(registry)
     sections: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
     sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
     sections += [(("packages", k, "parameters"), dict(v.parameters))
                  for k, v in s.packages.items()]
     for base, overrides in sections:
         for pname, q in overrides.items():
+            here = (*base, pname)
             if pname not in registry:
-                import difflib
-
-                close = difflib.get_close_matches(pname, list(registry), n=1)
+                close = difflib.get_close_matches(pname, names, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(((*base, pname), f"must name a registry parameter "
-                                 f"(see `guaranty params`), got {pname!r}{hint}"))
+                problems.append((here, "must name a registry parameter (see `guaranty "
+                                 f"params`), got {pname!r}{hint}"))
+                continue
+            unit = registry[pname].unit
+            if q.unit is not None and q.unit != unit:
+                problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
+                                 f"got {q.unit!r}"))
                 continue
             try:
                 registry.overridden(pname, q.distribution, source=q.source,
                                     assumption=q.assumption, unit=q.unit)
             except ValueError as exc:
-                problems.append(((*base, pname), str(exc)))
+                problems.append((here, str(exc)))
     return problems

@@ -11,7 +11,6 @@ so one mistake does not cascade into many. The last layer checks the ``parameter
 from __future__ import annotations
 
 import difflib
-import math
 import types
 import typing
 from functools import lru_cache
@@ -22,9 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import Problem, ScenarioError
-from guaranty.params import RegistryError
 from guaranty.scenario import schema
-from guaranty.scenario.compile import base_registry, check_references
+from guaranty.scenario.compile import check_references
 from guaranty.scenario.schema import Scenario
 from guaranty.scenario.yamlpos import Path, Positions, YamlReadError, read_yaml
 
@@ -109,9 +107,7 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         raise ScenarioError(_schema_problems(exc, positions, name)) from None
-    found = _references(scenario)
-    if not found:
-        found = _parameter_problems(scenario)
+    found = check_references(scenario)
     problems = [
         _at(name, positions, path, message, key=_names_key(path, message))
         for path, message in found
@@ -119,58 +115,6 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(_sorted(problems))
     return scenario
-
-
-def _references(scenario: Scenario) -> list[tuple[Path, str]]:
-    """Dangling references; parameter names and values are checked by the next layer."""
-    try:
-        return [(p, m) for p, m in check_references(scenario)
-                if not (len(p) >= 2 and p[-2] == "parameters")]
-    except RegistryError:
-        # ``name in registry`` raises for an unknown name (Registry has no __contains__);
-        # the references checked before the parameters are all fine when we get here.
-        return []
-
-
-def _parameter_problems(scenario: Scenario) -> list[tuple[Path, str]]:
-    """Names in every ``parameters:`` section, the overrides they make, and their ranges."""
-    problems: list[tuple[Path, str]] = []
-    registry = base_registry(scenario)
-    names = list(registry)
-    sections: list[tuple[Path, dict[str, schema.Quantity]]] = [
-        (("parameters",), dict(scenario.parameters))]
-    sections += [(("lenses", k, "parameters"), dict(v.parameters))
-                 for k, v in scenario.lenses.items()]
-    sections += [(("packages", k, "parameters"), dict(v.parameters))
-                 for k, v in scenario.packages.items()]
-    for base, overrides in sections:
-        for pname, q in overrides.items():
-            here = (*base, pname)
-            if pname not in names:
-                close = difflib.get_close_matches(pname, names, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append((here, "must name a registry parameter (see `guaranty "
-                                 f"params`), got {pname!r}{hint}"))
-                continue
-            unit = registry[pname].unit
-            if q.unit is not None and q.unit != unit:
-                problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
-                                 f"got {q.unit!r}"))
-                continue
-            try:
-                registry.overridden(pname, q.distribution, source=q.source,
-                                    assumption=q.assumption, unit=q.unit)
-            except ValueError as exc:
-                problems.append((here, str(exc)))
-                continue
-            if unit in schema.UNIT_RANGES:
-                low, high = schema.UNIT_RANGES[unit]
-                lo, hi = q.distribution.support
-                if lo < low or hi > high:
-                    rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
-                    problems.append((here, f"must be {rule} (a quantity in {unit}), got "
-                                     f"{q.distribution.describe()}"))
-    return problems
 
 
 def _names_key(path: Path, message: str) -> bool:

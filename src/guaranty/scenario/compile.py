@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guaranty.params import Parameter, Registry, default_registry
-from guaranty.scenario.schema import Lens, Package, Provisions, Quantity, Scenario
+from guaranty.scenario.schema import (
+    AirDeployment,
+    Lens,
+    NavalAssets,
+    Package,
+    Peacekeepers,
+    Provisions,
+    Quantity,
+    Scenario,
+    Treaty,
+    TroopDeployment,
+)
 
 Path = tuple[str | int, ...]
 
@@ -50,6 +61,20 @@ class Plan:
     neutrality: bool
     sanctions_relieved: bool
     provisions: Provisions
+    troops: tuple[TroopDeployment, ...] = ()
+    aircraft: tuple[AirDeployment, ...] = ()
+    naval: NavalAssets = field(default_factory=NavalAssets)  # the package's, added to own
+    treaties: tuple[Treaty, ...] = ()
+    peacekeepers: Peacekeepers | None = None
+    guarantors: tuple[str, ...] = ()
+    fighters: tuple[int, ...] = ()  # categories with the fighter role
+    air_defence: tuple[int, ...] = ()  # categories with the air-defence role
+    rejected_by: tuple[str, ...] = ()  # parties on record as rejecting the package, with why
+
+    @property
+    def vetoed(self) -> bool:
+        """Whether the aggressor sits in the package's peacekeeping contingent (and can veto)."""
+        return self.peacekeepers is not None and "aggressor" in self.peacekeepers.members
 
     def wear_parameter(self, category: int) -> str:
         """The parameter of a category's monthly wear: its own, else the default by kind."""
@@ -127,6 +152,15 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
         put(f"supplier.{k}.commitment", sp.commitment, f"suppliers.{k}.commitment")
     for f in ("weapons_usd_bn_per_year", "budget_support_usd_bn_per_year"):
         put(f"financing.{f}", getattr(s.financing, f), f"financing.{f}")
+    put("aggressor.fleet", a.fleet, "aggressor.fleet")
+    for asset, q in d.naval.items():
+        put(f"defender.naval.{asset}", q, f"defender.naval.{asset}")
+    for g, gu in s.guarantors.items():
+        for f in ("troop_pool", "cost_per_soldier_year_usd", "will", "response_delay_months"):
+            put(f"guarantor.{g}.{f}", getattr(gu, f), f"guarantors.{g}.{f}")
+    for t, at in s.aircraft_types.items():
+        for f in ("availability", "cost_per_flight_hour_usd", "flight_hours_per_year"):
+            put(f"aircraft.{t}.{f}", getattr(at, f), f"aircraft_types.{t}.{f}")
     return out
 
 
@@ -151,6 +185,13 @@ def base_registry(s: Scenario) -> Registry:
             params[ceiling] = params[f"aggressor.stock.{c}"].model_copy(
                 update={"name": ceiling, "assumption": f"no ceiling given for {c}: "
                         "the aggressor's stock stays at its starting level", "source": None})
+    for asset in NavalAssets.model_fields:
+        name = f"defender.naval.{asset}"
+        if name not in params:
+            params[name] = _zero(name, "units", f"no {asset} given for the defender: none")
+    if "aggressor.fleet" not in params:
+        params["aggressor.fleet"] = _zero("aggressor.fleet", "units",
+                                          "no fleet given for the aggressor: none")
     if "defender.peacetime_personnel" not in params:
         params["defender.peacetime_personnel"] = params["defender.personnel"].model_copy(
             update={"name": "defender.peacetime_personnel", "source": None,
@@ -211,6 +252,12 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
             registry = registry.overridden(
                 f"financing.{f}", q.distribution, source=q.source,
                 assumption=q.assumption or f"set by package {package!r}")
+    for f in ("level", "c2_resilience"):
+        q = getattr(pkg.isr, f)
+        if q is not None:
+            registry = registry.overridden(
+                f"intel.{f}", q.distribution, source=q.source,
+                assumption=q.assumption or f"set by package {package!r}")
     registry = _apply(registry, dict(pkg.parameters))
 
     categories = tuple(s.equipment)
@@ -252,7 +299,26 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
         neutrality=pkg.neutrality,
         sanctions_relieved=pkg.sanctions == "relieved",
         provisions=pkg.provisions,
+        troops=tuple(pkg.troops),
+        aircraft=tuple(pkg.aircraft),
+        naval=pkg.naval,
+        treaties=tuple(pkg.treaties),
+        peacekeepers=pkg.peacekeepers,
+        guarantors=tuple(s.guarantors),
+        fighters=tuple(i for i, c in enumerate(categories) if s.equipment[c].role == "fighter"),
+        air_defence=tuple(i for i, c in enumerate(categories)
+                          if s.equipment[c].role == "air-defence"),
+        rejected_by=_rejections(pkg),
     )
+
+
+def _rejections(pkg: Package) -> tuple[str, ...]:
+    """Positions on record that rule a package out, by party (for the negotiation issue)."""
+    out = []
+    if pkg.peacekeepers is not None and "aggressor" in pkg.peacekeepers.members:
+        out.append("defender: the aggressor takes part in the guarantee (Zelensky: Russian "
+                   "involvement in any guarantees is out of the question; source article)")
+    return tuple(out)
 
 
 def check_references(s: Scenario) -> list[tuple[Path, str]]:
@@ -318,6 +384,22 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
             if k not in s.suppliers:
                 problems.append(((*here, "suppliers", k),
                                  f"must name a supplier ({suppliers}), got {k!r}"))
+        guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
+        for section in ("troops", "aircraft", "treaties"):
+            for i, item in enumerate(getattr(pkg, section)):
+                if item.guarantor not in s.guarantors:
+                    problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
+                                     f"({guarantors}), got {item.guarantor!r}"))
+        types = ", ".join(sorted(s.aircraft_types)) or "none defined"
+        for i, air in enumerate(pkg.aircraft):
+            if air.aircraft_type not in s.aircraft_types:
+                problems.append(((*here, "aircraft", i, "aircraft_type"), f"must name an "
+                                 f"aircraft type ({types}), got {air.aircraft_type!r}"))
+        if pkg.peacekeepers is not None:
+            for i, member in enumerate(pkg.peacekeepers.members):
+                if member != "aggressor" and member not in s.guarantors:
+                    problems.append(((*here, "peacekeepers", "members", i), f"must name a "
+                                     f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
     if problems:
         return problems
     return parameter_problems(s)

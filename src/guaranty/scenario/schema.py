@@ -126,6 +126,16 @@ Power = Annotated[Quantity, _q("power/unit")]
 PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
 ShareMonthly = Annotated[Quantity, _q("share/month", 0.0, 1.0)]
+HoursPerYear = Annotated[Quantity, _q("hours/year", 0.0, 8766.0)]
+
+
+class NavalAssets(Frozen):
+    """Assets that deny the sea to the aggressor's fleet."""
+
+    anti_ship_missiles: float = Field(default=0.0, ge=0)
+    naval_drones: float = Field(default=0.0, ge=0)
+    patrol_boats: float = Field(default=0.0, ge=0)
+    patrol_aircraft: float = Field(default=0.0, ge=0)
 
 
 class Side(Frozen):
@@ -143,6 +153,8 @@ class Defender(Side):
 
     peacetime_personnel: Persons | None = None
     demobilisation_months: Months | None = None
+    naval: dict[Literal["anti_ship_missiles", "naval_drones", "patrol_boats",
+                        "patrol_aircraft"], Units] = Field(default_factory=dict)
 
 
 class Aggressor(Side):
@@ -152,6 +164,7 @@ class Aggressor(Side):
     recruitment_per_month: PersonsPerMonth
     outflow_share_per_month: ShareMonthly
     stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
+    fleet: Units | None = None
 
 
 class Theatre(Frozen):
@@ -173,6 +186,7 @@ class Category(Frozen):
     need_per_month: RoundsPerMonth | None = None
     wear_per_month: ShareMonthly | None = None
     range_km: float | None = Field(default=None, ge=0)
+    role: Literal["fighter", "air-defence"] | None = None
 
     @model_validator(mode="after")
     def _by_kind(self) -> Category:
@@ -258,6 +272,57 @@ class FinancingChange(Frozen):
     budget_support_usd_bn_per_year: UsdBnPerYear | None = None
 
 
+MISSIONS = ("monitoring", "tripwire", "reassurance", "deep-defence")
+RUNG_NAMES = ("none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
+              "ground-troops")
+WORDINGS = ("shall-armed-force", "deems-necessary", "consult")
+
+
+class TroopDeployment(Frozen):
+    """Allied ground troops of one guarantor, sized by mission."""
+
+    guarantor: Slug
+    size: float = Field(ge=0, le=5_000_000)
+    mission: Literal["monitoring", "tripwire", "reassurance", "deep-defence"]
+    location: Literal["front", "rear", "neighbour"] = "rear"
+    rules_of_engagement: Literal["self-defence", "defend"] = "self-defence"
+    arrival_months: float | None = Field(default=None, ge=0, le=120)
+
+
+class AirDeployment(Frozen):
+    """Allied combat aircraft of one guarantor, based in the country or next door."""
+
+    guarantor: Slug
+    aircraft_type: Slug
+    count: float = Field(ge=0, le=10_000)
+    basing: Literal["in-country", "neighbour"] = "neighbour"
+    distance_km: float = Field(default=0.0, ge=0, le=5_000)
+
+
+class Isr(Frozen):
+    """Intelligence, surveillance and resilient communications provided by partners."""
+
+    level: Share | None = None
+    c2_resilience: Share | None = None
+
+
+class Treaty(Frozen):
+    """A guarantor's commitment: the highest rung it promises and how automatic the wording."""
+
+    guarantor: Slug
+    rung: Literal["none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
+                  "ground-troops"]
+    wording: Literal["shall-armed-force", "deems-necessary", "consult"] = "deems-necessary"
+
+
+class Peacekeepers(Frozen):
+    """A multinational contingent; if the aggressor is a member it can veto any response."""
+
+    members: list[str] = Field(min_length=1)
+    size: float = Field(ge=0, le=1_000_000)
+    location: Literal["front", "rear"] = "front"
+
+
 class Package(Frozen):
     """A security-guarantee package: the levers it sets, each an override of the baseline."""
 
@@ -271,8 +336,30 @@ class Package(Frozen):
     suppliers: dict[Slug, SupplierChange] = Field(default_factory=dict)
     financing: FinancingChange = FinancingChange()
     parameters: dict[str, Quantity] = Field(default_factory=dict)
-    # Reserved for the allied-instruments issue.
-    guarantors: dict[str, Any] = Field(default_factory=dict)
+    troops: list[TroopDeployment] = Field(default_factory=list)
+    aircraft: list[AirDeployment] = Field(default_factory=list)
+    naval: NavalAssets = NavalAssets()
+    isr: Isr = Isr()
+    treaties: list[Treaty] = Field(default_factory=list)
+    peacekeepers: Peacekeepers | None = None
+
+
+class Guarantor(Frozen):
+    """A guaranteeing state or coalition: what troops it can rotate, their cost, its will."""
+
+    name: str = Field(min_length=1, max_length=80)
+    troop_pool: Persons
+    cost_per_soldier_year_usd: Usd
+    will: Share
+    response_delay_months: Months
+
+
+class AircraftType(Frozen):
+    """A type of combat aircraft: how many are ready, what an hour in the air costs."""
+
+    availability: Share
+    cost_per_flight_hour_usd: Usd
+    flight_hours_per_year: HoursPerYear
 
 
 class Lens(Frozen):
@@ -300,9 +387,9 @@ class Scenario(Frozen):
     packages: dict[Slug, Package] = Field(min_length=1)
     lenses: dict[Slug, Lens] = Field(default_factory=dict)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
-    # Reserved for later issues (allied instruments, negotiation).
-    guarantors: dict[str, Any] = Field(default_factory=dict)
-    treaties: dict[str, Any] = Field(default_factory=dict)
+    guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
+    aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
+    # Reserved for the negotiation issue.
     negotiation: dict[str, Any] = Field(default_factory=dict)
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:

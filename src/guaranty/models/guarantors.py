@@ -1,0 +1,255 @@
+r"""Guarantor response: will a guarantor climb to the rung it promised, and what does that cost?
+
+A guarantor promises a response on a ladder of rungs, :data:`RUNGS`: 0 none, 1 consult,
+2 condemn, 3 sanctions, 4 arms, 5 air/naval support, 6 ground troops. It commits to rung
+:math:`K` in a wording whose *automaticity* :math:`a \in [0, 1]` says how little the text leaves
+to the guarantor's later judgement (1: "shall ... including armed force"; NATO Article 5's
+"such action as it deems necessary" lower; "shall consult" lowest). When the aggressor attacks,
+the guarantor honours its commitment with probability
+
+.. math:: \operatorname{logit} p = \operatorname{logit} \rho + b_a (a - a_\mathrm{ref})
+          + b_w (w - \tfrac12) - b_d\, \delta + s
+
+where :math:`\rho` is the base reliability of alliance commitments in war, :math:`w \in [0, 1]`
+the guarantor's political will in that world, :math:`\delta` the months between the attack and
+the guarantor's decision, and :math:`s` an extra logit shift (the engine uses it for the tripwire
+hypothesis: troops on the ground make honour likelier). :math:`a_\mathrm{ref}` is the
+automaticity typical of the treaties behind :math:`\rho`, so a treaty as automatic as those, of
+average will and decided at once, is honoured with probability :math:`\rho`.
+
+**Realised rung.** Honoured, the response is rung :math:`K`. Not honoured, it falls uniformly on
+:math:`0, \dots, K-1` — an assumption: an ally that will not fight may still consult, condemn,
+sanction or send ammunition (Miron, source article), and the data say nothing about how far it
+falls short. Hence for :math:`1 \le k \le K`
+
+.. math:: P(R \ge k) = p + (1 - p)\,\frac{K - k}{K},
+
+:math:`P(R \ge 0) = 1` and :math:`P(R \ge k) = 0` for :math:`k > K`. From one uniform
+:math:`u` per world, :math:`R = K` if :math:`u < p`, else
+:math:`R = \lfloor K (u - p)/(1 - p) \rfloor`, which has exactly this law.
+
+**Expected cost to the aggressor.** With :math:`c_k` the aggressor's total cost when the
+realised rung is :math:`k` (so :math:`c_k - c_{k-1}` is what rung :math:`k` adds),
+
+.. math:: E[c_R] = c_0 + \sum_{k=1}^{K} P(R \ge k)\,(c_k - c_{k-1}) = \sum_{k=0}^{K} P(R = k)\,c_k.
+
+Base reliability
+----------------
+:math:`\rho` is fitted in :mod:`guaranty.calibration.alliances` from the 576 alliance × war rows
+of Berkemeier & Fuhrmann (2018): post-1945 defence pacts were honoured in 6 of 43 cases
+(14.0 %, 95 % Jeffreys interval 6.0–26.5 %), against 36 of 59 (61.0 %) before 1945; all
+commitments 73 of 146 (50 %), reproducing the published figures. Leeds, Long & Mitchell (2000)
+found 74.5 % for 1816–1944 with their obligation-specific coding; Leeds (2003, IO) explains
+violations by changes in power and in the policy process since the treaty was signed. The
+cases are alliances whose deterrence failed, so :math:`\rho` is reliability *given war*. The
+slopes :math:`b_a, b_w, b_d` are assumptions, not fits (``docs/models/guarantors.md``).
+
+The functions are vectorised over worlds: arrays of shape (n,) or scalars, computed in the
+floating dtype of the inputs (float32 in the engine).
+
+References
+----------
+Leeds, B. A., Long, A. G. & Mitchell, S. M. (2000). "Reevaluating Alliance Reliability:
+Specific Threats, Specific Promises". *Journal of Conflict Resolution* 44(5):686–699.
+
+Leeds, B. A. (2003). "Alliance Reliability in Times of War: Explaining State Decisions to
+Violate Treaties". *International Organization* 57(4):801–827.
+
+Berkemeier, M. & Fuhrmann, M. (2018). "Reassessing the fulfillment of alliance commitments in
+war". *Research & Politics*, April–June 2018 (abstract: vivo.library.tamu.edu; doaj.org)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit, logit
+
+from guaranty.errors import InputError
+
+__all__ = [
+    "RUNGS",
+    "expected_cost",
+    "honour_probability",
+    "realised_rung",
+    "rung_at_least",
+    "rung_index",
+]
+
+Array = NDArray[np.floating[Any]]
+IntArray = NDArray[np.int64]
+
+#: The response ladder, lowest first; a rung's index is its level.
+RUNGS = ("none", "consult", "condemn", "sanctions", "arms", "air_naval", "ground_troops")
+
+
+def rung_index(name: str) -> int:
+    """Level of a rung by name (``"arms"`` → 4); case and ``-``/``_``/space are ignored."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in RUNGS:
+        raise InputError(f"rung must be one of {list(RUNGS)}, got {name!r}")
+    return RUNGS.index(key)
+
+
+def _float_dtype(*values: ArrayLike) -> np.dtype[Any]:
+    # Python scalars are "weak" under NumPy's promotion rules, so float32 arrays stay float32.
+    return np.result_type(*values, 1.0)
+
+
+def _check_rung(name: str, k: int) -> None:
+    if not 0 <= k < len(RUNGS):
+        raise InputError(f"{name} must be a rung level in 0..{len(RUNGS) - 1}, got {k}")
+
+
+def honour_probability(
+    rho: ArrayLike,
+    automaticity: ArrayLike,
+    will: ArrayLike,
+    delay_months: ArrayLike,
+    *,
+    a_ref: ArrayLike,
+    b_a: ArrayLike,
+    b_w: ArrayLike,
+    b_d: ArrayLike,
+    shift: ArrayLike = 0.0,
+) -> Array:
+    r"""Probability that a guarantor honours its commitment, per world.
+
+    :math:`\operatorname{logit} p = \operatorname{logit}\rho + b_a(a - a_\mathrm{ref})
+    + b_w(w - 1/2) - b_d\,\delta + s`.
+
+    Parameters
+    ----------
+    rho : float or ndarray of shape (n,)
+        Base reliability, probability in [0, 1] (clipped a float epsilon inside it).
+    automaticity : float or ndarray of shape (n,)
+        a of the commitment's wording, in [0, 1].
+    will : float or ndarray of shape (n,)
+        The guarantor's political will, in [0, 1]; 1/2 is neutral.
+    delay_months : float or ndarray of shape (n,)
+        Months between the attack and the guarantor's decision, >= 0.
+    a_ref : float or ndarray of shape (n,)
+        Automaticity of the treaties behind ``rho``.
+    b_a, b_w : float or ndarray of shape (n,)
+        Log-odds per unit of automaticity and of will.
+    b_d : float or ndarray of shape (n,)
+        Log-odds lost per month of delay.
+    shift : float or ndarray of shape (n,), default 0
+        Extra log-odds (e.g. a tripwire).
+
+    Returns
+    -------
+    ndarray of shape (n,) (or 0-d for all-scalar input)
+        p in [0, 1], in the floating dtype the inputs promote to.
+    """
+    dtype = _float_dtype(rho, automaticity, will, delay_months, a_ref, b_a, b_w, b_d, shift)
+    eps = np.finfo(dtype).eps
+    base = np.clip(np.asarray(rho, dtype=dtype), eps, 1 - eps)
+
+    def cast(x: ArrayLike) -> Array:
+        return np.asarray(x, dtype=dtype)
+
+    eta = (
+        logit(base)
+        + cast(b_a) * (cast(automaticity) - cast(a_ref))
+        + cast(b_w) * (cast(will) - dtype.type(0.5))
+        - cast(b_d) * cast(delay_months)
+        + cast(shift)
+    )
+    return np.asarray(expit(eta), dtype=dtype)
+
+
+def rung_at_least(p_honour: ArrayLike, committed: int, k: int) -> Array:
+    """P(realised rung >= k) for a commitment to rung ``committed``.
+
+    Parameters
+    ----------
+    p_honour : float or ndarray of shape (n,)
+        Probability of honour, from :func:`honour_probability`.
+    committed : int
+        K, the rung promised, 0..6.
+    k : int
+        The rung asked about; any int (below 0 gives 1, above K gives 0).
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        ``p + (1 - p)(K - k)/K`` for 1 <= k <= K; 1 for k <= 0; 0 for k > K.
+    """
+    _check_rung("committed", committed)
+    p = np.asarray(p_honour, dtype=_float_dtype(p_honour))
+    if k <= 0:
+        return np.ones_like(p)
+    if k > committed:
+        return np.zeros_like(p)
+    share_above = p.dtype.type((committed - k) / committed)
+    return np.asarray(p + (1 - p) * share_above, dtype=p.dtype)
+
+
+def realised_rung(p_honour: ArrayLike, committed: int, u: ArrayLike) -> IntArray:
+    """The rung each world's guarantor actually climbs to, from one uniform per world.
+
+    Parameters
+    ----------
+    p_honour : float or ndarray of shape (n,)
+        Probability of honour.
+    committed : int
+        K, the rung promised, 0..6.
+    u : ndarray of shape (n,)
+        Uniforms in (0, 1), one per world.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        K where ``u < p``; otherwise ``floor(K (u - p)/(1 - p))``, uniform on 0..K-1.
+        Its law is that of :func:`rung_at_least`.
+    """
+    _check_rung("committed", committed)
+    dtype = _float_dtype(p_honour, u)
+    p = np.asarray(p_honour, dtype=dtype)
+    draws = np.asarray(u, dtype=dtype)
+    honoured = draws < p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fallen = np.floor(committed * (draws - p) / (1 - p))
+    fallen = np.clip(np.nan_to_num(fallen, nan=0.0), 0, max(committed - 1, 0))
+    return np.where(honoured, committed, fallen).astype(np.int64)
+
+
+def expected_cost(
+    p_honour: ArrayLike, committed: int, costs_by_rung: Sequence[float | Array]
+) -> Array:
+    """The aggressor's expected cost of the guarantor's response, per world.
+
+    ``E[c_R] = c_0 + sum_{k=1..K} P(R >= k) (c_k - c_{k-1})``.
+
+    Parameters
+    ----------
+    p_honour : float or ndarray of shape (n,)
+        Probability of honour.
+    committed : int
+        K, the rung promised, 0..6.
+    costs_by_rung : sequence of float or ndarray of shape (n,)
+        ``c_k``: the aggressor's total cost when the realised rung is k, for k = 0..K at
+        least (entries beyond K are not used); any cost unit, the same for all.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        Expected cost, in the unit of ``costs_by_rung``.
+    """
+    _check_rung("committed", committed)
+    if len(costs_by_rung) < committed + 1:
+        raise InputError(
+            f"costs_by_rung must give a cost for each rung 0..{committed}, "
+            f"got {len(costs_by_rung)} entries"
+        )
+    dtype = _float_dtype(p_honour, *costs_by_rung[: committed + 1])
+    p = np.asarray(p_honour, dtype=dtype)
+    costs = [np.asarray(c, dtype=dtype) for c in costs_by_rung[: committed + 1]]
+    total = costs[0] + np.zeros_like(p)
+    for k in range(1, committed + 1):
+        total = total + rung_at_least(p, committed, k) * (costs[k] - costs[k - 1])
+    return np.asarray(total, dtype=dtype)

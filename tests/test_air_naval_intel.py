@@ -1,0 +1,305 @@
+"""Air, naval and intelligence models: known answers, ranges, monotonicity, dtypes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guaranty.models import air, intel, naval
+
+FAST = settings(max_examples=40, deadline=None)
+F32 = np.float32
+
+
+def _worlds(lo: float, hi: float) -> st.SearchStrategy[np.ndarray]:
+    """Float32 arrays of 1-8 worlds with values in [lo, hi]."""
+    element = st.floats(min_value=lo, max_value=hi, width=32, allow_nan=False)
+    return st.lists(element, min_size=1, max_size=8).map(lambda v: np.asarray(v, dtype=F32))
+
+
+def _fit(*arrays: np.ndarray) -> list[np.ndarray]:
+    """Cut arrays to the shortest length, so that hypothesis draws line up as worlds."""
+    n = min(a.size for a in arrays)
+    return [a[:n] for a in arrays]
+
+
+counts = _worlds(0.0, 5e3)
+shares = _worlds(0.0, 1.0)
+steepness = st.floats(min_value=0.25, max_value=4.0)
+
+
+# --- air: known answers --------------------------------------------------------------------
+
+def test_csis_48_deployed_at_half_readiness_give_24_on_call() -> None:
+    basing = air.basing_factor(np.zeros(3, dtype=F32), combat_radius_km=F32(800.0))
+    got = air.effective_aircraft(np.full(3, 48, dtype=F32), np.full(3, 0.5, dtype=F32), basing)
+    assert got.dtype == F32
+    np.testing.assert_array_equal(got, 24.0)
+
+
+def test_the_article_fleet_sizes_are_expressible() -> None:
+    # 40-160 aircraft (source article) at F-35 (51 %) to F-16 (70 %) availability.
+    count = np.array([40, 160], dtype=F32)
+    got = air.effective_aircraft(count, np.array([0.51, 0.70], dtype=F32), F32(1.0))
+    np.testing.assert_allclose(got, [20.4, 112.0], rtol=1e-6)
+
+
+def test_basing_is_a_transit_time_share() -> None:
+    d = np.array([0.0, 250.0, 500.0, 1000.0, 5000.0], dtype=F32)
+    np.testing.assert_allclose(air.basing_factor(d, combat_radius_km=1000.0),
+                               [1.0, 0.75, 0.5, 0.0, 0.0])
+
+
+def test_air_denial_is_even_at_parity_and_follows_the_logistic() -> None:
+    one = np.ones(1, dtype=F32)
+    assert air.air_denial(10 * one, 0 * one, 0 * one, 10 * one, k=2.0, gbad_weight=4.0) == 0.5
+    # 2:1 for the defence with k = 2: odds 4:1.
+    got = air.air_denial(10 * one, 6 * one, 1 * one, 10 * one, k=2.0, gbad_weight=4.0)
+    np.testing.assert_allclose(got, 0.8, rtol=1e-6)
+    np.testing.assert_allclose(got, 1 / (1 + np.exp(-2.0 * np.log(2.0))), rtol=1e-6)
+
+
+def test_air_denial_rests_on_own_fighters_and_gbad_without_allies() -> None:
+    zero = np.zeros(3, dtype=F32)
+    fighters = np.array([0.0, 40.0, 40.0], dtype=F32)
+    gbad = np.array([0.0, 0.0, 20.0], dtype=F32)
+    got = air.air_denial(zero, fighters, gbad, np.full(3, 100, dtype=F32), k=2.0, gbad_weight=5.0)
+    assert got[0] == 0.0 < got[1] < got[2]
+
+
+def test_air_denial_edge_cases() -> None:
+    got = air.air_denial(np.array([0.0, 5.0, 0.0], dtype=F32), 0.0, 0.0,
+                         np.array([0.0, 0.0, 7.0], dtype=F32), k=2.0, gbad_weight=5.0)
+    np.testing.assert_array_equal(got, [1.0, 1.0, 0.0])  # no attacker: denied; no defence: not
+    assert got.dtype == F32
+
+
+def test_ground_effect() -> None:
+    got = air.ground_effect(np.array([0.0, 0.5, 1.0], dtype=F32), air_share=0.3)
+    np.testing.assert_allclose(got, [1.0, 0.85, 0.7], rtol=1e-6)
+
+
+def test_leakage_known_answers() -> None:
+    salvo = np.full(3, 100.0, dtype=F32)
+    stock = np.array([0.0, 100.0, 1e6], dtype=F32)
+    got = air.leakage(salvo, stock, per_threat=2.0, intercept_probability=0.5)
+    # kill per engaged threat 1 - 0.5^2 = 0.75; engaged shares 0, 0.5, 1.
+    np.testing.assert_allclose(got, [1.0, 1 - 0.5 * 0.75, 0.25], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("rates", "per_threat", "p"), [
+    ((0.81, 0.87), 1.0, (0.81, 0.87)),         # drones
+    ((0.64, 0.68), 2.0, (0.40, 0.434)),        # cruise missiles
+    ((0.06, 0.42), 2.0, (0.030, 0.238)),       # ballistic missiles
+])
+def test_intercept_defaults_reproduce_the_2025_rates(
+    rates: tuple[float, float], per_threat: float, p: tuple[float, float]
+) -> None:
+    got = air.leakage(F32(100.0), F32(1e6), per_threat=per_threat,
+                      intercept_probability=np.asarray(p, dtype=F32))
+    np.testing.assert_allclose(1.0 - got, rates, atol=0.005)
+
+
+def test_flying_cost_of_an_f35_is_the_gao_sustainment_figure() -> None:
+    # $6.8M per aircraft-year over 187 hours (GAO-24-106703).
+    per_year = air.flying_cost_usd(F32(1.0), F32(187.0), F32(6.8e6 / 187))
+    np.testing.assert_allclose(per_year, 6.8e6, rtol=1e-6)
+    fleet = air.flying_cost_usd(np.array([48.0]), 187.0, 36_364.0)
+    np.testing.assert_allclose(fleet, 48 * 187 * 36_364)
+
+
+# --- air: properties -----------------------------------------------------------------------
+
+@FAST
+@given(counts, counts, _worlds(0, 200), counts, counts, steepness, st.floats(0.0, 10.0),
+       st.integers(0, 3))
+def test_air_denial_is_a_probability_and_exactly_monotone(
+    allied: np.ndarray, fighters: np.ndarray, gbad: np.ndarray, attack: np.ndarray,
+    extra: np.ndarray, k: float, weight: float, which: int,
+) -> None:
+    args = _fit(allied, fighters, gbad, attack, extra)
+    extra = args.pop()
+    kw: dict[str, Any] = {"k": F32(k), "gbad_weight": F32(weight)}
+    base = air.air_denial(*args, **kw)
+    assert base.dtype == F32
+    assert np.all((base >= 0) & (base <= 1))
+    more = list(args)
+    more[which] = more[which] + extra
+    moved = air.air_denial(*more, **kw)
+    if which < 3:
+        assert np.all(moved >= base)
+    else:
+        assert np.all(moved <= base)
+
+
+@FAST
+@given(counts, counts, counts, _worlds(0.0, 4.0), shares)
+def test_leakage_is_a_share_and_never_rises_with_interceptors(
+    salvo: np.ndarray, stock: np.ndarray, extra: np.ndarray, per_threat: np.ndarray,
+    p: np.ndarray,
+) -> None:
+    salvo, stock, extra, per_threat, p = _fit(salvo, stock, extra, per_threat, p)
+    kw = {"per_threat": per_threat, "intercept_probability": p}
+    base = air.leakage(salvo, stock, **kw)
+    assert base.dtype == F32
+    assert np.all((base >= 0) & (base <= 1))
+    assert np.all(air.leakage(salvo, stock + extra, **kw) <= base)
+
+
+@FAST
+@given(_worlds(0.0, 3000.0), _worlds(0.0, 3000.0), _worlds(1.0, 2000.0), shares, shares)
+def test_basing_and_ground_effect_ranges_and_order(
+    d: np.ndarray, extra: np.ndarray, radius: np.ndarray, share: np.ndarray, denial: np.ndarray
+) -> None:
+    d, extra, radius, share, denial = _fit(d, extra, radius, share, denial)
+    b = air.basing_factor(d, combat_radius_km=radius)
+    assert np.all((b >= 0) & (b <= 1))
+    assert np.all(air.basing_factor(d + extra, combat_radius_km=radius) <= b)
+    g = air.ground_effect(denial, air_share=share)
+    assert np.all((g >= 1 - share) & (g <= 1))
+
+
+# --- naval ---------------------------------------------------------------------------------
+
+MID = naval.SeaDenialWeights(anti_ship_missile=1.5, naval_drone=1.0, patrol_boat=1.0,
+                             patrol_aircraft=5.0)
+
+
+def test_sea_denial_power_is_a_weighted_count() -> None:
+    q = naval.sea_denial_power(F32(40), F32(100), F32(10), F32(5), weights=MID)
+    assert q == pytest.approx(195.0)
+
+
+@pytest.mark.parametrize(("c", "k"), list(itertools.product([2.0, 4.0], [1.5, 3.0])))
+def test_blockade_calibration_2022_and_2023(c: float, k: float) -> None:
+    # 2022: ~30 blockading units, ports closed until the Grain Initiative.
+    q2022 = naval.sea_denial_power(F32(20), F32(0), F32(5), F32(2), weights=MID)
+    assert naval.blockade_probability(F32(30), q2022, k=k, c=c) >= 0.6
+    # 2023-24: 10 missile carriers + 3 submarines + 2 missile boats; the corridor worked.
+    q2023 = naval.sea_denial_power(F32(40), F32(100), F32(10), F32(5), weights=MID)
+    assert naval.blockade_probability(F32(15), q2023, k=k, c=c) <= 0.15
+
+
+def test_blockade_edge_cases() -> None:
+    got = naval.blockade_probability(np.array([0.0, 0.0, 15.0, 15.0], dtype=F32),
+                                     np.array([0.0, 50.0, 0.0, 45.0], dtype=F32), k=2.0, c=3.0)
+    np.testing.assert_allclose(got, [0.0, 0.0, 1.0, 0.5])
+    assert got.dtype == F32
+
+
+@FAST
+@given(counts, counts, counts, steepness, st.floats(0.5, 8.0), st.booleans())
+def test_blockade_is_a_probability_and_exactly_monotone(
+    fleet: np.ndarray, q: np.ndarray, extra: np.ndarray, k: float, c: float, more_fleet: bool
+) -> None:
+    fleet, q, extra = _fit(fleet, q, extra)
+    base = naval.blockade_probability(fleet, q, k=F32(k), c=F32(c))
+    assert base.dtype == F32
+    assert np.all((base >= 0) & (base <= 1))
+    if more_fleet:
+        assert np.all(naval.blockade_probability(fleet + extra, q, k=F32(k), c=F32(c)) >= base)
+    else:
+        assert np.all(naval.blockade_probability(fleet, q + extra, k=F32(k), c=F32(c)) <= base)
+
+
+@FAST
+@given(counts, counts, counts, counts, counts, st.integers(0, 3))
+def test_sea_denial_never_falls_with_more_means(
+    m: np.ndarray, u: np.ndarray, b: np.ndarray, p: np.ndarray, extra: np.ndarray, which: int
+) -> None:
+    args = _fit(m, u, b, p, extra)
+    extra = args.pop()
+    base = naval.sea_denial_power(*args, weights=MID)
+    args[which] = args[which] + extra
+    assert np.all(naval.sea_denial_power(*args, weights=MID) >= base)
+
+
+def test_exports_lost_share() -> None:
+    got = naval.exports_lost_share(np.array([0.0, 0.5, 1.0], dtype=F32), sea_share=F32(0.6))
+    np.testing.assert_allclose(got, [0.0, 0.3, 0.6], rtol=1e-6)
+    assert got.dtype == F32
+
+
+# --- intel ---------------------------------------------------------------------------------
+
+def test_warning_mobilisation_surprise_chain() -> None:
+    isr = np.array([0.0, 0.5, 1.0], dtype=F32)
+    w = intel.warning_months(isr, F32(0.0), base_warning_months=0.5, gain=2.0)
+    np.testing.assert_allclose(w, [0.5, 1.5, 2.5])
+    w_mon = intel.warning_months(isr, F32(1.0), base_warning_months=0.5, gain=2.0,
+                                 monitor_gain=0.5)
+    np.testing.assert_allclose(w_mon, w + 0.5)
+    m = intel.mobilised_share(w, mobilisation_months=2.0)
+    np.testing.assert_allclose(m, [0.25, 0.75, 1.0])
+    s = intel.surprise(F32(1.4), m)
+    np.testing.assert_allclose(s, [1.3, 1.1, 1.0], rtol=1e-6)
+    assert w.dtype == m.dtype == s.dtype == F32
+
+
+def test_instant_mobilisation_and_c2() -> None:
+    assert intel.mobilised_share(F32(0.0), mobilisation_months=0.0) == 0.0
+    assert intel.mobilised_share(F32(0.1), mobilisation_months=0.0) == 1.0
+    got = intel.c2_factor(np.array([0.0, 0.5, 1.0], dtype=F32), strike_severity=0.2)
+    np.testing.assert_allclose(got, [0.8, 0.9, 1.0], rtol=1e-6)
+
+
+@FAST
+@given(shares, shares, shares, _worlds(0.0, 12.0), _worlds(0.0, 6.0), _worlds(1.0, 2.0))
+def test_intel_ranges_and_monotonicity(
+    isr: np.ndarray, monitors: np.ndarray, extra: np.ndarray, w: np.ndarray,
+    t: np.ndarray, s0: np.ndarray,
+) -> None:
+    isr, monitors, extra, w, t, s0 = _fit(isr, monitors, extra, w, t, s0)
+    kw: dict[str, Any] = {"base_warning_months": F32(0.5), "gain": F32(2.0),
+                          "monitor_gain": F32(0.5)}
+    base = intel.warning_months(isr, monitors, **kw)
+    assert np.all(intel.warning_months(np.minimum(isr + extra, 1), monitors, **kw) >= base)
+    assert np.all(intel.warning_months(isr, np.minimum(monitors + extra, 1), **kw) >= base)
+    m = intel.mobilised_share(w, mobilisation_months=t)
+    assert np.all((m >= 0) & (m <= 1))
+    m_more = intel.mobilised_share(w + extra, mobilisation_months=t)
+    assert np.all(m_more >= m)
+    s = intel.surprise(s0, m)
+    assert np.all((s >= 1) & (s <= s0))
+    assert np.all(intel.surprise(s0, m_more) <= s)
+    c2 = intel.c2_factor(isr, strike_severity=monitors)
+    assert np.all((c2 >= 1 - monitors) & (c2 <= 1))
+    assert np.all(intel.c2_factor(np.minimum(isr + extra, 1), strike_severity=monitors) >= c2)
+
+
+# --- dtypes --------------------------------------------------------------------------------
+
+CALLS: list[tuple[str, Callable[[np.ndarray], np.ndarray]]] = [
+    ("basing_factor", lambda x: air.basing_factor(x, combat_radius_km=800.0)),
+    ("effective_aircraft", lambda x: air.effective_aircraft(x, 0.5, 1.0)),
+    ("air_denial", lambda x: air.air_denial(x, x, x, x, k=2.0, gbad_weight=5.0)),
+    ("ground_effect", lambda x: air.ground_effect(x, air_share=0.3)),
+    ("leakage", lambda x: air.leakage(x, x, per_threat=2.0, intercept_probability=0.4)),
+    ("flying_cost_usd", lambda x: air.flying_cost_usd(x, 187.0, 36_000.0)),
+    ("sea_denial_power", lambda x: naval.sea_denial_power(x, x, x, x,
+                                                          weights=(1.5, 1.0, 1.0, 5.0))),
+    ("blockade_probability", lambda x: naval.blockade_probability(x, x, k=2.0, c=3.0)),
+    ("exports_lost_share", lambda x: naval.exports_lost_share(x, sea_share=0.6)),
+    ("warning_months", lambda x: intel.warning_months(x, base_warning_months=0.5, gain=2.0)),
+    ("mobilised_share", lambda x: intel.mobilised_share(x, mobilisation_months=2.0)),
+    ("surprise", lambda x: intel.surprise(1.3, x)),
+    ("c2_factor", lambda x: intel.c2_factor(x, strike_severity=0.2)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), CALLS, ids=[name for name, _ in CALLS])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_function_keeps_the_dtype_and_shape(
+    name: str, call: Callable[[np.ndarray], np.ndarray], dtype: type[np.floating[Any]]
+) -> None:
+    x = np.linspace(0.0, 1.0, 5, dtype=dtype)
+    out = call(x)
+    assert out.dtype == dtype, name
+    assert out.shape == (5,), name
+    assert np.all(np.isfinite(out)), name

@@ -22,8 +22,10 @@ commission, withdrawal) are reported, not guessed.
 (``decision.base_hazard_per_month``) by the factor :math:`c` (``decision.base_hazard_scale``)
 that makes the anchor package's mean P(war within 120 months) equal the outside view's base
 rate for it. :math:`c` is found by Brent's method on :math:`\log c` over a fixed calibration
-set of 2,000 worlds (worlds 0–1,999 of the run's seed), so it depends on the seed, the lens and the
-scenario, never on the number of worlds or the chunking.
+set of 2,000 worlds (worlds 0–1,999 of the run's seed), so it depends on the seed and the scenario,
+never on the number of worlds or the chunking. It is calibrated under the default assumptions
+(no lens) and then kept under every lens: history fixes the base rate once, and an expert's
+lens shows how the risk differs if the expert is right.
 """
 
 from __future__ import annotations

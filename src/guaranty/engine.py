@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 from guaranty import rng
 from guaranty.anchoring import Anchor, calibrate, outside_estimate
 from guaranty.errors import InputError
-from guaranty.models import campaign, decision, forces, supply
+from guaranty.instruments import Instruments, sea_blockade, warning_surprise
+from guaranty.models import air, campaign, decision, economy, forces, intel, refugees, supply
 from guaranty.models.outcomes import WarLedger
 from guaranty.params import ParamView
 from guaranty.results import Results
@@ -127,6 +128,57 @@ def _supply_inputs(plan: Plan, p: Mapping[str, Array], n: int) -> supply.SupplyI
     )
 
 
+ECONOMY_CHECKPOINTS = (12, 60, 120)
+
+
+def settlement_attributes(plan: Plan, signal: Array) -> dict[str, Array | float]:
+    """A package's settlement as the refugee survey's attributes (refugees.return_probability).
+
+    Guarantees from some NATO states count as the package's guarantee signal (troops in the
+    country, or a treaty's strength); a peace agreement (or victory) against a bare
+    cease-fire; the territory, membership and economy as the package's ``settlement`` says.
+    """
+    s = plan.settlement
+    return {
+        "nato_guarantees": signal,
+        "nato_membership": float(s.nato_membership),
+        "agreement": float(plan.provisions.agreement != "ceasefire"),
+        "territory_most": float(s.territory == "most"),
+        "territory_1991": float(s.territory == "1991"),
+        "jobs": float(s.jobs),
+        "eu_accession": float(s.eu_accession),
+        "less_corruption": float(s.less_corruption),
+    }
+
+
+def _rows(stock: Array, rows: Sequence[int]) -> Array:
+    """Sum of some category rows of a (C, n) stock; zeros when there are none."""
+    if not rows:
+        return np.zeros(stock.shape[1], dtype=stock.dtype)
+    out: Array = stock[list(rows)].sum(axis=0)
+    return out
+
+
+def _usable_rows(stock: Array, rows: Sequence[int], inputs: forces.PowerInputs) -> Array:
+    """Weapons of some categories that have munitions for the war-stock period."""
+    if not rows:
+        return np.zeros(stock.shape[1], dtype=stock.dtype)
+    usable = forces.usable_weapons(stock, inputs)
+    position = {int(c): i for i, c in enumerate(inputs.weapon_rows)}
+    out: Array = usable[[position[c] for c in rows]].sum(axis=0)
+    return out
+
+
+def _interceptor_rows(plan: Plan) -> tuple[int, ...]:
+    """Munition categories that feed air-defence weapons."""
+    return tuple(mun for mun, weapon in plan.munitions if weapon in plan.air_defence)
+
+
+def _ln_ratio(attacker: Array, defender: Array) -> Array:
+    out: Array = np.log(np.maximum(attacker, 1e-12)) - np.log(np.maximum(defender, 1e-12))
+    return out
+
+
 def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.float64]]:
     """Run the model chain for one chunk of worlds; returns per-world outcomes (float64).
 
@@ -158,7 +210,23 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
     front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
     threshold = p["forces.space_density_threshold"]
     m, s = p["campaign.effectiveness_mean"], p["campaign.effectiveness_sd"]
-    ln_surprise = np.log(p["campaign.surprise_multiplier"])
+    inst = Instruments(plan, p, n, DTYPE)
+    c2 = intel.c2_factor(p["intel.c2_resilience"], strike_severity=p["intel.strike_severity"])
+    surprise = warning_surprise(p, inst.month(0).monitors) if not inst.deployments else None
+    blockade, _ = sea_blockade(plan, p)
+    air_share, air_k, gbad_weight = (p["air.ground_air_share"], p["air.denial_steepness"],
+                                     p["air.gbad_weight"])
+    interceptors = _interceptor_rows(plan)
+    _, exports_lost = sea_blockade(plan, p)
+    seen = economy.PerceptionInputs.from_params(p)
+    invest = economy.InvestmentInputs.from_params(p)
+    perception = economy.PerceptionState.start(seen.prior_annual_risk, n)
+    capital = economy.InvestmentState.start(n)
+    ret = refugees.ReturnInputs.from_params(p)
+    returns = refugees.ReturnState.start(ret.abroad_m, ret.return_probability(
+        settlement_attributes(plan, inst.guarantee_signal())))
+    returned: dict[int, Array] = {}
+    needs_met: dict[int, Array] = {}
     neutral = p["decision.neutrality_discount"] if plan.neutrality else np.zeros(n, DTYPE)
     duration = p["campaign.war_months"]
     base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
@@ -167,16 +235,31 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
     force_ratio_12m = force_ratio_end = np.full(n, np.nan)
 
     for t in range(months):
-        d_power = forces.combat_power(state.stock, d_pers, sides.defender)
-        d_power *= forces.space_factor(d_pers, front, threshold)
-        a_power = forces.combat_power(a_stock, a_pers, sides.aggressor)
-        ln_ratio = np.log(np.maximum(a_power, 1e-12)) - np.log(np.maximum(d_power, 1e-12))
+        terms = inst.month(t)
+        sigma = surprise if surprise is not None else warning_surprise(p, terms.monitors)
+        own = forces.combat_power(state.stock, d_pers, sides.defender)
+        own *= forces.space_factor(d_pers, front, threshold) * c2
+        a_power = forces.combat_power(a_stock, a_pers, sides.aggressor) * sigma
+        d_fighters = _rows(state.stock, plan.fighters)
+        d_gbad = _usable_rows(state.stock, plan.air_defence, sides.defender)
+        a_fighters = _rows(a_stock, plan.fighters)
+        # What the aggressor expects, and what happens in a war that starts this month.
+        perceived_air = air.air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters,
+                                       k=air_k, gbad_weight=gbad_weight)
+        actual_air = air.air_denial(terms.actual_air, d_fighters, d_gbad, a_fighters,
+                                    k=air_k, gbad_weight=gbad_weight)
+        ln_perceived = _ln_ratio(
+            a_power * air.ground_effect(perceived_air, air_share=air_share),
+            (own + terms.troop_power + terms.perceived_power_add) * terms.perceived_arms)
+        ln_battle = _ln_ratio(
+            a_power * air.ground_effect(actual_air, air_share=air_share),
+            (own + terms.troop_power + terms.actual_power_add) * terms.actual_arms)
         if t == 12:
-            force_ratio_12m = np.exp(ln_ratio)
+            force_ratio_12m = np.exp(ln_battle)
         if t == months - 1:
-            force_ratio_end = np.exp(ln_ratio)
+            force_ratio_end = np.exp(ln_battle)
         value = decision.attack_value(
-            ln_ratio,
+            ln_perceived,
             bias=p["decision.misperception_bias"],
             effectiveness_mean=m,
             effectiveness_sd=s,
@@ -184,7 +267,7 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             neutral_discount=neutral,
             failure_cost=p["decision.failure_cost"],
             loss_aversion=p["decision.loss_aversion"],
-            sanctions_cost=p["decision.sanctions_cost"],
+            sanctions_cost=p["decision.sanctions_cost"] + terms.expected_cost,
         )
         hazard = decision.attack_hazard(
             value,
@@ -193,7 +276,6 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             sensitivity=p["decision.value_sensitivity"],
             ready=(t >= p["decision.min_reconstitution_months"]).astype(DTYPE),
         )
-        ln_battle = ln_ratio + ln_surprise
         p_hold = 1.0 - campaign.attacker_success(ln_battle, m, s)
         ground = campaign.ground_lost(
             p_hold,
@@ -212,12 +294,36 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
         stock_value = np.einsum("cn,cn->n", state.stock[supplied], sup.unit_cost_usd[supplied])
         captured = supply.captured_share(ground / np.maximum(territory, 1e-9),
                                          p["campaign.front_loading"]) * stock_value / 1e9
+        leaking = p["air.salvo_missiles_per_month"] * air.leakage(
+            p["air.salvo_missiles_per_month"],
+            _rows(state.stock, interceptors) / p["forces.munition_months"],
+            per_threat=p["air.shots_per_missile"],
+            intercept_probability=p["air.intercept_probability_missile"])
+        # Investors and families see a biased, slow view of the hazard, lowered by visible
+        # guarantees; investment and returns flow only at peace (see models/economy.py).
+        risk = economy.step_perception(
+            perception, hazard, guarantee_signal=inst.guarantee_signal(t), bias=seen.bias,
+            signal_weight=seen.signal_weight, memory_months=seen.memory_months)
+        flow = economy.investment_per_year(risk, invest, exports_lost_share=0.0) / 12.0
+        economy.step_investment(capital, flow, survival=ledger.survival, hazard=hazard,
+                                loss_share=invest.loss_share)
+        refugees.step_returns(
+            returns, rate=refugees.return_rate(risk, delay_months=ret.delay_months,
+                                               risk_aversion=ret.risk_aversion),
+            keep=ret.keep, survival=ledger.survival, hazard=hazard,
+            reversal_share=ret.reversal_share)
+        if t + 1 in ECONOMY_CHECKPOINTS:
+            returned[t + 1] = returns.expected_returned.copy()
+            needs_met[t + 1] = economy.needs_met_share(capital, invest.needs_usd_bn)
         ledger.record(t, hazard, {
             "p_hold_given_war": p_hold,
             "ground_lost_km2_given_war": ground,
             "aggressor_casualties_given_war": cas_a,
             "defender_casualties_given_war": cas_d,
             "equipment_captured_usd_bn_given_war": captured,
+            "p_air_denied_given_war": actual_air,
+            "p_blockade_given_war": blockade,
+            "missiles_leaking_per_month_given_war": leaking,
         })
 
         supply.step_supply(sup, state)
@@ -240,7 +346,16 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
     years = months / 12.0
     out["cost_usd_bn_per_year"] = (
         state.shipped_usd / 1e9 / years + p["financing.budget_support_usd_bn_per_year"]
+        + inst.cost_usd(months) / 1e9 / years
     )
+    if inst.deployments:
+        out["troops_feasible"] = inst.feasible
+    out["investment_usd_bn_per_year"] = capital.expected_gross / years
+    for month, value in needs_met.items():
+        out[f"reconstruction_needs_met_share_{month}m"] = value
+    for month, value in returned.items():
+        out[f"refugees_returned_m_{month}m"] = value
+    out["exports_lost_share_given_war"] = exports_lost
     if months > 12:
         out["force_ratio_12m"] = force_ratio_12m
     out["force_ratio_horizon"] = force_ratio_end
@@ -284,7 +399,7 @@ def iter_chunks(
     """
     seed = _seed(seed)
     _check(worlds, chunk_size, months, 1)
-    anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
+    anchored = calibrate_anchor(scenario, seed=seed, lens=None) if anchor else None
     plan = _plan(scenario, package, lens, anchored)
     horizon = months or scenario.horizon_months
     for a, b in chunk_bounds(worlds, chunk_size):
@@ -351,7 +466,7 @@ def simulate(
         raise InputError(_unknown("lens", lens, scenario.lenses))
     horizon = months or scenario.horizon_months
     bounds = chunk_bounds(worlds, chunk_size)
-    anchored = calibrate_anchor(scenario, seed=seed, lens=lens) if anchor else None
+    anchored = calibrate_anchor(scenario, seed=seed, lens=None) if anchor else None
     per_package: dict[str, dict[str, NDArray[np.float64]]] = {}
     read: set[str] = set()
     processes = min(workers, len(bounds))

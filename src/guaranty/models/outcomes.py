@@ -31,6 +31,9 @@ GIVEN_WAR = (
     "aggressor_casualties_given_war",
     "defender_casualties_given_war",
     "equipment_captured_usd_bn_given_war",
+    "p_air_denied_given_war",
+    "p_blockade_given_war",
+    "missiles_leaking_per_month_given_war",
 )
 UNITS = {
     "p_war": "probability",
@@ -41,6 +44,10 @@ UNITS = {
     "defender_casualties_given_war": "persons",
     "equipment_captured_usd_bn_given_war": "USD bn",
     "cost_usd_bn_per_year": "USD bn/year",
+    "p_air_denied_given_war": "probability",
+    "p_blockade_given_war": "probability",
+    "missiles_leaking_per_month_given_war": "missiles/month",
+    "troops_feasible": "share of worlds",
     "force_ratio_12m": "ratio",
     "force_ratio_horizon": "ratio",
 }

@@ -24,6 +24,7 @@ from guaranty.scenario.schema import (
     Provisions,
     Quantity,
     Scenario,
+    Settlement,
     Treaty,
     TroopDeployment,
 )
@@ -70,6 +71,7 @@ class Plan:
     fighters: tuple[int, ...] = ()  # categories with the fighter role
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
     rejected_by: tuple[str, ...] = ()  # parties on record as rejecting the package, with why
+    settlement: Settlement = field(default_factory=Settlement)
 
     @property
     def vetoed(self) -> bool:
@@ -189,6 +191,12 @@ def base_registry(s: Scenario) -> Registry:
         name = f"defender.naval.{asset}"
         if name not in params:
             params[name] = _zero(name, "units", f"no {asset} given for the defender: none")
+    for g in s.guarantors:
+        name = f"guarantor.{g}.response_draw"
+        params[name] = Parameter(
+            name=name, distribution={"dist": "uniform", "low": 0.0, "high": 1.0}, unit="share",
+            assumption="A world's luck in this guarantor's decision: the uniform from which its "
+            "realised response is drawn (guaranty.models.guarantors.realised_rung).")
     if "aggressor.fleet" not in params:
         params["aggressor.fleet"] = _zero("aggressor.fleet", "units",
                                           "no fleet given for the aggressor: none")
@@ -309,6 +317,7 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
         air_defence=tuple(i for i, c in enumerate(categories)
                           if s.equipment[c].role == "air-defence"),
         rejected_by=_rejections(pkg),
+        settlement=pkg.settlement,
     )
 
 

@@ -323,6 +323,16 @@ class Peacekeepers(Frozen):
     location: Literal["front", "rear"] = "front"
 
 
+class Settlement(Frozen):
+    """What the settlement gives beyond security, as refugees weigh it (ifo's attributes)."""
+
+    territory: Literal["current-line", "most", "1991"] = "current-line"
+    nato_membership: bool = False
+    eu_accession: bool = False
+    jobs: bool = False
+    less_corruption: bool = False
+
+
 class Package(Frozen):
     """A security-guarantee package: the levers it sets, each an override of the baseline."""
 
@@ -342,6 +352,7 @@ class Package(Frozen):
     isr: Isr = Isr()
     treaties: list[Treaty] = Field(default_factory=list)
     peacekeepers: Peacekeepers | None = None
+    settlement: Settlement = Settlement()
 
 
 class Guarantor(Frozen):

@@ -204,6 +204,14 @@ def run(
     for name in results.packages:
         console.print(_package_table(results, name))
     console.print(_comparison_table(results))
+    for name in results.packages:
+        if "troops_feasible" in results.metrics(name):
+            share = results.metric(name, "troops_feasible").mean
+            if share < 1.0:
+                console.print(f"[yellow]{name}: the troops asked for fit the contributors' "
+                              f"rotation pools in only {share:.0%} of worlds[/yellow]")
+        for why in results.rejections.get(name, ()):
+            console.print(f"[yellow]{name}: rejected by the {why}[/yellow]")
     if results.anchor is not None:
         a = results.anchor
         console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "
@@ -211,6 +219,55 @@ def run(
     console.print(f"seed {results.seed} · guaranty {results.version} · probabilities are means "
                   "over worlds; 5–95 % is the spread of the uncertain assumptions across worlds; "
                   "outside_p_war_*: the historical view (90 % interval)")
+
+
+@app.command()
+def lenses(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    package: list[str] | None = PACKAGE,
+    worlds: int = WORLDS,
+    seed: int | None = SEED,
+    months: int | None = MONTHS,
+    chunk_size: int = CHUNK,
+    workers: int = WORKERS,
+    no_anchor: bool = typer.Option(False, "--no-anchor",
+                                   help="Do not anchor the base hazard to the outside view."),
+    json_out: bool = JSON,
+) -> None:
+    """Every package under the default assumptions and every expert lens, side by side."""
+    scenario = load_scenario(file)
+    used_seed = secrets.randbits(32) if seed is None else seed
+    names: list[str | None] = [None, *scenario.lenses]
+    runs = {
+        (lens or "default"): simulate(
+            scenario, package or None, worlds=worlds, seed=used_seed, months=months, lens=lens,
+            chunk_size=chunk_size, workers=workers, anchor=not no_anchor)
+        for lens in names
+    }
+    if json_out:
+        typer.echo(json.dumps({"lenses": {k: r.to_dict() for k, r in runs.items()}}, indent=2))
+        return
+    console = _out()
+    first = next(iter(runs.values()))
+    for metric in ("p_war_120m", "p_war_60m", "p_hold_given_war", "cost_usd_bn_per_year",
+                   "investment_usd_bn_per_year", "refugees_returned_m_120m"):
+        if metric not in first.metrics(first.packages[0]):
+            continue
+        table = Table(title=f"{metric} by lens — {scenario.name}, {worlds:,} worlds, seed "
+                      f"{used_seed}", title_justify="left")
+        table.add_column("package")
+        for lens_name in runs:
+            table.add_column(lens_name, justify="right")
+        for name in first.packages:
+            cells = []
+            for r in runs.values():
+                s = r.metric(name, metric)
+                cells.append(f"{_fmt(s.mean, metric)}\n[dim]{_fmt(s.p05, metric)}–"
+                             f"{_fmt(s.p95, metric)}[/dim]")
+            table.add_row(name, *cells)
+        console.print(table)
+    console.print(f"seed {used_seed}; lenses: " + "; ".join(
+        f"{k}: {v.description.strip()[:90]}" for k, v in scenario.lenses.items()))
 
 
 # --------------------------------------------------------------------------- params

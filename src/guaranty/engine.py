@@ -324,6 +324,7 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             "p_air_denied_given_war": actual_air,
             "p_blockade_given_war": blockade,
             "missiles_leaking_per_month_given_war": leaking,
+            "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
         })
 
         supply.step_supply(sup, state)
@@ -342,11 +343,13 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             plan.personnel_cap,
         )
 
+    # Expected cost of the guarantors' responses: a war's cost weighted by its probability.
+    war_cost_expected = ledger.sums["guarantor_war_cost_usd_bn_given_war"].copy()
     out = ledger.finish(months)
     years = months / 12.0
     out["cost_usd_bn_per_year"] = (
         state.shipped_usd / 1e9 / years + p["financing.budget_support_usd_bn_per_year"]
-        + inst.cost_usd(months) / 1e9 / years
+        + inst.cost_usd(months) / 1e9 / years + war_cost_expected / years
     )
     if inst.deployments:
         out["troops_feasible"] = inst.feasible
@@ -508,6 +511,7 @@ def simulate(
         registries=registries,
         anchor=anchored,
         outside=outside,
+        rejections={name: compile_plan(scenario, name, lens).rejected_by for name in names},
     )
 
 

@@ -59,6 +59,7 @@ class TreatyTerms:
     draw: Array
     surge_power: Array  # (n,) power of the guarantor's reinforcement if it sends troops
     arrival_share: Array  # (n,) share of the war its help is there for
+    surge_cost_per_year: Array  # (n,) USD a year of that reinforcement
 
 
 @dataclass
@@ -81,6 +82,7 @@ class MonthTerms:
     actual_power_add: Array
     actual_arms: Array
     actual_air: Array
+    war_cost_usd: Array  # what the guarantors' realised responses cost in a war begun now
 
 
 class Instruments:
@@ -136,7 +138,11 @@ class Instruments:
                     draw=p[f"guarantor.{g}.response_draw"],
                     surge_power=deployable * p["guarantors.troop_surge_share"] * pi,
                     arrival_share=np.clip(1.0 - delay / np.maximum(self.duration, 1e-6), 0, 1),
+                    surge_cost_per_year=deployable * p["guarantors.troop_surge_share"]
+                    * p[f"guarantor.{g}.cost_per_soldier_year_usd"],
                 ))
+        self.arms_cost = p["guarantors.arms_support_usd_bn_per_year"] * 1e9
+        self.air_cost = p["guarantors.air_support_usd_bn_per_year"] * 1e9
         treaty_air = {t.guarantor for t in self.treaties if t.committed >= AIR_NAVAL}
         self.aircraft: list[AirTerms] = []
         self.air_cost_per_year = zero.copy()
@@ -152,6 +158,14 @@ class Instruments:
                 np.asarray(a.count, dtype=dtype), p[f"{key}.flight_hours_per_year"],
                 p[f"{key}.cost_per_flight_hour_usd"])
         self.engage_without_treaty = p["guarantors.air_engagement_without_treaty"]
+        self.fixed_cost_usd = zero.copy()
+        for asset in ("anti_ship_missile", "naval_drone", "patrol_boat", "patrol_aircraft"):
+            count = getattr(plan.naval, f"{asset}s" if asset != "patrol_aircraft" else asset)
+            if count:
+                self.fixed_cost_usd = self.fixed_cost_usd + count * p[
+                    f"naval.unit_cost_usd.{asset}"]
+        self.isr_cost_per_year = (p["intel.level"] * p["intel.cost_usd_bn_per_year_full"] * 1e9
+                                  if plan.isr_set else zero)
         self.draws = {g: p[f"guarantor.{g}.response_draw"] for g in plan.guarantors}
         self.guarantors_with_aircraft = {a.guarantor for a in plan.aircraft}
 
@@ -200,8 +214,9 @@ class Instruments:
         return bool(self.deployments or self.treaties or self.aircraft)
 
     def cost_usd(self, months: int) -> Array:
-        """Cost of the troops and aircraft over the horizon, USD (in double precision)."""
-        out = np.zeros(self.n)
+        """Peacetime cost of troops, aircraft, naval assets and ISR over the horizon, USD."""
+        out = self.fixed_cost_usd.astype(np.float64) + (
+            self.isr_cost_per_year.astype(np.float64) * months / 12.0)
         for d, per_year in zip(self.deployments, self.cost_per_year, strict=True):
             present = np.clip(months - d.arrival.astype(np.float64), 0, months)
             out += troops.cost_usd(1.0, per_year.astype(np.float64), present)
@@ -234,6 +249,8 @@ class Instruments:
         p_air, a_air = zero.copy(), zero.copy()
         engage_p: dict[str, Array] = {}
         engage_a: dict[str, Array] = {}
+        war_years = self.duration / 12.0
+        war_cost = zero.copy()
         for tr in self.treaties:
             shift = self.tripwire_shift * present.get(tr.guarantor, zero)
             prob = guarantors.honour_probability(
@@ -256,6 +273,9 @@ class Instruments:
             a_add = a_add + (rung >= GROUND) * tr.surge_power * tr.arrival_share
             air_p = guarantors.rung_at_least(prob, k, AIR_NAVAL)
             air_a = (rung >= AIR_NAVAL).astype(self.dtype)
+            war_cost = war_cost + war_years * tr.arrival_share * (
+                (rung >= ARMS) * self.arms_cost + air_a * self.air_cost
+                + (rung >= GROUND) * tr.surge_cost_per_year)
             engage_p[tr.guarantor] = np.maximum(engage_p.get(tr.guarantor, zero), air_p)
             engage_a[tr.guarantor] = np.maximum(engage_a.get(tr.guarantor, zero), air_a)
             if tr.guarantor not in self.guarantors_with_aircraft:
@@ -271,7 +291,7 @@ class Instruments:
             p_air = p_air + a.effective * ep
             a_air = a_air + a.effective * ea
         return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
-                          a_arms, a_air)
+                          a_arms, a_air, war_cost)
 
 
 def sea_blockade(plan: Plan, p: Mapping[str, Array]) -> tuple[Array, Array]:

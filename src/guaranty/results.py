@@ -102,6 +102,7 @@ class Results:
     parameters_read: frozenset[str] = frozenset()
     registries: Mapping[str, Registry] = field(default_factory=dict)
     anchor: Anchor | None = None
+    rejections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     outside: Mapping[str, OutsideEstimate] = field(default_factory=dict)
     version: str = field(default_factory=_version)
 
@@ -170,6 +171,7 @@ class Results:
                     },
                     "outside_view": self.outside[package].to_dict()
                     if package in self.outside else None,
+                    "rejected_by": list(self.rejections.get(package, ())),
                 }
                 for package in self.outcomes
             ],

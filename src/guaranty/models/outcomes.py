@@ -34,6 +34,7 @@ GIVEN_WAR = (
     "p_air_denied_given_war",
     "p_blockade_given_war",
     "missiles_leaking_per_month_given_war",
+    "guarantor_war_cost_usd_bn_given_war",
 )
 UNITS = {
     "p_war": "probability",
@@ -48,6 +49,7 @@ UNITS = {
     "p_blockade_given_war": "probability",
     "missiles_leaking_per_month_given_war": "missiles/month",
     "troops_feasible": "share of worlds",
+    "guarantor_war_cost_usd_bn_given_war": "USD bn",
     "force_ratio_12m": "ratio",
     "force_ratio_horizon": "ratio",
 }

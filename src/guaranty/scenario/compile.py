@@ -72,6 +72,7 @@ class Plan:
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
     rejected_by: tuple[str, ...] = ()  # parties on record as rejecting the package, with why
     settlement: Settlement = field(default_factory=Settlement)
+    isr_set: bool = False  # the package provides ISR of its own (and pays for it)
 
     @property
     def vetoed(self) -> bool:
@@ -318,6 +319,7 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
                           if s.equipment[c].role == "air-defence"),
         rejected_by=_rejections(pkg),
         settlement=pkg.settlement,
+        isr_set=pkg.isr.level is not None,
     )
 
 

@@ -148,6 +148,39 @@ def measure_simulate(workers: int) -> Record:
     }
 
 
+def all_instruments(scenario: Any) -> Any:
+    """The built-in scenario with a package that switches every instrument on."""
+    deep = scenario.packages["deep-defence"]
+    article5 = scenario.packages["bilateral-article5"]
+    everything = deep.model_validate({
+        **deep.model_dump(),
+        "treaties": [t.model_dump() for t in article5.treaties],
+        "naval": {"naval_drones": 100, "anti_ship_missiles": 50, "patrol_boats": 10,
+                  "patrol_aircraft": 4},
+        "provisions": {"agreement": "agreement", "monitors": True,
+                       "third_party_guarantee": True},
+    })
+    return scenario.with_package("all-instruments", everything)
+
+
+def measure_simulate_all(workers: int) -> Record:
+    """As measure_simulate, for a package with every instrument switched on."""
+    import guaranty
+
+    scenario = all_instruments(guaranty.load_scenario(SCENARIO))
+    start = time.perf_counter()
+    guaranty.simulate(scenario, ["all-instruments"], worlds=BIG, seed=SEED, months=MONTHS,
+                      workers=workers)
+    wall = time.perf_counter() - start
+    return {
+        "engine_all_instruments_1e6x120_s": {
+            "value": wall,
+            "unit": f"s wall, guaranty.simulate(workers={workers}), troops + aircraft + "
+                    "treaties + naval + ISR, anchored",
+        }
+    }
+
+
 def measure_rss(worlds: int, chunk_size: int | None) -> Record:
     """Peak RSS of streaming ``worlds`` worlds through iter_chunks, keeping running sums."""
     import resource
@@ -199,6 +232,8 @@ def _worker(args: list[str]) -> None:
         record = measure_engine_on(int(args[1]))
     elif kind == "simulate":
         record = measure_simulate(int(args[1]))
+    elif kind == "simulate-all":
+        record = measure_simulate_all(int(args[1]))
     elif kind == "rss":
         record = measure_rss(int(args[1]), int(args[2]) or None)
     else:
@@ -253,6 +288,8 @@ def main() -> None:
     steps: list[tuple[str, tuple[str, ...]]] = [
         ("engine and reference on one core", ("speed",)),
         (f"simulate 10^6 worlds, {min(cores, 2)} workers", ("simulate", str(min(cores, 2)))),
+        (f"simulate 10^6 worlds, every instrument, {min(cores, 2)} workers",
+         ("simulate-all", str(min(cores, 2)))),
         ("stream 10^5 worlds", ("rss", str(BIG // 10), "0")),
         ("stream 10^6 worlds", ("rss", str(BIG), "0")),
         ("stream 10^6 worlds, chunk 65,536", ("rss", str(BIG), "65536")),
@@ -290,6 +327,8 @@ def main() -> None:
     targets = {
         "engine_speedup_vs_reference": (">= 100", value("engine_speedup_vs_reference") >= 100),
         "engine_1e6x120_s": ("<= 20", value("engine_1e6x120_s") <= 20),
+        "engine_all_instruments_1e6x120_s": (
+            "<= 20", value("engine_all_instruments_1e6x120_s") <= 20),
     }
     table = Table(title=f"guaranty benchmarks ({SCENARIO}, {PACKAGE}, {MONTHS} months, "
                   f"{cores} CPUs)")

@@ -13,6 +13,13 @@ from guaranty.engine import DTYPE, run_chunk
 from guaranty.params import ParamView
 from guaranty.reference import run_reference
 from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.schema import (
+    AirDeployment,
+    NavalAssets,
+    Peacekeepers,
+    Treaty,
+    TroopDeployment,
+)
 
 MONTHS = 120
 WORLDS = 100
@@ -21,9 +28,13 @@ UKRAINE = guaranty.load_scenario("ukraine-2025")
 
 
 # The engine works in single precision (guaranty.engine.DTYPE) and the reference in double,
-# on the same single-precision parameter values: they agree to a few parts in 10^5, far
-# tighter than any mistake in the equations (the deliberate breakages we tried moved the
-# outcomes by 10^-2 and more).
+# on the same single-precision parameter values: they agree to a few parts in 10^6 (measured:
+# 6e-6 at worst, p_air_denied_given_war), far tighter than any mistake in the equations (the
+# deliberate breakages we tried moved the outcomes by 10^-3 and more). No outcome needs an
+# absolute tolerance beyond the 1e-6 of its largest value: the float32 quantities near 0 or 1
+# (blockade and air-denial probabilities, honour probabilities, leakage) are ratios and
+# logistic curves whose single-precision error is relative, and the realised rungs and
+# feasibility are thresholds that a rounding would flip only within ~1e-7 of the threshold.
 RTOL = 2e-4
 
 
@@ -104,3 +115,96 @@ def test_short_horizon_has_no_12_month_outcomes_and_nan_without_war() -> None:
     never = params["decision.min_reconstitution_months"] >= 8
     assert never.any() and np.isnan(reference["p_hold_given_war"][never]).all()
     assert_same(plan, params, months=8)
+
+
+def _everything(base: str = "bilateral-article5") -> dict[str, object]:
+    """Every instrument at once, and each branch the built-in packages leave untaken.
+
+    Treaties at four rungs and three wordings; troops of treaty guarantors in the country (the
+    tripwire shifts their honour and costs the aggressor) and next door (it does not); a
+    tripwire and a monitoring mission (warning), one arriving at a given month; aircraft whose
+    government promised air support (they fly when it answers) and whose did not (they fly
+    with the engagement probability); a treaty guarantor without aircraft (its surge); naval
+    assets and ISR the package pays for; a settlement with every attribute the survey weighs.
+    """
+    return {
+        "base": base,
+        "provisions": {"agreement": "agreement", "third_party_guarantee": True},
+        "treaties": [
+            Treaty(guarantor="us", rung="ground-troops", wording="deems-necessary"),
+            Treaty(guarantor="uk", rung="ground-troops", wording="shall-armed-force"),
+            Treaty(guarantor="fr", rung="air-naval-support", wording="deems-necessary"),
+            Treaty(guarantor="de", rung="arms", wording="consult"),
+        ],
+        "troops": [
+            TroopDeployment(guarantor="uk", size=10000, mission="reassurance", location="rear",
+                            rules_of_engagement="defend"),
+            TroopDeployment(guarantor="fr", size=3000, mission="tripwire", location="front",
+                            arrival_months=2),
+            TroopDeployment(guarantor="coalition", size=2000, mission="monitoring",
+                            location="front", arrival_months=30),
+            TroopDeployment(guarantor="de", size=5000, mission="deep-defence",
+                            location="neighbour", rules_of_engagement="defend"),
+        ],
+        "aircraft": [
+            AirDeployment(guarantor="uk", aircraft_type="typhoon", count=24,
+                          basing="in-country"),
+            AirDeployment(guarantor="fr", aircraft_type="rafale", count=20, distance_km=450),
+            AirDeployment(guarantor="coalition", aircraft_type="f-16", count=30,
+                          distance_km=300),
+            AirDeployment(guarantor="de", aircraft_type="f-35a", count=12, distance_km=2000),
+        ],
+        "naval": NavalAssets(naval_drones=50, patrol_aircraft=2),
+        "isr": {"level": {"value": 0.9, "unit": "share", "assumption": "test"}},
+        "settlement": {"territory": "most", "jobs": True, "eu_accession": True,
+                       "less_corruption": True},
+    }
+
+
+def _with(package: str, **fields: object) -> guaranty.Scenario:
+    data = {k: v for k, v in fields.items()}
+    return UKRAINE.with_package(package, UKRAINE.packages["ceasefire-only"].model_validate(data))
+
+
+@pytest.mark.parametrize("lens", [None, "gorenburg", "miron"])
+def test_engine_matches_reference_with_every_instrument_at_once(lens: str | None) -> None:
+    scenario = _with("everything", **_everything())
+    plan = compile_plan(scenario, "everything", lens)
+    assert plan.treaties and plan.troops and plan.aircraft and not plan.vetoed
+    assert_same(plan, plan.registry.sample(16, 0, WORLDS))
+
+
+def test_engine_matches_reference_under_a_p5_veto() -> None:
+    """The aggressor in the contingent: treaties void, no political cost, monitors stay."""
+    fields = _everything("p5-peacekeepers")
+    fields["peacekeepers"] = Peacekeepers(members=["us", "uk", "fr", "aggressor", "cn"],
+                                          size=10000, location="front")
+    scenario = _with("vetoed", **fields)
+    plan = compile_plan(scenario, "vetoed", "gorenburg")
+    assert plan.vetoed
+    assert_same(plan, plan.registry.sample(17, 0, WORLDS))
+
+
+def test_engine_matches_reference_at_the_instruments_edges() -> None:
+    scenario = _with("everything", **_everything())
+    plan = compile_plan(scenario, "everything", "gorenburg")
+    p = {k: v.copy() for k, v in plan.registry.sample(18, 0, WORLDS).items()}
+    edge = np.arange(WORLDS) % 12  # one edge per world, so that no two meet
+    cats = plan.categories
+    p["intel.mobilisation_months"][edge == 0] = 0.0  # instant mobilisation
+    p["campaign.war_months"][edge == 1] = 0.1  # every guarantor arrives after the war
+    p["aggressor.fleet"][edge == 2] = 0.0  # no blockade
+    for c in plan.fighters:
+        p[f"aggressor.stock.{cats[c]}"][edge == 3] = 0.0  # nothing contests the sky
+        p[f"defender.stock.{cats[c]}"][edge == 4] = 0.0
+    for c in plan.air_defence:
+        p[f"defender.stock.{cats[c]}"][edge == 4] = 0.0  # the defender's air power is allies'
+    for g in plan.guarantors:
+        p[f"guarantor.{g}.response_draw"][edge == 5] = 1e-7  # every guarantor honours
+        p[f"guarantor.{g}.response_draw"][edge == 6] = 1.0 - 1e-7  # every one fails
+        p[f"guarantor.{g}.troop_pool"][edge == 7] = 1.0  # no force can be found
+    p["guarantors.base_reliability"][edge == 8] = 1.0  # kept a float epsilon inside (0, 1)
+    p["air.salvo_missiles_per_month"][edge == 9] = 0.0
+    p["refugees.risk_aversion"][edge == 10] = 0.0
+    p["economy.guarantee_signal_weight"][edge == 11] = 1.0
+    assert_same(plan, p)

@@ -161,11 +161,14 @@ def _rows(stock: Array, rows: Sequence[int]) -> Array:
 
 def _usable_rows(stock: Array, rows: Sequence[int], inputs: forces.PowerInputs) -> Array:
     """Weapons of some categories that have munitions for the war-stock period."""
-    if not rows:
-        return np.zeros(stock.shape[1], dtype=stock.dtype)
-    usable = forces.usable_weapons(stock, inputs)
+    out: Array = np.zeros(stock.shape[1], dtype=stock.dtype)
     position = {int(c): i for i, c in enumerate(inputs.weapon_rows)}
-    out: Array = usable[[position[c] for c in rows]].sum(axis=0)
+    for c in rows:
+        usable = stock[c]
+        for munition_row, weapon_pos, rounds in inputs.munitions:
+            if weapon_pos == position[c]:
+                usable = np.minimum(usable, stock[munition_row] / np.maximum(rounds, 1e-12))
+        out = out + usable
     return out
 
 
@@ -246,8 +249,8 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
         # What the aggressor expects, and what happens in a war that starts this month.
         perceived_air = air.air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters,
                                        k=air_k, gbad_weight=gbad_weight)
-        actual_air = air.air_denial(terms.actual_air, d_fighters, d_gbad, a_fighters,
-                                    k=air_k, gbad_weight=gbad_weight)
+        actual_air = perceived_air if not inst.any else air.air_denial(
+            terms.actual_air, d_fighters, d_gbad, a_fighters, k=air_k, gbad_weight=gbad_weight)
         ln_perceived = _ln_ratio(
             a_power * air.ground_effect(perceived_air, air_share=air_share),
             (own + terms.troop_power + terms.perceived_power_add) * terms.perceived_arms)

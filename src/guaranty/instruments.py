@@ -168,6 +168,8 @@ class Instruments:
                                   if plan.isr_set else zero)
         self.draws = {g: p[f"guarantor.{g}.response_draw"] for g in plan.guarantors}
         self.guarantors_with_aircraft = {a.guarantor for a in plan.aircraft}
+        self._idle: MonthTerms | None = None
+        self._idle_signal: Array | None = None
 
     @staticmethod
     def _all_troops(plan: Plan) -> list[TroopDeployment]:
@@ -199,6 +201,8 @@ class Instruments:
         ``N_full`` the ``economy.troops_for_full_signal``; ``t=None`` counts every planned
         deployment as present (the settlement as announced).
         """
+        if not self.any:
+            return self.zero
         troops_here = self.zero.copy()
         for d in self.deployments:
             if d.in_country:
@@ -224,7 +228,14 @@ class Instruments:
         return out
 
     def month(self, t: int) -> MonthTerms:
-        """The instruments' terms in month ``t``."""
+        """The instruments' terms in month ``t`` (computed once when there are none)."""
+        if not self.any:
+            if self._idle is None:
+                self._idle = self._month(t)
+            return self._idle
+        return self._month(t)
+
+    def _month(self, t: int) -> MonthTerms:
         n, zero = self.n, self.zero
         troop_power = zero.copy()
         monitors = zero.copy()

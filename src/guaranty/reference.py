@@ -6,20 +6,45 @@ models' equations rather than from the vectorised code. Tests compare the two on
 (``tests/test_reference.py``) and ``benchmarks/run.py`` times the engine against it. It is slow
 by design (tens of microseconds per world-month); never use it for real runs.
 
+Before the months, once per world: the package's instruments (:mod:`guaranty.instruments`) —
+allied deployments with their power :math:`N\pi f \ell e` (:mod:`guaranty.models.troops`) and
+arrival, the treaties' guarantors (rung, automaticity, will, delay, the world's response draw,
+reinforcement :math:`\frac{\text{pool}}{\kappa}\,s\,\pi`, share of the war left after the delay
+:math:`\operatorname{clip}(1 - \delta/d, 0, 1)`), allied aircraft :math:`n a b`
+(:mod:`guaranty.models.air`), whether each contributor's :math:`\kappa \sum N` fits its pool;
+the sea blockade :math:`1/(1 + (Q/(cF))^k)` and the exports it would cost
+(:mod:`guaranty.models.naval`); the command-and-control factor :math:`1 - v(1 - r)`
+(:mod:`guaranty.models.intel`); the refugees' return probability under the settlement
+(:mod:`guaranty.models.refugees`).
+
 One month ``t`` of one world, in the order the engine applies it:
 
-1. Combat power of each side (:mod:`guaranty.models.forces`): usable weapons
+1. The instruments' terms (:mod:`guaranty.instruments`): allied troop power and monitors
+   present; each guarantor's honour probability, with the tripwire's logit shift when its
+   own troops are in the country (:mod:`guaranty.models.guarantors`), and its realised rung
+   from its response draw; what the aggressor expects (rungs at least 4, 5, 6 in
+   probability) and what happens (the realised rungs); the expected cost of the responses.
+2. Combat power of each side (:mod:`guaranty.models.forces`): usable weapons
    :math:`U_c = \min(S_c, M/(\nu\mu))`, crews assigned by a fractional knapsack (most power per
    crew member first), :math:`P = \rho(\sum_c w_c x_c + w_0 N_{\text{left}})`; the defender's
-   power is scaled by the force-to-space factor :math:`\min(1, N/(F\rho^*))`.
-2. The aggressor's decision (:mod:`guaranty.models.decision`): value of attacking with the
-   biased ratio, monthly hazard :math:`h = 1 - e^{-c\lambda_0 e^{k(V - V_w)}}` once ready,
-   with :math:`c` the anchoring factor of the base hazard (:mod:`guaranty.anchoring`).
-3. The campaign if war starts now (:mod:`guaranty.models.campaign`): probability the defender
-   holds, ground lost, casualties, captured stocks.
-4. The war ledger (:mod:`guaranty.models.outcomes`): :math:`S_{t+1} = S_t (1 - h_t)` and the
+   power is scaled by the force-to-space factor :math:`\min(1, N/(F\rho^*))` and the C2
+   factor, the aggressor's by the surprise left after the warning that ISR and monitors give.
+   Air denial (perceived and actual) takes the ground effect :math:`1 - s\,p_{deny}` from the
+   aggressor; allied troops and reinforcements add to the defender, the arms surge
+   multiplies it.
+3. The aggressor's decision (:mod:`guaranty.models.decision`) on the perceived ratio, with the
+   guarantors' expected cost added to the sanctions cost: monthly hazard
+   :math:`h = 1 - e^{-c\lambda_0 e^{k(V - V_w)}}` once ready, with :math:`c` the anchoring
+   factor of the base hazard (:mod:`guaranty.anchoring`).
+4. The campaign if war starts now (:mod:`guaranty.models.campaign`) on the actual ratio:
+   probability the defender holds, ground lost, casualties, captured stocks; air denial,
+   blockade, missiles leaking :math:`S(1 - e(1 - (1-p)^m))`, what the guarantors' realised
+   responses cost.
+5. Perceived risk, investment and refugee returns on the peace path
+   (:mod:`guaranty.models.economy`, :mod:`guaranty.models.refugees`).
+6. The war ledger (:mod:`guaranty.models.outcomes`): :math:`S_{t+1} = S_t (1 - h_t)` and the
    survival-weighted sums :math:`\sum_u S_u h_u y_u`.
-5. Supply (:mod:`guaranty.models.supply`): capacity ramps, backlog, first-order delivery delay,
+7. Supply (:mod:`guaranty.models.supply`): capacity ramps, backlog, first-order delivery delay,
    wear, domestic production, caps; then the aggressor regenerates and the defender's army
    drifts toward its peacetime size.
 """
@@ -33,8 +58,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.engine import ECONOMY_CHECKPOINTS
 from guaranty.models.outcomes import GIVEN_WAR, WAR_CHECKPOINTS
 from guaranty.scenario.compile import Plan
+from guaranty.scenario.schema import RUNG_NAMES
 
 Array = NDArray[np.float64]
 
@@ -44,6 +71,20 @@ CHECKPOINTS = WAR_CHECKPOINTS  # months at which p_war_{t}m is reported
 # 50 (beyond it the monthly hazard is 1 to double precision for any plausible base rate).
 TINY_POWER = 1e-12
 MAX_EXPONENT = 50.0
+# The honour model keeps the base reliability a float epsilon inside (0, 1), in the engine's
+# single precision; it matters only for a reliability of exactly 0 or 1.
+RELIABILITY_EPS = 2.0**-23
+# Rungs of the guarantors' ladder (guaranty.models.guarantors.RUNGS).
+SANCTIONS, ARMS, AIR_NAVAL, GROUND = 3, 4, 5, 6
+DAYS_PER_MONTH = 365.25 / 12.0
+NAVAL_ASSETS = (  # (field of NavalAssets, parameter suffix)
+    ("anti_ship_missiles", "anti_ship_missile"),
+    ("naval_drones", "naval_drone"),
+    ("patrol_boats", "patrol_boat"),
+    ("patrol_aircraft", "patrol_aircraft"),
+)
+SETTLEMENT_PAIRS = (("territory_most", "territory_1991"), ("nato_guarantees", "nato_membership"))
+SETTLEMENT_SINGLES = ("agreement", "jobs", "eu_accession", "less_corruption")
 
 
 def run_reference(plan: Plan, params: Mapping[str, Array], months: int) -> dict[str, Array]:
@@ -74,6 +115,7 @@ def run_reference(plan: Plan, params: Mapping[str, Array], months: int) -> dict[
     return {key: np.array([row[key] for row in rows], dtype=float) for key in rows[0]}
 
 
+# --- forces and campaign (guaranty.models.forces, campaign, decision) ------------------------
 @dataclass(frozen=True)
 class Side:
     """What one side's combat power is made of, for one world."""
@@ -101,11 +143,17 @@ def side(plan: Plan, p: Mapping[str, float], name: str) -> Side:
     return Side(ranking, munitions, p["forces.infantry_weight"], p[f"{name}.readiness"])
 
 
-def combat_power(stock: list[float], personnel: float, s: Side) -> float:
-    """:math:`P = \\rho(\\sum_c w_c x_c + w_0 (N - \\sum_c \\kappa_c x_c))`, crews by knapsack."""
+def usable_weapons(stock: list[float], s: Side) -> dict[int, float]:
+    """:math:`U_c = \\min(S_c, M/(\\nu\\mu))`: weapons with munitions for the war-stock period."""
     usable = {c: stock[c] for c, _, _ in s.ranking}
     for m, w, rounds in s.munitions:
         usable[w] = min(usable[w], stock[m] / max(rounds, 1e-12))
+    return usable
+
+
+def combat_power(stock: list[float], personnel: float, s: Side) -> float:
+    """:math:`P = \\rho(\\sum_c w_c x_c + w_0 (N - \\sum_c \\kappa_c x_c))`, crews by knapsack."""
+    usable = usable_weapons(stock, s)
     left = personnel
     power = 0.0
     for c, weight, crew in s.ranking:
@@ -115,21 +163,26 @@ def combat_power(stock: list[float], personnel: float, s: Side) -> float:
     return s.readiness * (power + s.infantry_weight * left)
 
 
+def ln_ratio(attacker: float, defender: float) -> float:
+    """:math:`\\ln(A/D)`, each power floored at :data:`TINY_POWER`."""
+    return math.log(max(attacker, TINY_POWER)) - math.log(max(defender, TINY_POWER))
+
+
 def phi(x: float) -> float:
     """The standard normal CDF (erfc keeps its relative precision in the lower tail)."""
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
-def success(ln_ratio: float, mean: float, sd: float) -> float:
+def success(ln_r: float, mean: float, sd: float) -> float:
     """Probability that the attacker prevails, :math:`\\Phi((2\\ln R + m)/s)`."""
-    return phi((2.0 * ln_ratio + mean) / max(sd, 1e-12))
+    return phi((2.0 * ln_r + mean) / max(sd, 1e-12))
 
 
-def square_law_loss(ln_ratio: float) -> float:
+def square_law_loss(ln_r: float) -> float:
     """Share of its force an attacker spends to win a square-law fight: all of it when R <= 1."""
-    if ln_ratio <= 0.0:
+    if ln_r <= 0.0:
         return 1.0
-    return 1.0 - math.sqrt(1.0 - math.exp(-2.0 * ln_ratio))
+    return 1.0 - math.sqrt(1.0 - math.exp(-2.0 * ln_r))
 
 
 def capacity_decay(t: int, ramp_months: float) -> float:
@@ -139,6 +192,391 @@ def capacity_decay(t: int, ramp_months: float) -> float:
     return 1.0 if t == 0 else 0.0
 
 
+def clip01(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
+
+
+# --- guarantors (guaranty.models.guarantors) ------------------------------------------------
+def honour_probability(
+    rho: float, automaticity: float, will: float, delay: float, *, a_ref: float, b_a: float,
+    b_w: float, b_d: float, shift: float,
+) -> float:
+    """:math:`\\operatorname{logit} p = \\operatorname{logit}\\rho + b_a(a - a_{ref})
+    + b_w(w - 1/2) - b_d\\delta + s`."""
+    rho = min(max(rho, RELIABILITY_EPS), 1.0 - RELIABILITY_EPS)
+    eta = (math.log(rho / (1.0 - rho)) + b_a * (automaticity - a_ref) + b_w * (will - 0.5)
+           - b_d * delay + shift)
+    if eta >= 0.0:
+        return 1.0 / (1.0 + math.exp(-eta))
+    e = math.exp(eta)
+    return e / (1.0 + e)
+
+
+def rung_at_least(p: float, committed: int, k: int) -> float:
+    """:math:`P(R \\ge k) = p + (1 - p)(K - k)/K` for :math:`1 \\le k \\le K`; 1 below, 0 above."""
+    if k <= 0:
+        return 1.0
+    if k > committed:
+        return 0.0
+    return p + (1.0 - p) * (committed - k) / committed
+
+
+def realised_rung(p: float, committed: int, u: float) -> int:
+    """:math:`K` if :math:`u < p`, else :math:`\\lfloor K(u - p)/(1 - p) \\rfloor` (0..K-1)."""
+    if u < p:
+        return committed
+    if p >= 1.0:
+        return 0
+    fallen = math.floor(committed * (u - p) / (1.0 - p))
+    return min(max(fallen, 0), max(committed - 1, 0))
+
+
+# --- intel, air, naval (guaranty.models.intel, air, naval) ----------------------------------
+def surprise_after_warning(p: Mapping[str, float], monitors: float) -> float:
+    """:math:`\\sigma = 1 + (\\sigma_0 - 1)(1 - m)`, :math:`m = \\operatorname{clip}(W/T, 0, 1)`,
+    :math:`W = W_0 + g\\,i + g_m\\,\\mu`."""
+    warning = (p["intel.base_warning_months"] + p["intel.isr_gain_months"] * p["intel.level"]
+               + p["intel.monitor_gain_months"] * monitors)
+    mobilisation = p["intel.mobilisation_months"]
+    if mobilisation > 0.0:
+        ready = clip01(warning / mobilisation)
+    else:  # instant mobilisation: ready on any warning
+        ready = 1.0 if warning > 0.0 else 0.0
+    return 1.0 + (p["campaign.surprise_multiplier"] - 1.0) * (1.0 - ready)
+
+
+def c2_factor(resilience: float, severity: float) -> float:
+    """Effectiveness left after a first-hour strike, :math:`1 - v(1 - r)`."""
+    return 1.0 - severity * (1.0 - resilience)
+
+
+def basing_factor(distance_km: float, radius_km: float) -> float:
+    """Share of time on station, :math:`\\operatorname{clip}(1 - d/R, 0, 1)`."""
+    if radius_km <= 0.0:
+        return 1.0 if distance_km <= 0.0 else 0.0
+    return clip01(1.0 - distance_km / radius_km)
+
+
+def inverse_odds(ratio: float, k: float) -> float:
+    """:math:`1/(1 + r^k)` for :math:`r \\ge 0`, safe for huge :math:`r`."""
+    if ratio <= 0.0:
+        return 1.0
+    exponent = k * math.log(ratio)
+    if exponent > 700.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(exponent))
+
+
+def air_denial(allied: float, fighters: float, gbad: float, aggressor: float, *, k: float,
+               gbad_weight: float) -> float:
+    """:math:`p_{deny} = 1/(1 + (X/D)^k)`, :math:`D = A + F + w_G G`: 1 if X = 0, 0 if D = 0."""
+    if aggressor <= 0.0:
+        return 1.0
+    defence = allied + fighters + gbad_weight * gbad
+    if defence <= 0.0:
+        return 0.0
+    return inverse_odds(aggressor / defence, k)
+
+
+def ground_effect(denial: float, air_share: float) -> float:
+    """Multiplier on the aggressor's ground effectiveness, :math:`1 - s\\,p_{deny}`."""
+    return 1.0 - air_share * denial
+
+
+def leakage(salvo: float, interceptors: float, shots: float, kill: float) -> float:
+    """Share not intercepted, :math:`1 - \\min(1, I/(mS))(1 - (1 - p)^m)`."""
+    demand = shots * salvo
+    engaged = interceptors / demand if interceptors < demand else 1.0
+    return 1.0 - engaged * (1.0 - (1.0 - kill) ** shots)
+
+
+def blockade_probability(plan: Plan, p: Mapping[str, float]) -> float:
+    """:math:`1/(1 + (Q/(cF))^k)` with :math:`Q = \\sum w_j n_j` over own and added assets."""
+    denial = sum(
+        p[f"naval.weight_{suffix}"] * (p[f"defender.naval.{field}"] + getattr(plan.naval, field))
+        for field, suffix in NAVAL_ASSETS
+    )
+    fleet = p["aggressor.fleet"]
+    if fleet <= 0.0:
+        return 0.0
+    return inverse_odds(denial / (p["naval.denial_per_warship"] * fleet),
+                        p["naval.blockade_steepness"])
+
+
+# --- economy and refugees (guaranty.models.economy, refugees) -------------------------------
+def monthly_from_annual(annual: float) -> float:
+    """:math:`1 - (1 - P)^{1/12}`."""
+    return 1.0 - (1.0 - clip01(annual)) ** (1.0 / 12.0)
+
+
+def annual_from_monthly(hazard: float) -> float:
+    """:math:`\\hat P = 1 - (1 - \\hat h)^{12}`."""
+    return 1.0 - (1.0 - clip01(hazard)) ** 12
+
+
+def perceived_step(previous: float, hazard: float, signal: float, p: Mapping[str, float]) -> float:
+    """:math:`\\hat h + \\alpha(b h (1 - w s) - \\hat h)`, :math:`\\alpha = 1 - e^{-1/M}`."""
+    target = hazard * p["economy.perception_bias"] * (
+        1.0 - clip01(p["economy.guarantee_signal_weight"]) * clip01(signal))
+    alpha = -math.expm1(-1.0 / max(p["economy.perception_memory_months"], 1e-6))
+    return clip01(previous + alpha * (target - previous))
+
+
+def investment_per_year(risk: float, exports_lost: float, p: Mapping[str, float]) -> float:
+    """:math:`I^{pub} + I_0 (c_0/(c_0 + \\mu\\lambda\\hat P))^{\\varepsilon}(1 - \\kappa x)`."""
+    c0 = max(p["economy.cost_of_capital"], 1e-9)
+    premium = p["economy.insurance_loading"] * p["economy.loss_share_in_war"] * clip01(risk)
+    exports = 1.0 - clip01(p["economy.export_exposure"]) * clip01(exports_lost)
+    private = (p["economy.private_usd_bn_per_year"]
+               * (c0 / (c0 + premium)) ** p["economy.user_cost_elasticity"] * exports)
+    return private + p["economy.public_usd_bn_per_year"]
+
+
+def settlement_levels(plan: Plan, signal: float) -> dict[str, float]:
+    """The package's settlement as the refugee survey's attributes, each in [0, 1]."""
+    s = plan.settlement
+    return {
+        "territory_most": float(s.territory == "most"),
+        "territory_1991": float(s.territory == "1991"),
+        "nato_guarantees": signal,  # guarantees from some NATO states: the visible signal
+        "nato_membership": float(s.nato_membership),
+        "agreement": float(plan.provisions.agreement != "ceasefire"),
+        "jobs": float(s.jobs),
+        "eu_accession": float(s.eu_accession),
+        "less_corruption": float(s.less_corruption),
+    }
+
+
+def return_probability(levels: Mapping[str, float], p: Mapping[str, float]) -> float:
+    """:math:`q = q_w + \\max(\\beta_{most}x, \\beta_{1991}x) + \\max(\\beta_{gua}x,
+    \\beta_{NATO}x) + \\sum \\beta_j x_j`, clipped to [0, 1]."""
+    def term(name: str) -> float:
+        return clip01(levels[name]) * p[f"refugees.effect_{name}_pp"] / 100.0
+
+    q = p["refugees.worst_case_return_probability"]
+    q += sum(max(term(a), term(b)) for a, b in SETTLEMENT_PAIRS)
+    q += sum(term(name) for name in SETTLEMENT_SINGLES)
+    return clip01(q)
+
+
+def intention_keep(p: Mapping[str, float]) -> float:
+    """:math:`\\rho_{keep} = \\exp(-\\sigma\\,(\\delta/I_0)\\,30.44/100)`, δ in pp per 100 days."""
+    per_day = p["refugees.intention_decay_pp_per_100_days"] / 100.0 / (
+        100.0 * p["refugees.intention_at_flight"])
+    return math.exp(-p["refugees.decay_scale"] * per_day * DAYS_PER_MONTH)
+
+
+def return_rate(risk: float, p: Mapping[str, float]) -> float:
+    """:math:`r = (1/D)\\,e^{-\\theta \\hat P}`, in [0, 1]."""
+    rate = math.exp(-p["refugees.risk_aversion"] * clip01(risk))
+    return clip01(rate / max(p["refugees.return_delay_months"], 1.0))
+
+
+# --- the package's instruments (guaranty.instruments) ---------------------------------------
+@dataclass(frozen=True)
+class Deployment:
+    """Allied troops of one guarantor in one world."""
+
+    guarantor: str
+    size: float
+    watches: bool  # a monitoring or tripwire mission watches the line
+    in_country: bool
+    arrival: float  # months
+    power: float  # N pi f l e, once arrived
+    cost_per_year: float  # USD
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """One treaty's guarantor in one world."""
+
+    guarantor: str
+    committed: int  # K
+    automaticity: float
+    will: float
+    delay: float
+    draw: float  # u, the world's luck in this guarantor's decision
+    surge_power: float  # pool / kappa x surge share x pi
+    surge_cost_per_year: float  # pool / kappa x surge share x cost per soldier-year
+    arrival_share: float  # share of the war left after the delay
+
+
+@dataclass(frozen=True)
+class Aircraft:
+    """One allied air deployment in one world."""
+
+    guarantor: str
+    effective: float  # n a b
+    treaty_air: bool  # its government promised air support or more
+    draw: float  # its government's response draw
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The instruments' terms in one month: perceived by the aggressor, and realised."""
+
+    troop_power: float
+    monitors: float
+    expected_cost: float
+    perceived_add: float
+    perceived_arms: float
+    perceived_air: float
+    actual_add: float
+    actual_arms: float
+    actual_air: float
+    war_cost_usd: float
+
+
+def deployments(plan: Plan, p: Mapping[str, float]) -> list[Deployment]:
+    """The package's troops, and a P5 contingent's allied members' equal shares of it."""
+    wanted = [(d.guarantor, d.size, d.mission, d.location, d.rules_of_engagement,
+               d.arrival_months) for d in plan.troops]
+    pk = plan.peacekeepers
+    if pk is not None:
+        # The aggressor's share of a mixed contingent is not an allied deployment.
+        wanted += [(m, pk.size / len(pk.members), "monitoring", pk.location, "self-defence", None)
+                   for m in pk.members if m != "aggressor"]
+    out = []
+    for g, size, mission, location, roe, arrival in wanted:
+        power = (size * p["troops.power_per_soldier"] * p[f"troops.fight_share.{mission}"]
+                 * p[f"troops.location_factor.{location}"] * p[f"troops.roe_factor.{roe}"])
+        out.append(Deployment(
+            guarantor=g, size=size, watches=mission in ("monitoring", "tripwire"),
+            in_country=location != "neighbour",
+            arrival=p["troops.arrival_months"] if arrival is None else float(arrival),
+            power=power, cost_per_year=size * p[f"guarantor.{g}.cost_per_soldier_year_usd"]))
+    return out
+
+
+def guarantees(plan: Plan, p: Mapping[str, float]) -> list[Guarantee]:
+    """The treaties' guarantors; none under a P5 veto (the aggressor blocks any response)."""
+    if plan.vetoed:
+        return []
+    out = []
+    duration = max(p["campaign.war_months"], 1e-6)
+    for tr in plan.treaties:
+        g = tr.guarantor
+        sent = p[f"guarantor.{g}.troop_pool"] / p["troops.rotation_factor"] * p[
+            "guarantors.troop_surge_share"]
+        delay = p[f"guarantor.{g}.response_delay_months"]
+        out.append(Guarantee(
+            guarantor=g, committed=RUNG_NAMES.index(tr.rung),
+            automaticity=p[f"guarantors.automaticity.{tr.wording}"],
+            will=p[f"guarantor.{g}.will"], delay=delay,
+            draw=p[f"guarantor.{g}.response_draw"],
+            surge_power=sent * p["troops.power_per_soldier"],
+            surge_cost_per_year=sent * p[f"guarantor.{g}.cost_per_soldier_year_usd"],
+            arrival_share=clip01(1.0 - delay / duration)))
+    return out
+
+
+def aircraft(plan: Plan, p: Mapping[str, float], treaties: list[Guarantee]) -> list[Aircraft]:
+    """Allied aircraft over the defended area, :math:`n a b`."""
+    air_promised = {tr.guarantor for tr in treaties if tr.committed >= AIR_NAVAL}
+    out = []
+    for a in plan.aircraft:
+        distance = 0.0 if a.basing == "in-country" else a.distance_km
+        basing = basing_factor(distance, p["air.combat_radius_km"])
+        effective = a.count * p[f"aircraft.{a.aircraft_type}.availability"] * basing
+        out.append(Aircraft(a.guarantor, effective, a.guarantor in air_promised,
+                            p[f"guarantor.{a.guarantor}.response_draw"]))
+    return out
+
+
+def peacetime_cost_usd(plan: Plan, p: Mapping[str, float], troops: list[Deployment],
+                       months: int) -> float:
+    """Troops while present, aircraft flying, naval assets added (once), ISR paid for."""
+    total = sum(d.cost_per_year * min(max(months - d.arrival, 0.0), months) / 12.0
+                for d in troops)
+    for a in plan.aircraft:
+        key = f"aircraft.{a.aircraft_type}"
+        total += (a.count * p[f"{key}.flight_hours_per_year"] * p[f"{key}.cost_per_flight_hour_usd"]
+                  * months / 12.0)
+    total += sum(getattr(plan.naval, field) * p[f"naval.unit_cost_usd.{suffix}"]
+                 for field, suffix in NAVAL_ASSETS if getattr(plan.naval, field))
+    if plan.isr_set:
+        total += p["intel.level"] * p["intel.cost_usd_bn_per_year_full"] * 1e9 * months / 12.0
+    return total
+
+
+def guarantee_signal(troops: list[Deployment], treaties: list[Guarantee], t: int | None,
+                     p: Mapping[str, float]) -> float:
+    """:math:`\\max(\\min(1, N_{here}/N_{full}), \\max_g a_g K_g/6)`; ``t=None``: all present."""
+    here = sum(d.size for d in troops if d.in_country and (t is None or t >= d.arrival))
+    signal = min(here / max(p["economy.troops_for_full_signal"], 1.0), 1.0)
+    for tr in treaties:
+        signal = max(signal, tr.automaticity * tr.committed / GROUND)
+    return signal
+
+
+def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deployment],
+                treaties: list[Guarantee], planes: list[Aircraft]) -> Terms:
+    """What the instruments add in month ``t``, as the aggressor expects it and as it happens."""
+    arrived = [d for d in troops if t >= d.arrival]
+    troop_power = sum(d.power for d in arrived)
+    watching = sum(d.size for d in arrived if d.watches)
+    monitors = min(watching / max(p["intel.monitors_for_full_line"], 1.0), 1.0)
+    here = {d.guarantor for d in arrived if d.in_country}
+
+    # Attacking through foreign troops costs politically unless the aggressor can veto.
+    expected_cost = p["tripwire.political_cost"] if here and not plan.vetoed else 0.0
+    no_direct_war = 1.0
+    perceived_add = actual_add = war_cost = 0.0
+    perceived_arms = actual_arms = 1.0
+    perceived_air = actual_air = 0.0
+    engage_p: dict[str, float] = {}
+    engage_a: dict[str, float] = {}
+    with_aircraft = {a.guarantor for a in plan.aircraft}
+    for tr in treaties:
+        shift = p["tripwire.response_shift"] if tr.guarantor in here else 0.0
+        honour = honour_probability(
+            p["guarantors.base_reliability"], tr.automaticity, tr.will, tr.delay,
+            a_ref=p["guarantors.automaticity_reference"], b_a=p["guarantors.automaticity_slope"],
+            b_w=p["guarantors.will_slope"], b_d=p["guarantors.delay_slope"], shift=shift)
+        k = tr.committed
+        rung = realised_rung(honour, k, tr.draw)
+        share = tr.arrival_share
+        # Each guarantor's sanctions add up; a direct war with them is one war.
+        expected_cost += p["guarantors.cost.sanctions"] * rung_at_least(honour, k, SANCTIONS)
+        no_direct_war *= 1.0 - rung_at_least(honour, k, AIR_NAVAL)
+        perceived_arms += rung_at_least(honour, k, ARMS) * p["guarantors.arms_surge"] * share
+        actual_arms += (rung >= ARMS) * p["guarantors.arms_surge"] * share
+        perceived_add += rung_at_least(honour, k, GROUND) * tr.surge_power * share
+        actual_add += (rung >= GROUND) * tr.surge_power * share
+        air_p, air_a = rung_at_least(honour, k, AIR_NAVAL), float(rung >= AIR_NAVAL)
+        engage_p[tr.guarantor] = max(engage_p.get(tr.guarantor, 0.0), air_p)
+        engage_a[tr.guarantor] = max(engage_a.get(tr.guarantor, 0.0), air_a)
+        if tr.guarantor not in with_aircraft:
+            perceived_air += air_p * p["guarantors.air_surge_aircraft"] * share
+            actual_air += air_a * p["guarantors.air_surge_aircraft"] * share
+        # What the realised response costs its government over the war left after its delay.
+        war_cost += p["campaign.war_months"] / 12.0 * share * (
+            (rung >= ARMS) * p["guarantors.arms_support_usd_bn_per_year"] * 1e9
+            + (rung >= AIR_NAVAL) * p["guarantors.air_support_usd_bn_per_year"] * 1e9
+            + (rung >= GROUND) * tr.surge_cost_per_year)
+    expected_cost += p["guarantors.cost.direct_war"] * (1.0 - no_direct_war)
+    for a in planes:
+        if a.treaty_air:
+            seen, flies = engage_p[a.guarantor], engage_a[a.guarantor]
+        else:
+            seen = p["guarantors.air_engagement_without_treaty"]
+            flies = float(a.draw < seen)
+        perceived_air += a.effective * seen
+        actual_air += a.effective * flies
+    return Terms(troop_power, monitors, expected_cost, perceived_add, perceived_arms,
+                 perceived_air, actual_add, actual_arms, actual_air, war_cost)
+
+
+def feasible(troops: list[Deployment], p: Mapping[str, float]) -> float:
+    """1 when every contributor's :math:`\\kappa \\sum N` fits its pool, else 0."""
+    requested: dict[str, float] = {}
+    for d in troops:
+        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
+    return float(all(size * p["troops.rotation_factor"] <= p[f"guarantor.{g}.troop_pool"]
+                     for g, size in requested.items()))
+
+
+# --- the chain ------------------------------------------------------------------------------
 def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, float]:
     """All outcomes of one world ``p`` (parameter name -> value) over ``months`` months."""
     cats = plan.categories
@@ -184,37 +622,71 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     a_production = [p[f"aggressor.production.{x}"] * (1.0 - drag) for x in cats]
     recruitment = p["aggressor.recruitment_per_month"] * (1.0 - drag)
 
+    # Instruments and the constants of the campaign.
+    troops = deployments(plan, p)
+    treaties = guarantees(plan, p)
+    planes = aircraft(plan, p, treaties)
+    c2 = c2_factor(p["intel.c2_resilience"], p["intel.strike_severity"])
+    blockade = blockade_probability(plan, p)
+    exports_lost = p["naval.sea_export_share"] * blockade
+    fighters = plan.fighters
+    gbad = set(plan.air_defence)
+    interceptors = [m for m, w in plan.munitions if w in gbad]
+    air_k, gbad_weight, air_share = (p["air.denial_steepness"], p["air.gbad_weight"],
+                                     p["air.ground_air_share"])
+    salvo = p["air.salvo_missiles_per_month"]
     mean, sd = p["campaign.effectiveness_mean"], p["campaign.effectiveness_sd"]
-    surprise = math.log(p["campaign.surprise_multiplier"])
     neutral = p["decision.neutrality_discount"] if plan.neutrality else 0.0
     front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
     duration = p["campaign.war_months"]
 
+    # Perceived risk, capital and refugees on the peace path.
+    seen_hazard = monthly_from_annual(p["economy.prior_annual_risk"])
+    capital = gross_investment = lost_capital = 0.0
+    intending = p["refugees.abroad_m"] * return_probability(
+        settlement_levels(plan, guarantee_signal(troops, treaties, None, p)), p)
+    home = gross_returned = reversed_returns = 0.0
+    keep = intention_keep(p)
+
     peace = 1.0  # S_t: probability of no war before month t
-    war = 0.0  # 1 - S_t, summed from the monthly starts so that it stays exact when tiny
     sums = dict.fromkeys(GIVEN_WAR, 0.0)
     out: dict[str, float] = {}
     ratio = math.nan
 
     for t in range(months):
-        # 1. Forces.
+        # 1. The instruments this month.
+        terms = month_terms(plan, p, t, troops, treaties, planes)
+
+        # 2. Forces, air, and the two force ratios.
         density = d_pers / max(front, 1e-9)
         space = min(1.0, density / max(p["forces.space_density_threshold"], 1e-9))
-        d_power = combat_power(d_stock, d_pers, defender) * space
-        a_power = combat_power(a_stock, a_pers, aggressor)
-        ln_ratio = math.log(max(a_power, TINY_POWER)) - math.log(max(d_power, TINY_POWER))
-        ratio = math.exp(ln_ratio)
+        own = combat_power(d_stock, d_pers, defender) * space * c2
+        a_power = (combat_power(a_stock, a_pers, aggressor)
+                   * surprise_after_warning(p, terms.monitors))
+        d_fighters = sum(d_stock[c] for c in fighters)
+        usable = usable_weapons(d_stock, defender)
+        d_gbad = sum(usable[c] for c in gbad)
+        a_fighters = sum(a_stock[c] for c in fighters)
+        deny_seen = air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters, k=air_k,
+                               gbad_weight=gbad_weight)
+        deny = air_denial(terms.actual_air, d_fighters, d_gbad, a_fighters, k=air_k,
+                          gbad_weight=gbad_weight)
+        ln_seen = ln_ratio(a_power * ground_effect(deny_seen, air_share),
+                           (own + terms.troop_power + terms.perceived_add) * terms.perceived_arms)
+        ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
+                             (own + terms.troop_power + terms.actual_add) * terms.actual_arms)
+        ratio = math.exp(ln_battle)
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
 
-        # 2. Decision.
-        perceived = ln_ratio + p["decision.misperception_bias"]
+        # 3. Decision.
+        perceived = ln_seen + p["decision.misperception_bias"]
         p_win = success(perceived, mean, sd)
         value = (
             p_win * p["decision.gain"] * (1.0 - neutral)
             - (1.0 - p_win) * p["decision.failure_cost"]
             - p["decision.loss_aversion"] * square_law_loss(perceived)
-            - p["decision.sanctions_cost"]
+            - (p["decision.sanctions_cost"] + terms.expected_cost)
         )
         exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
         base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
@@ -222,12 +694,9 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         ready = t >= p["decision.min_reconstitution_months"]
         hazard = -math.expm1(-rate) if ready else 0.0
 
-        # 3. Campaign, were the war to start this month.
-        ln_battle = ln_ratio + surprise
+        # 4. Campaign, were the war to start this month.
         p_hold = 1.0 - success(ln_battle, mean, sd)
-        attritional = min(
-            territory, p["campaign.hold_ground_km2_per_month"] * math.exp(ln_battle) * duration
-        )
+        attritional = min(territory, p["campaign.hold_ground_km2_per_month"] * ratio * duration)
         ground = (
             p_hold * attritional
             + (1.0 - p_hold) * p["campaign.breakthrough_territory_share"] * territory
@@ -236,18 +705,50 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         d_cas = a_cas / max(p["campaign.exchange_ratio"], 1e-9)
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)
         lost = min(1.0, max(ground / max(territory, 1e-9), 0.0) * p["campaign.front_loading"])
-        consequences = (p_hold, ground, a_cas, d_cas, lost * stock_value / 1e9)
-
-        # 4. Ledger.
+        per_month = sum(d_stock[m] for m in interceptors) / p["forces.munition_months"]
+        leaking = salvo * leakage(salvo, per_month, p["air.shots_per_missile"],
+                                  p["air.intercept_probability_missile"])
+        consequences = {
+            "p_hold_given_war": p_hold,
+            "ground_lost_km2_given_war": ground,
+            "aggressor_casualties_given_war": a_cas,
+            "defender_casualties_given_war": d_cas,
+            "equipment_captured_usd_bn_given_war": lost * stock_value / 1e9,
+            "p_air_denied_given_war": deny,
+            "p_blockade_given_war": blockade,
+            "missiles_leaking_per_month_given_war": leaking,
+            "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
+        }
         starts = peace * hazard
-        for name, y in zip(GIVEN_WAR, consequences, strict=True):
-            sums[name] += starts * y
-        war += starts
+
+        # 5. Perceived risk, investment and returns: flows stop, and wars undo, from the month
+        # a war starts. Investors and families update on this month's hazard first.
+        signal = guarantee_signal(troops, treaties, t, p)
+        seen_hazard = perceived_step(seen_hazard, hazard, signal, p)
+        risk = annual_from_monthly(seen_hazard)
+        # Exports are lost to a blockade only in a war; on the peace path none are (x = 0).
+        flow = investment_per_year(risk, 0.0, p) / 12.0
+        lost_capital += starts * p["economy.loss_share_in_war"] * capital
+        gross_investment += (peace - starts) * flow
+        capital += flow
+        going = intending * return_rate(risk, p)
+        reversed_returns += starts * p["refugees.reversal_share"] * home
+        gross_returned += (peace - starts) * going
+        home += going
+        intending = (intending - going) * keep
+        if t + 1 in ECONOMY_CHECKPOINTS:
+            out[f"reconstruction_needs_met_share_{t + 1}m"] = (
+                (gross_investment - lost_capital) / max(p["economy.needs_usd_bn"], 1e-9))
+            out[f"refugees_returned_m_{t + 1}m"] = gross_returned - reversed_returns
+
+        # 6. Ledger.
+        for name in GIVEN_WAR:
+            sums[name] += starts * consequences[name]
         peace -= starts
         if t + 1 in CHECKPOINTS:
-            out[f"p_war_{t + 1}m"] = war
+            out[f"p_war_{t + 1}m"] = 1.0 - peace
 
-        # 5. Supply of the defender.
+        # 7. Supply of the defender.
         arrived = [0.0] * nc
         for c in plan.supplied:
             available = 0.0
@@ -273,12 +774,21 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         # The defender's army drifts toward its peacetime size, under any cap.
         d_pers = min(d_pers + (peacetime - d_pers) / demobilisation, plan.personnel_cap)
 
+    war = 1.0 - peace
+    years = months / 12.0
     out["p_war_horizon"] = war
     for name in GIVEN_WAR:
         out[name] = sums[name] / war if war > 0.0 else math.nan
     out["cost_usd_bn_per_year"] = (
-        shipped_usd / 1e9 / (months / 12.0) + p["financing.budget_support_usd_bn_per_year"]
+        shipped_usd / 1e9 / years + p["financing.budget_support_usd_bn_per_year"]
+        + peacetime_cost_usd(plan, p, troops, months) / 1e9 / years
+        # The guarantors' war costs, weighted by the probability of the war they answer.
+        + sums["guarantor_war_cost_usd_bn_given_war"] / years
     )
+    if troops:
+        out["troops_feasible"] = feasible(troops, p)
+    out["investment_usd_bn_per_year"] = gross_investment / years
+    out["exports_lost_share_given_war"] = exports_lost
     out["force_ratio_horizon"] = ratio
     return out
 

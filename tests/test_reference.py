@@ -16,6 +16,7 @@ from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import (
     AirDeployment,
     NavalAssets,
+    Package,
     Peacekeepers,
     Treaty,
     TroopDeployment,
@@ -162,8 +163,7 @@ def _everything(base: str = "bilateral-article5") -> dict[str, object]:
 
 
 def _with(package: str, **fields: object) -> guaranty.Scenario:
-    data = {k: v for k, v in fields.items()}
-    return UKRAINE.with_package(package, UKRAINE.packages["ceasefire-only"].model_validate(data))
+    return UKRAINE.with_package(package, Package.model_validate(fields))
 
 
 @pytest.mark.parametrize("lens", [None, "gorenburg", "miron"])

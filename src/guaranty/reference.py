@@ -193,6 +193,7 @@ def capacity_decay(t: int, ramp_months: float) -> float:
 
 
 def clip01(x: float) -> float:
+    """:math:`\\operatorname{clip}(x, 0, 1)`."""
     return min(max(x, 0.0), 1.0)
 
 
@@ -238,10 +239,9 @@ def surprise_after_warning(p: Mapping[str, float], monitors: float) -> float:
     warning = (p["intel.base_warning_months"] + p["intel.isr_gain_months"] * p["intel.level"]
                + p["intel.monitor_gain_months"] * monitors)
     mobilisation = p["intel.mobilisation_months"]
-    if mobilisation > 0.0:
-        ready = clip01(warning / mobilisation)
-    else:  # instant mobilisation: ready on any warning
-        ready = 1.0 if warning > 0.0 else 0.0
+    # An instant mobilisation (T = 0) is complete on any warning.
+    instant = 1.0 if warning > 0.0 else 0.0
+    ready = clip01(warning / mobilisation) if mobilisation > 0.0 else instant
     return 1.0 + (p["campaign.surprise_multiplier"] - 1.0) * (1.0 - ready)
 
 

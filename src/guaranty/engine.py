@@ -248,15 +248,16 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
         a_fighters = _rows(a_stock, plan.fighters)
         # What the aggressor expects, and what happens in a war that starts this month.
         perceived_air = air.air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters,
-                                       k=air_k, gbad_weight=gbad_weight)
-        actual_air = perceived_air if not inst.any else air.air_denial(
+                                       k=air_k, gbad_weight=gbad_weight) if plan.fighters else (
+            np.zeros(n, dtype=DTYPE))
+        actual_air = perceived_air if not (inst.any and plan.fighters) else air.air_denial(
             terms.actual_air, d_fighters, d_gbad, a_fighters, k=air_k, gbad_weight=gbad_weight)
         ln_perceived = _ln_ratio(
             a_power * air.ground_effect(perceived_air, air_share=air_share),
-            (own + terms.troop_power + terms.perceived_power_add) * terms.perceived_arms)
+            own * terms.perceived_arms + terms.troop_power + terms.perceived_power_add)
         ln_battle = _ln_ratio(
             a_power * air.ground_effect(actual_air, air_share=air_share),
-            (own + terms.troop_power + terms.actual_power_add) * terms.actual_arms)
+            own * terms.actual_arms + terms.troop_power + terms.actual_power_add)
         if t == 12:
             force_ratio_12m = np.exp(ln_battle)
         if t == months - 1:
@@ -307,7 +308,10 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
         risk = economy.step_perception(
             perception, hazard, guarantee_signal=inst.guarantee_signal(t), bias=seen.bias,
             signal_weight=seen.signal_weight, memory_months=seen.memory_months)
-        flow = economy.investment_per_year(risk, invest, exports_lost_share=0.0) / 12.0
+        # Investors discount the seaborne part by the chance of a war that closes the sea
+        # lanes within the year: perceived annual risk x exports lost to a blockade.
+        flow = economy.investment_per_year(risk, invest,
+                                           exports_lost_share=risk * exports_lost) / 12.0
         economy.step_investment(capital, flow, survival=ledger.survival, hazard=hazard,
                                 loss_share=invest.loss_share)
         refugees.step_returns(
@@ -326,6 +330,7 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
             "equipment_captured_usd_bn_given_war": captured,
             "p_air_denied_given_war": actual_air,
             "p_blockade_given_war": blockade,
+            "exports_lost_share_given_war": exports_lost,
             "missiles_leaking_per_month_given_war": leaking,
             "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
         })
@@ -361,7 +366,6 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
         out[f"reconstruction_needs_met_share_{month}m"] = value
     for month, value in returned.items():
         out[f"refugees_returned_m_{month}m"] = value
-    out["exports_lost_share_given_war"] = exports_lost
     if months > 12:
         out["force_ratio_12m"] = force_ratio_12m
     out["force_ratio_horizon"] = force_ratio_end

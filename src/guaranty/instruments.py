@@ -14,9 +14,11 @@ war, :math:`c_w\,(1 - \prod_g (1 - \Pr(R_g \ge 5)))`; plus, under tripwire hypot
 political cost of attacking through foreign troops.
 
 **What happens** (the campaign): in each world each guarantor's realised rung :math:`R_g` is
-drawn once from its own uniform (``guarantor.<g>.response_draw``), so the response is the same
-whichever month the war starts; the realised arms surge, aircraft and reinforcements enter the
-force ratio, the latter two scaled by the share of the war left after the guarantor's delay.
+drawn from its own uniform (``guarantor.<g>.response_draw``), fixed per world, so the response
+changes with the month of the war only when the honour probability does (the tripwire shift
+switches on as troops arrive); the realised arms surge (on the defender's own power),
+aircraft and reinforcements (what the guarantor has not already deployed) enter the force
+ratio, each scaled by the share of the war left after the guarantor's delay.
 
 **P5 peacekeepers** whose members include the aggressor act as monitors only: the aggressor's
 veto stops any collective response, and the guaranteed state's rejection is recorded.
@@ -128,7 +130,9 @@ class Instruments:
             for tr in plan.treaties:
                 g = tr.guarantor
                 delay = p[f"guarantor.{g}.response_delay_months"]
-                deployable = p[f"guarantor.{g}.troop_pool"] / self.rotation
+                # Troops already deployed are in the fight; the surge is what is left.
+                deployable = np.maximum(
+                    p[f"guarantor.{g}.troop_pool"] / self.rotation - requested.get(g, 0.0), 0.0)
                 self.treaties.append(TreatyTerms(
                     guarantor=g,
                     committed=RUNG_NAMES.index(tr.rung),

@@ -456,8 +456,9 @@ def guarantees(plan: Plan, p: Mapping[str, float]) -> list[Guarantee]:
     duration = max(p["campaign.war_months"], 1e-6)
     for tr in plan.treaties:
         g = tr.guarantor
-        sent = p[f"guarantor.{g}.troop_pool"] / p["troops.rotation_factor"] * p[
-            "guarantors.troop_surge_share"]
+        deployed = sum(d.size for d in deployments(plan, p) if d.guarantor == g)
+        sent = max(p[f"guarantor.{g}.troop_pool"] / p["troops.rotation_factor"] - deployed,
+                   0.0) * p["guarantors.troop_surge_share"]
         delay = p[f"guarantor.{g}.response_delay_months"]
         out.append(Guarantee(
             guarantor=g, committed=RUNG_NAMES.index(tr.rung),
@@ -667,14 +668,15 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         usable = usable_weapons(d_stock, defender)
         d_gbad = sum(usable[c] for c in gbad)
         a_fighters = sum(a_stock[c] for c in fighters)
+        # A scenario without fighter categories has no air war to deny.
         deny_seen = air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters, k=air_k,
-                               gbad_weight=gbad_weight)
+                               gbad_weight=gbad_weight) if fighters else 0.0
         deny = air_denial(terms.actual_air, d_fighters, d_gbad, a_fighters, k=air_k,
-                          gbad_weight=gbad_weight)
+                          gbad_weight=gbad_weight) if fighters else 0.0
         ln_seen = ln_ratio(a_power * ground_effect(deny_seen, air_share),
-                           (own + terms.troop_power + terms.perceived_add) * terms.perceived_arms)
+                           own * terms.perceived_arms + terms.troop_power + terms.perceived_add)
         ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
-                             (own + terms.troop_power + terms.actual_add) * terms.actual_arms)
+                             own * terms.actual_arms + terms.troop_power + terms.actual_add)
         ratio = math.exp(ln_battle)
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
@@ -716,6 +718,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             "equipment_captured_usd_bn_given_war": lost * stock_value / 1e9,
             "p_air_denied_given_war": deny,
             "p_blockade_given_war": blockade,
+            "exports_lost_share_given_war": exports_lost,
             "missiles_leaking_per_month_given_war": leaking,
             "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
         }
@@ -726,8 +729,9 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         signal = guarantee_signal(troops, treaties, t, p)
         seen_hazard = perceived_step(seen_hazard, hazard, signal, p)
         risk = annual_from_monthly(seen_hazard)
-        # Exports are lost to a blockade only in a war; on the peace path none are (x = 0).
-        flow = investment_per_year(risk, 0.0, p) / 12.0
+        # Investors discount the seaborne part by the chance of a war that closes the sea
+        # lanes within the year: perceived annual risk x exports lost to a blockade.
+        flow = investment_per_year(risk, risk * exports_lost, p) / 12.0
         lost_capital += starts * p["economy.loss_share_in_war"] * capital
         gross_investment += (peace - starts) * flow
         capital += flow
@@ -788,7 +792,6 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     if troops:
         out["troops_feasible"] = feasible(troops, p)
     out["investment_usd_bn_per_year"] = gross_investment / years
-    out["exports_lost_share_given_war"] = exports_lost
     out["force_ratio_horizon"] = ratio
     return out
 

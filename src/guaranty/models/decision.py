@@ -2,17 +2,23 @@ r"""The aggressor's decision: a monthly hazard of attack from the perceived valu
 
 Each month the aggressor compares attacking with waiting. It perceives the force ratio with a
 bias :math:`\beta_m` (the 2022 invasion rested on confidence in an easy victory — Gorenburg in
-the source article), :math:`\ln \hat R = \ln R + \beta_m`, and values an attack as
+the source article), :math:`\ln \hat R = \ln R + \beta_m`, where :math:`R` is the ratio it
+expects in the war: its power times the surprise it can still achieve (after the defender's
+warning) and the air-superiority term it expects, over the defender's power after a first
+cyber strike plus allied troops present and the reinforcements and arms it expects the
+guarantors to send (:mod:`guaranty.instruments`). It values an attack as
 
 .. math::
     V = \hat p\, G\,(1 - \eta\, \mathbb 1_{\text{neutral}})
-        - (1 - \hat p)\, C_f - \lambda_L\, L(\hat R) - C_s,
+        - (1 - \hat p)\, C_f - \lambda_L\, L(\hat R) - C_s - \mathbb E[C_g],
     \qquad \hat p = \Phi\Big(\frac{2\ln\hat R + m}{s}\Big)
 
 with :math:`G` the gain of victory (the numeraire, 1), :math:`\eta` the share of that gain a
 neutrality clause already delivers, :math:`C_f` the cost of a failed attack, :math:`L` the
 square-law share of its force it expects to lose (:func:`guaranty.models.campaign.square_law_loss`)
-weighted by :math:`\lambda_L`, and :math:`C_s` the cost of the sanctions an attack brings.
+weighted by :math:`\lambda_L`, :math:`C_s` the cost of the sanctions an attack brings and
+:math:`\mathbb E[C_g]` the expected cost of the guarantors' responses and of attacking through
+their troops (:mod:`guaranty.instruments`).
 Against a value of waiting :math:`V_w`, the monthly hazard is
 
 .. math:: h = \big(1 - e^{-\lambda_0 \exp(k (V - V_w))}\big)\,\mathbb 1[t \ge t_{\min}]

@@ -33,6 +33,7 @@ GIVEN_WAR = (
     "equipment_captured_usd_bn_given_war",
     "p_air_denied_given_war",
     "p_blockade_given_war",
+    "exports_lost_share_given_war",
     "missiles_leaking_per_month_given_war",
     "guarantor_war_cost_usd_bn_given_war",
 )

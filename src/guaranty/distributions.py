@@ -7,6 +7,7 @@ assumption use common random numbers and their differences are not Monte Carlo n
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import numpy as np
@@ -194,7 +195,22 @@ class Beta(_Dist):
         return self
 
     def ppf(self, u: FloatArray) -> FloatArray:
-        out: FloatArray = self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, u)
+        """Quantiles by interpolating a table of exact quantiles, exact in the tails.
+
+        ``betaincinv`` costs about a microsecond a draw; a million worlds of a dozen beta
+        parameters made sampling the slowest step of a run. The quantile function is
+        interpolated linearly in the normal score z = Φ⁻¹(u) on 4,097 exact points over
+        |z| <= 6 (error about 1e-6 of the range for the shapes used here; a test holds it
+        below 1e-5), and computed exactly beyond. The method does not depend on how many
+        draws are asked for, so a world's value is the same whatever the chunking.
+        """
+        grid, table = _beta_table(self.a, self.b)
+        z = special.ndtri(u)
+        x = np.interp(z, grid, table)
+        tails = (z < grid[0]) | (z > grid[-1])
+        if tails.any():
+            x[tails] = special.betaincinv(self.a, self.b, u[tails])
+        out: FloatArray = self.low + (self.high - self.low) * x
         return out
 
     @property
@@ -204,6 +220,17 @@ class Beta(_Dist):
     @property
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+
+@lru_cache(maxsize=256)
+def _beta_table(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    # A grid in normal scores: dense where the quantile function bends, near the tails.
+    grid = np.linspace(-_BETA_Z, _BETA_Z, _BETA_GRID + 1)
+    return grid, special.betaincinv(a, b, special.ndtr(grid))
+
+
+_BETA_GRID = 4096
+_BETA_Z = 6.0
 
 
 class Discrete(_Dist):

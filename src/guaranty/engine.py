@@ -29,7 +29,7 @@ from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import Scenario
 
 Array = NDArray[np.floating[Any]]
-DEFAULT_CHUNK = 8_192
+DEFAULT_CHUNK = 16_384
 DTYPE = np.float32
 """Working precision of the monthly state (stocks, powers, hazards). Single precision halves
 the memory traffic of a memory-bound loop; the run's ledger of probabilities is summed in

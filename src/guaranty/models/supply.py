@@ -62,6 +62,10 @@ class SupplyInputs:
         self.gap = (self.capacity_start - self.capacity_end) * self.open_share
         self.category_of = [int(np.argmax(self.producer_matrix[:, k]))
                             for k in range(self.producer_matrix.shape[1])]
+        # Rows where a term can change a stock; adding zero or taking the minimum with an
+        # infinite cap changes nothing, so skipping the other rows is exact.
+        self.domestic_rows = [int(c) for c in np.flatnonzero(np.any(self.domestic != 0, axis=1))]
+        self.capped_rows = [int(c) for c in np.flatnonzero(np.isfinite(self.caps[:, 0]))]
 
 
 @dataclass
@@ -108,8 +112,10 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> None:
     transit -= arrived
     stock *= inputs.keep
     stock += arrived
-    stock += inputs.domestic
-    np.minimum(stock, inputs.caps, out=stock)
+    for c in inputs.domestic_rows:
+        stock[c] += inputs.domestic[c]
+    for c in inputs.capped_rows:
+        np.minimum(stock[c], inputs.caps[c, 0], out=stock[c])
     state.shipped_usd += np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd)
     state.decay *= inputs.ramp_factor
 

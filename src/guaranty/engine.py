@@ -420,6 +420,19 @@ def iter_chunks(
         yield Chunk(package, a, b, out)
 
 
+_WORKER_PLANS: dict[str, Plan] = {}
+
+
+def _set_worker_plans(plans: dict[str, Plan]) -> None:
+    _WORKER_PLANS.clear()
+    _WORKER_PLANS.update(plans)
+
+
+def _run_named(name: str, seed: int, start: int, stop: int, months: int
+               ) -> tuple[dict[str, NDArray[np.float64]], set[str]]:
+    return _run_range(_WORKER_PLANS[name], seed, start, stop, months)
+
+
 def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
     """(start, stop) of each chunk."""
     return [(a, min(a + chunk_size, worlds)) for a in range(0, worlds, chunk_size)]
@@ -479,13 +492,16 @@ def simulate(
     anchored = calibrate_anchor(scenario, seed=seed, lens=None) if anchor else None
     per_package: dict[str, dict[str, NDArray[np.float64]]] = {}
     read: set[str] = set()
+    plans = {name: _plan(scenario, name, lens, anchored) for name in names}
     processes = min(workers, len(bounds))
-    pool = ProcessPoolExecutor(max_workers=processes) if processes > 1 else None
+    # Each worker receives the plans once, not with every chunk.
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_set_worker_plans,
+                               initargs=(plans,)) if processes > 1 else None
     try:
         for name in names:
-            plan = _plan(scenario, name, lens, anchored)
+            plan = plans[name]
             if pool is not None:
-                futures = [pool.submit(_run_range, plan, seed, a, b, horizon) for a, b in bounds]
+                futures = [pool.submit(_run_named, name, seed, a, b, horizon) for a, b in bounds]
                 parts = []
                 for fut, (_, b) in zip(futures, bounds, strict=True):
                     parts.append(fut.result())
@@ -504,9 +520,8 @@ def simulate(
     finally:
         if pool is not None:
             pool.shutdown()
-    registries = {name: _plan(scenario, name, lens, anchored).registry for name in names}
-    outside = {name: outside_estimate(compile_plan(scenario, name, lens).provisions)
-               for name in names}
+    registries = {name: plan.registry for name, plan in plans.items()}
+    outside = {name: outside_estimate(plan.provisions) for name, plan in plans.items()}
     return Results(
         scenario=scenario.name,
         seed=seed,
@@ -518,7 +533,7 @@ def simulate(
         registries=registries,
         anchor=anchored,
         outside=outside,
-        rejections={name: compile_plan(scenario, name, lens).rejected_by for name in names},
+        rejections={name: plan.rejected_by for name, plan in plans.items()},
     )
 
 

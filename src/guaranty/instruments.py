@@ -174,6 +174,7 @@ class Instruments:
         self.guarantors_with_aircraft = {a.guarantor for a in plan.aircraft}
         self._idle: MonthTerms | None = None
         self._idle_signal: Array | None = None
+        self.settled = max((float(np.max(d.arrival)) for d in self.deployments), default=0.0)
 
     @staticmethod
     def _all_troops(plan: Plan) -> list[TroopDeployment]:
@@ -207,6 +208,10 @@ class Instruments:
         """
         if not self.any:
             return self.zero
+        if t is not None and t >= self.settled:
+            if self._idle_signal is None:
+                self._idle_signal = self.guarantee_signal(None)
+            return self._idle_signal
         troops_here = self.zero.copy()
         for d in self.deployments:
             if d.in_country:
@@ -232,8 +237,13 @@ class Instruments:
         return out
 
     def month(self, t: int) -> MonthTerms:
-        """The instruments' terms in month ``t`` (computed once when there are none)."""
-        if not self.any:
+        """The instruments' terms in month ``t``.
+
+        They change with the month only through which deployments have arrived; once every
+        deployment has arrived in every world of the chunk (or when there are none) they are
+        computed once and reused, which gives the same numbers.
+        """
+        if t >= self.settled:
             if self._idle is None:
                 self._idle = self._month(t)
             return self._idle

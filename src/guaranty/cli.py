@@ -124,18 +124,26 @@ def _package_table(results: Results, package: str) -> Table:
     return table
 
 
-def _comparison_table(results: Results) -> Table:
+def _comparison_tables(results: Results, per_table: int = 4) -> list[Table]:
+    """Side-by-side tables, a few packages each so that they fit a terminal."""
+    names = results.packages
+    return [_comparison_table(results, names[i:i + per_table])
+            for i in range(0, len(names), per_table)]
+
+
+def _comparison_table(results: Results, packages: list[str]) -> Table:
     title = f"comparison — {results.scenario}, {results.worlds:,} worlds, seed {results.seed}"
     if results.lens:
         title += f", lens {results.lens}"
     table = Table(title=title, title_justify="left")
-    table.add_column("metric")
-    for package in results.packages:
+    table.add_column("metric", no_wrap=True)
+    for package in packages:
         table.add_column(package, justify="right")
-    metrics = results.metrics(results.packages[0])
+    metrics = [m for m in results.metrics(packages[0])
+               if all(m in results.metrics(p) for p in packages)]
     for metric in metrics:
         cells = []
-        for package in results.packages:
+        for package in packages:
             s = results.metric(package, metric)
             cells.append(f"{_fmt(s.mean, metric)}\n[dim]{_fmt(s.p05, metric)}–"
                          f"{_fmt(s.p95, metric)}[/dim]")
@@ -203,7 +211,8 @@ def run(
     console = _out()
     for name in results.packages:
         console.print(_package_table(results, name))
-    console.print(_comparison_table(results))
+    for table in _comparison_tables(results):
+        console.print(table)
     for name in results.packages:
         if "troops_feasible" in results.metrics(name):
             share = results.metric(name, "troops_feasible").mean

@@ -181,6 +181,8 @@ CHUNK = typer.Option(DEFAULT_CHUNK, "--chunk-size", help="Worlds per chunk (memo
 WORKERS = typer.Option(1, "--workers", "-w", help="Processes to use.")
 PACKAGE = typer.Option(None, "--package", "-p", help="Package to run (repeatable; default all).")
 JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+NO_ANCHOR = typer.Option(False, "--no-anchor",
+                         help="Do not anchor the base hazard to the outside view.")
 
 
 @app.command()
@@ -193,8 +195,7 @@ def run(
     lens: str | None = LENS,
     chunk_size: int = CHUNK,
     workers: int = WORKERS,
-    no_anchor: bool = typer.Option(False, "--no-anchor",
-                                   help="Do not anchor the base hazard to the outside view."),
+    no_anchor: bool = NO_ANCHOR,
     json_out: bool = JSON,
 ) -> None:
     """Simulate packages of a scenario and compare them (model and outside view)."""
@@ -239,8 +240,7 @@ def lenses(
     months: int | None = MONTHS,
     chunk_size: int = CHUNK,
     workers: int = WORKERS,
-    no_anchor: bool = typer.Option(False, "--no-anchor",
-                                   help="Do not anchor the base hazard to the outside view."),
+    no_anchor: bool = NO_ANCHOR,
     json_out: bool = JSON,
 ) -> None:
     """Every package under the default assumptions and every expert lens, side by side."""

@@ -71,24 +71,9 @@ broadcasts) and keep the floating dtype of their inputs.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.floating[Any]]
-Value = Array | np.floating[Any] | float
-
-
-def _floats(*values: Value) -> tuple[Array, ...]:
-    """The inputs as arrays of their common floating dtype (float32 stays float32).
-
-    Python numbers are weak, as in NumPy's own promotion: ``k=2.0`` leaves float32 worlds float32.
-    """
-    dtype = np.result_type(*values)
-    if not np.issubdtype(dtype, np.floating):
-        dtype = np.dtype(np.float64)
-    return tuple(np.asarray(v, dtype=dtype) for v in values)
+from guaranty.models._arrays import Array, Value, as_floats
 
 
 def _tiny(x: Array) -> float:
@@ -111,7 +96,7 @@ def basing_factor(distance_km: Value, *, combat_radius_km: Value) -> Array:
     array
         :math:`\\operatorname{clip}(1 - d/R, 0, 1)`, in [0, 1], non-increasing in distance.
     """
-    distance, radius = _floats(distance_km, combat_radius_km)
+    distance, radius = as_floats(distance_km, combat_radius_km)
     out: Array = np.clip(1.0 - distance / np.maximum(radius, _tiny(radius)), 0.0, 1.0)
     return out
 
@@ -133,7 +118,7 @@ def effective_aircraft(count: Value, availability: Value, basing: Value) -> Arra
     array
         Effective aircraft; 48 deployed at 0.5 availability in-country give CSIS's 24 on call.
     """
-    n, a, b = _floats(count, availability, basing)
+    n, a, b = as_floats(count, availability, basing)
     out: Array = n * a * b
     return out
 
@@ -170,7 +155,7 @@ def air_denial(
         :math:`1 / (1 + (X/D)^k)` with :math:`D = A + F + w_G G`: non-decreasing in the allied
         aircraft, fighters and GBAD, non-increasing in the aggressor's aircraft.
     """
-    a, f, g, x, kk, w = _floats(allied, defender_fighters, defender_gbad, aggressor_aircraft,
+    a, f, g, x, kk, w = as_floats(allied, defender_fighters, defender_gbad, aggressor_aircraft,
                                 k, gbad_weight)
     defence = a + f + w * g
     with np.errstate(over="ignore"):
@@ -196,7 +181,7 @@ def ground_effect(denial: Value, *, air_share: Value) -> Array:
     array
         In [1 - s, 1]; 1 when the aggressor keeps air superiority.
     """
-    s, p = _floats(air_share, denial)
+    s, p = as_floats(air_share, denial)
     out: Array = 1.0 - s * p
     return out
 
@@ -227,7 +212,7 @@ def leakage(
         :math:`1 - \\min(1, I/(mS))\\,(1 - (1-p)^m)`, non-increasing in interceptors and in
         :math:`p`. With no threats the defender engages all (the share a first threat leaks).
     """
-    salvo, stock, m, p = _floats(salvo_per_month, interceptors_available, per_threat,
+    salvo, stock, m, p = as_floats(salvo_per_month, interceptors_available, per_threat,
                                  intercept_probability)
     demand = m * salvo
     engaged = np.ones(np.broadcast_shapes(demand.shape, stock.shape), dtype=demand.dtype)
@@ -254,6 +239,6 @@ def flying_cost_usd(count: Value, hours_per_year: Value, cost_per_hour: Value) -
     array
         USD a year.
     """
-    n, h, c = _floats(count, hours_per_year, cost_per_hour)
+    n, h, c = as_floats(count, hours_per_year, cost_per_hour)
     out: Array = n * h * c
     return out

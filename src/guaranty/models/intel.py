@@ -37,21 +37,9 @@ All functions are pure, vectorised over worlds and keep the floating dtype of th
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.floating[Any]]
-Value = Array | np.floating[Any] | float
-
-
-def _floats(*values: Value) -> tuple[Array, ...]:
-    """The inputs as arrays of their common floating dtype (float32 stays float32)."""
-    dtype = np.result_type(*values)
-    if not np.issubdtype(dtype, np.floating):
-        dtype = np.dtype(np.float64)
-    return tuple(np.asarray(v, dtype=dtype) for v in values)
+from guaranty.models._arrays import Array, Value, as_floats
 
 
 def warning_months(
@@ -82,7 +70,7 @@ def warning_months(
     array
         Months, non-decreasing in ISR and in monitoring.
     """
-    i, mu, w0, g, gm = _floats(isr_level, monitors_share, base_warning_months, gain,
+    i, mu, w0, g, gm = as_floats(isr_level, monitors_share, base_warning_months, gain,
                                monitor_gain)
     out: Array = w0 + g * i + gm * mu
     return out
@@ -103,7 +91,7 @@ def mobilised_share(warning_months: Value, *, mobilisation_months: Value) -> Arr
     array
         In [0, 1], non-decreasing in warning.
     """
-    w, t = _floats(warning_months, mobilisation_months)
+    w, t = as_floats(warning_months, mobilisation_months)
     with np.errstate(over="ignore"):
         out: Array = np.clip(w / np.maximum(t, np.finfo(t.dtype).tiny), 0.0, 1.0)
     return out
@@ -124,7 +112,7 @@ def surprise(base_multiplier: Value, mobilised: Value) -> Array:
     array
         Between 1 and :math:`\\sigma_0`, non-increasing in the mobilised share.
     """
-    s0, m = _floats(base_multiplier, mobilised)
+    s0, m = as_floats(base_multiplier, mobilised)
     out: Array = 1.0 + (s0 - 1.0) * (1.0 - m)
     return out
 
@@ -145,6 +133,6 @@ def c2_factor(resilience: Value, *, strike_severity: Value) -> Array:
     array
         In [1 - v, 1], non-decreasing in resilience.
     """
-    r, v = _floats(resilience, strike_severity)
+    r, v = as_floats(resilience, strike_severity)
     out: Array = 1.0 - v * (1.0 - r)
     return out

@@ -53,13 +53,11 @@ All functions are pure, vectorised over worlds and keep the floating dtype of th
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.floating[Any]]
-Value = Array | np.floating[Any] | float
+from guaranty.models._arrays import Array, Value, as_floats
 
 
 class SeaDenialWeights(NamedTuple):
@@ -71,12 +69,6 @@ class SeaDenialWeights(NamedTuple):
     patrol_aircraft: Value
 
 
-def _floats(*values: Value) -> tuple[Array, ...]:
-    """The inputs as arrays of their common floating dtype (float32 stays float32)."""
-    dtype = np.result_type(*values)
-    if not np.issubdtype(dtype, np.floating):
-        dtype = np.dtype(np.float64)
-    return tuple(np.asarray(v, dtype=dtype) for v in values)
 
 
 def sea_denial_power(
@@ -101,7 +93,7 @@ def sea_denial_power(
     array
         :math:`w_M M + w_U U + w_B B + w_P P`, non-decreasing in every count.
     """
-    m, u, b, p, wm, wu, wb, wp = _floats(anti_ship_missiles, naval_drones, patrol_boats,
+    m, u, b, p, wm, wu, wb, wp = as_floats(anti_ship_missiles, naval_drones, patrol_boats,
                                          patrol_aircraft, *weights)
     out: Array = wm * m + wu * u + wb * b + wp * p
     return out
@@ -127,7 +119,7 @@ def blockade_probability(aggressor_fleet: Value, denial_power: Value, *, k: Valu
     array
         :math:`1 / (1 + (Q/(cF))^k)`; 0 when the aggressor has no fleet.
     """
-    fleet, q, kk, cc = _floats(aggressor_fleet, denial_power, k, c)
+    fleet, q, kk, cc = as_floats(aggressor_fleet, denial_power, k, c)
     scale = cc * fleet
     with np.errstate(over="ignore"):
         ratio = q / np.maximum(scale, np.finfo(scale.dtype).tiny)
@@ -151,6 +143,6 @@ def exports_lost_share(blockade: Value, *, sea_share: Value) -> Array:
     array
         In [0, ``sea_share``]; an upper bound, since rerouting overland is left out.
     """
-    p, s = _floats(blockade, sea_share)
+    p, s = as_floats(blockade, sea_share)
     out: Array = s * p
     return out

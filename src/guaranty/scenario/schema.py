@@ -8,9 +8,9 @@ distribution plus its unit and its source (or an assumption with its reasoning):
                 assumption: "..."}
 
 Each field declares the unit it is measured in and the values it may take; a quantity whose
-unit differs, or whose distribution can reach an impossible value, is an error. Sections for
-guarantors, treaties and negotiation positions are reserved for later issues and accepted as
-free mappings today.
+unit differs, or whose distribution can reach an impossible value, is an error. Guarantors,
+aircraft types and negotiation positions have typed sections too; a package's
+instruments (troops, aircraft, naval assets, ISR, treaties, peacekeepers) are its levers.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pydantic import (
 
 from guaranty.distributions import Distribution, Fixed, Normal
 from guaranty.params import UNIT_BOUNDS
+from guaranty.scenario.negotiation import Negotiation
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -400,8 +401,7 @@ class Scenario(Frozen):
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
-    # Reserved for the negotiation issue.
-    negotiation: dict[str, Any] = Field(default_factory=dict)
+    negotiation: Negotiation = Negotiation()
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
         """A copy with package ``name`` replaced or changed (never mutates)."""

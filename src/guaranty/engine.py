@@ -37,6 +37,12 @@ double precision, and outcomes are returned as float64. Each world's arithmetic 
 elementwise, so results stay identical whatever the chunking."""
 
 
+OUTPUT_DTYPE = np.float32
+"""Per-world outcomes are kept in single precision (7 significant digits, far finer than any
+outcome is known): half the memory of a million-world Results and half the data sent back by
+workers. Summaries are computed in double precision."""
+
+
 class _Cast(Mapping[str, Array]):
     """Parameters in the working precision, read through (and recorded by) a ParamView."""
 
@@ -182,7 +188,7 @@ def _ln_ratio(attacker: Array, defender: Array) -> Array:
     return out
 
 
-def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.float64]]:
+def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, Array]:
     """Run the model chain for one chunk of worlds; returns per-world outcomes (float64).
 
     ``view`` holds one array of shape (n,) per registry parameter (the sampled worlds).
@@ -369,11 +375,11 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, NDArray[np.
     if months > 12:
         out["force_ratio_12m"] = force_ratio_12m
     out["force_ratio_horizon"] = force_ratio_end
-    return {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
+    return {name: np.asarray(values, dtype=OUTPUT_DTYPE) for name, values in out.items()}
 
 
 def _run_range(plan: Plan, seed: int, start: int, stop: int, months: int
-               ) -> tuple[dict[str, NDArray[np.float64]], set[str]]:
+               ) -> tuple[dict[str, Array], set[str]]:
     view = ParamView(plan.registry.sample(seed, start, stop))
     out = run_chunk(plan, view, months)
     return out, view.read
@@ -386,7 +392,7 @@ class Chunk:
     package: str
     start: int
     stop: int
-    outcomes: dict[str, NDArray[np.float64]]
+    outcomes: dict[str, Array]
 
 
 def iter_chunks(
@@ -429,7 +435,7 @@ def _set_worker_plans(plans: dict[str, Plan]) -> None:
 
 
 def _run_named(name: str, seed: int, start: int, stop: int, months: int
-               ) -> tuple[dict[str, NDArray[np.float64]], set[str]]:
+               ) -> tuple[dict[str, Array], set[str]]:
     return _run_range(_WORKER_PLANS[name], seed, start, stop, months)
 
 
@@ -490,7 +496,7 @@ def simulate(
     horizon = months or scenario.horizon_months
     bounds = chunk_bounds(worlds, chunk_size)
     anchored = calibrate_anchor(scenario, seed=seed, lens=None) if anchor else None
-    per_package: dict[str, dict[str, NDArray[np.float64]]] = {}
+    per_package: dict[str, dict[str, Array]] = {}
     read: set[str] = set()
     plans = {name: _plan(scenario, name, lens, anchored) for name in names}
     processes = min(workers, len(bounds))

@@ -22,7 +22,7 @@ from guaranty.anchoring import Anchor, OutsideEstimate
 from guaranty.models.outcomes import GIVEN_WAR
 from guaranty.params import Registry
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 OUTSIDE_MONTHS = (60, 120)
 
 
@@ -53,8 +53,12 @@ def _clean(x: float) -> float | None:
 def summarise(values: Array, weights: Array | None = None) -> Summary:
     """Mean, 5–95 % spread and standard error of ``values`` (NaNs dropped).
 
-    With ``weights`` the mean is the weighted (ratio) estimator over all worlds.
+    With ``weights`` the mean is the weighted (ratio) estimator over all worlds. Inputs may be
+    single precision; everything here is computed in double precision.
     """
+    values = np.asarray(values, dtype=np.float64)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
     if weights is None:
         ok = np.isfinite(values)
         v = values[ok]

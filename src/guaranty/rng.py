@@ -1,10 +1,12 @@
-"""The only place that touches ``SeedSequence``: reproducible random streams per block of worlds.
+"""The only place that touches ``SeedSequence``: one reproducible random stream per name.
 
-Worlds are numbered 0..N-1 and grouped in fixed blocks of :data:`BLOCK` worlds. Every random
-stream is keyed by (seed, block index, stream name), so a world's draws do not depend on how the
-engine chunks the worlds, on the number of workers, or on the order in which chunks run. A
-stream name is hashed with CRC-32 (stable across processes and Python versions, unlike
-``hash``).
+Every random stream is keyed by (seed, stream name): a PCG64 generator seeded from
+``SeedSequence(seed, spawn_key=(crc32(name),))``. World ``i`` takes the ``i``-th draw of the
+stream, reached by jumping the generator ahead (``PCG64.advance``), so a world's value depends
+only on (seed, name, world index) — never on how the engine chunks the worlds, on the number
+of workers or on the order in which chunks run. Parameters and lenses that share a name share
+their uniforms, so runs that differ only in an assumption use common random numbers. A name is
+hashed with CRC-32 (stable across processes and Python versions, unlike ``hash``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import zlib
 import numpy as np
 from numpy.typing import NDArray
 
-BLOCK = 4096
+BLOCK = 4096  # kept for callers that batch worlds; the streams no longer depend on it
 
 
 def stream_key(name: str) -> int:
@@ -22,10 +24,12 @@ def stream_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-def generator(seed: int, block: int, name: str) -> np.random.Generator:
-    """The generator of stream ``name`` for block ``block`` of worlds."""
-    sequence = np.random.SeedSequence(entropy=seed, spawn_key=(block, stream_key(name)))
-    return np.random.Generator(np.random.PCG64(sequence))
+def generator(seed: int, name: str, start: int = 0) -> np.random.Generator:
+    """The generator of stream ``name``, positioned at world ``start``."""
+    bits = np.random.PCG64(np.random.SeedSequence(entropy=seed, spawn_key=(stream_key(name),)))
+    if start:
+        bits.advance(start)  # one 64-bit output per double drawn
+    return np.random.Generator(bits)
 
 
 def uniforms(seed: int, name: str, start: int, stop: int) -> NDArray[np.float64]:
@@ -35,13 +39,7 @@ def uniforms(seed: int, name: str, start: int, stop: int) -> NDArray[np.float64]
     """
     if not 0 <= start <= stop:
         raise ValueError(f"0 <= start <= stop must hold, got start={start}, stop={stop}")
-    out = np.empty(stop - start)
-    first, last = start // BLOCK, (stop - 1) // BLOCK if stop > start else start // BLOCK - 1
-    for block in range(first, last + 1):
-        lo, hi = block * BLOCK, (block + 1) * BLOCK
-        draws = generator(seed, block, name).random(BLOCK)
-        a, b = max(lo, start), min(hi, stop)
-        out[a - start : b - start] = draws[a - lo : b - lo]
+    out = generator(seed, name, start).random(stop - start)
     # Generator.random is in [0, 1); keep inverse CDFs finite.
     np.clip(out, 1e-12, 1.0 - 1e-12, out=out)
     return out

@@ -172,12 +172,17 @@ def calibrate(
         out = run_chunk(plan, ParamView(trial), ANCHOR_MONTHS)
         return float(out[f"p_war_{ANCHOR_MONTHS}m"].mean())
 
-    lo, hi = -12.0, 12.0
+    # P(war) rises with the factor; bracket it narrowly first (factors 1/20 to 20), then wide.
+    lo, hi = -3.0, 3.0
     f_lo, f_hi = mean_risk(lo) - target, mean_risk(hi) - target
+    if f_lo > 0 or f_hi < 0:
+        lo, hi = -12.0, 12.0
+        f_lo, f_hi = mean_risk(lo) - target, mean_risk(hi) - target
     if f_lo > 0 or f_hi < 0:
         best = lo if abs(f_lo) < abs(f_hi) else hi
         return Anchor(name, target, mean_risk(best), math.exp(best), ANCHOR_MONTHS,
                       f"{target_view.reference}; target out of the model's reach")
-    root = brentq(lambda x: mean_risk(x) - target, lo, hi, xtol=1e-6, rtol=1e-10)
+    # A factor known to 0.01 % is far finer than the target's own uncertainty.
+    root = brentq(lambda x: mean_risk(x) - target, lo, hi, xtol=1e-4)
     return Anchor(name, target, mean_risk(root), math.exp(root), ANCHOR_MONTHS,
                   f"{target_view.reference}, n = {target_view.reference_n}")

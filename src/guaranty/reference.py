@@ -741,8 +741,9 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         home += going
         intending = (intending - going) * keep
         if t + 1 in ECONOMY_CHECKPOINTS:
+            needs = p["economy.needs_usd_bn"]
             out[f"reconstruction_needs_met_share_{t + 1}m"] = (
-                (gross_investment - lost_capital) / max(p["economy.needs_usd_bn"], 1e-9))
+                (gross_investment - lost_capital) / needs if needs > 0 else math.nan)
             out[f"refugees_returned_m_{t + 1}m"] = gross_returned - reversed_returns
 
         # 6. Ledger.

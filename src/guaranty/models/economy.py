@@ -298,6 +298,11 @@ def step_investment(
 
 
 def needs_met_share(state: InvestmentState, needs_usd_bn: Value) -> Array:
-    """Expected share of the ten-year needs met by capital still in place, shape (n,)."""
-    out: Array = state.expected_net / np.maximum(needs_usd_bn, 1e-9)
+    """Expected share of the ten-year needs met by capital still in place, shape (n,).
+
+    Undefined (NaN) where a scenario gives no needs.
+    """
+    needs = np.asarray(needs_usd_bn, dtype=state.expected_net.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: Array = np.where(needs > 0, state.expected_net / np.maximum(needs, 1e-9), np.nan)
     return out

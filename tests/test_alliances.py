@@ -7,6 +7,7 @@ by which its offensive and neutrality rates differ.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def test_load_checks_the_coding_rules(tmp_path: Path, monkeypatch: pytest.Monkey
     fields[alliances.COLUMNS.index("honorLLM")] = "1.0"  # now both dna and honor
     copy.write_text("\n".join([lines[0], ",".join(fields), *lines[2:]]) + "\n")
     monkeypatch.setattr(
-        alliances, "SHA256", alliances.hashlib.sha256(copy.read_bytes()).hexdigest()
+        alliances, "SHA256", hashlib.sha256(copy.read_bytes()).hexdigest()
     )
     with pytest.raises(DataError, match="exactly one of dnaLLM"):
         load_alliance_cases(copy)

@@ -97,8 +97,6 @@ Proportion". *Statistical Science* 16(2):101–133.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -110,7 +108,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path
+from guaranty.datasets import data_path, read_checked_csv
 from guaranty.errors import DataError, InputError
 
 __all__ = [
@@ -203,23 +201,10 @@ def load_alliance_cases(path: str | os.PathLike[str] | None = None) -> pd.DataFr
     file = (
         data_path("alliance_reliability", "alliance_war_cases.csv") if path is None else Path(path)
     )
-    try:
-        content = file.read_bytes()
-    except OSError as exc:
-        raise DataError(
-            f"{file}: cannot read the alliance cases file ({exc.strerror or exc}); restore "
-            "data/alliance_reliability/alliance_war_cases.csv from the guaranty repository"
-        ) from exc
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != SHA256:
-        raise DataError(
-            f"{file}: SHA-256 must be {SHA256}, got {digest}; the file was altered. Restore "
-            "it from the guaranty repository (see data/alliance_reliability/SOURCE.md)"
-        )
-    raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(f"{file}: columns {missing} must be present, got {list(raw.columns)}")
+    raw = read_checked_csv(
+        file, sha256=SHA256, columns=COLUMNS, what="alliance cases file",
+        restore="data/alliance_reliability/alliance_war_cases.csv from the guaranty repository "
+        "(see data/alliance_reliability/SOURCE.md)")
 
     frame = pd.DataFrame({"warname": raw["warname"]})
     for column in ("warid", "atopid", *_BINARY, *_INDICATORS):

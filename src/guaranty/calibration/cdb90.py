@@ -67,8 +67,6 @@ Mearsheimer, J. J. (1989). "Assessing the Conventional Balance: The 3:1 Rule and
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -80,8 +78,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path
-from guaranty.errors import DataError, InputError
+from guaranty.datasets import data_path, read_checked_csv
+from guaranty.errors import InputError
 
 __all__ = [
     "COLUMNS",
@@ -148,23 +146,9 @@ def load_battles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         If the file is missing, unreadable, altered or lacks a column.
     """
     file = data_path("cdb90", "battles.csv") if path is None else Path(path)
-    try:
-        content = file.read_bytes()
-    except OSError as exc:
-        raise DataError(
-            f"{file}: cannot read the CDB90 battles file ({exc.strerror or exc}); restore "
-            "data/cdb90/battles.csv from the guaranty repository or reinstall guaranty"
-        ) from exc
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != SHA256:
-        raise DataError(
-            f"{file}: SHA-256 must be {SHA256}, got {digest}; the file was altered. Restore "
-            "data/cdb90/battles.csv from the guaranty repository (see data/cdb90/SOURCE.md)"
-        )
-    raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(f"{file}: columns {missing} must be present, got {list(raw.columns)}")
+    raw = read_checked_csv(
+        file, sha256=SHA256, columns=COLUMNS, what="CDB90 battles file",
+        restore="data/cdb90/battles.csv from the guaranty repository (see data/cdb90/SOURCE.md)")
 
     frame = pd.DataFrame({"ISQNO": raw["ISQNO"].astype(np.int64)})
     for column in COLUMNS[1:]:

@@ -6,6 +6,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -58,3 +59,22 @@ def read_checked_csv(file: Path, *, sha256: str, columns: Sequence[str], what: s
     if missing:
         raise DataError(f"{file}: columns {missing} must be present, got {list(raw.columns)}")
     return raw
+
+
+def frame_with_columns(frame: pd.DataFrame | None, needed: Sequence[str], *, load: Any,
+                       what: str) -> pd.DataFrame:
+    """``frame``, or the shipped data set from ``load()`` when it is None; its columns checked.
+
+    Raises
+    ------
+    InputError
+        When a column the caller needs is missing.
+    """
+    from guaranty.errors import InputError
+
+    out: pd.DataFrame = load() if frame is None else frame
+    missing = [c for c in needed if c not in out.columns]
+    if missing:
+        raise InputError(f"{what} must have columns {list(needed)}, missing {missing}; "
+                         f"pass the frame from {load.__name__}() or None")
+    return out

@@ -222,11 +222,10 @@ def run_chunk(plan: Plan, view: ParamView, months: int) -> dict[str, Array]:
     inst = Instruments(plan, p, n, DTYPE)
     c2 = intel.c2_factor(p["intel.c2_resilience"], strike_severity=p["intel.strike_severity"])
     surprise = warning_surprise(p, inst.month(0).monitors) if not inst.deployments else None
-    blockade, _ = sea_blockade(plan, p)
+    blockade, exports_lost = sea_blockade(plan, p)
     air_share, air_k, gbad_weight = (p["air.ground_air_share"], p["air.denial_steepness"],
                                      p["air.gbad_weight"])
     interceptors = _interceptor_rows(plan)
-    _, exports_lost = sea_blockade(plan, p)
     seen = economy.PerceptionInputs.from_params(p)
     invest = economy.InvestmentInputs.from_params(p)
     perception = economy.PerceptionState.start(seen.prior_annual_risk, n)

@@ -108,7 +108,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path, read_checked_csv
+from guaranty.datasets import data_path, frame_with_columns, read_checked_csv
 from guaranty.errors import DataError, InputError
 
 __all__ = [
@@ -231,15 +231,8 @@ def load_alliance_cases(path: str | os.PathLike[str] | None = None) -> pd.DataFr
 
 
 def _cases(cases: pd.DataFrame | None) -> pd.DataFrame:
-    frame = load_alliance_cases() if cases is None else cases
-    needed = (*COLUMNS, "war_year")
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"cases must have columns {list(needed)}, missing {missing}; "
-            "pass the frame from load_alliance_cases() or None"
-        )
-    return frame
+    return frame_with_columns(cases, (*COLUMNS, "war_year"), load=load_alliance_cases,
+                              what="cases")
 
 
 def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:

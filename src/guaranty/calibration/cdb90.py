@@ -78,7 +78,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path, read_checked_csv
+from guaranty.datasets import data_path, frame_with_columns, read_checked_csv
 from guaranty.errors import InputError
 
 __all__ = [
@@ -169,14 +169,7 @@ def load_battles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def _battles(battles: pd.DataFrame | None, needed: Sequence[str]) -> pd.DataFrame:
-    frame = load_battles() if battles is None else battles
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"battles must have columns {list(needed)}, missing {missing}; "
-            "pass the frame from load_battles() or None"
-        )
-    return frame
+    return frame_with_columns(battles, needed, load=load_battles, what="battles")
 
 
 def _column(frame: pd.DataFrame, name: str) -> FloatArray:

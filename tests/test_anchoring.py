@@ -7,8 +7,9 @@ import math
 import pytest
 
 import guaranty
-from guaranty.anchoring import calibrate, hazard_ratio, outside_estimate
+from guaranty.engine import calibrate
 from guaranty.history.interstate import base_rate
+from guaranty.outside import hazard_ratio, outside_estimate
 from guaranty.scenario import Provisions
 
 

@@ -34,10 +34,11 @@ def _run(annual_hazard: np.ndarray, months: int = 120, *, signal: float = 0.0,
     state = economy.InvestmentState.start(n)
     survival = np.ones(n)
     for _ in range(months):
-        risk = economy.step_perception(perception, h, guarantee_signal=signal, bias=1.0,
+        perception = economy.step_perception(perception, h, guarantee_signal=signal, bias=1.0,
                                        signal_weight=weight, memory_months=15.0)
+        risk = perception.annual
         flow = economy.investment_per_year(risk, inputs) / 12.0
-        economy.step_investment(state, flow, survival=survival, hazard=h,
+        state = economy.step_investment(state, flow, survival=survival, hazard=h,
                                 loss_share=inputs.loss_share)
         survival = survival * (1.0 - h)
     return state, perception.annual
@@ -54,7 +55,7 @@ def test_perception_approaches_its_target_at_the_memory_rate() -> None:
     memory, h, prior = 12.0, 0.004, 0.02
     state = economy.PerceptionState(np.array([prior]))
     for _ in range(24):
-        economy.step_perception(state, np.array([h]), guarantee_signal=0.0, bias=1.0,
+        state = economy.step_perception(state, np.array([h]), guarantee_signal=0.0, bias=1.0,
                                 signal_weight=0.3, memory_months=memory)
     np.testing.assert_allclose(state.hazard, h + (prior - h) * np.exp(-24 / memory), rtol=1e-12)
 
@@ -138,7 +139,8 @@ def test_no_risk_gives_public_plus_base_private_investment() -> None:
     state = economy.InvestmentState.start(n)
     for _ in range(120):
         flow = economy.investment_per_year(np.zeros(n), inputs) / 12.0
-        economy.step_investment(state, flow, survival=1.0, hazard=np.zeros(n), loss_share=0.3)
+        state = economy.step_investment(state, flow, survival=1.0, hazard=np.zeros(n),
+                                        loss_share=0.3)
     expected = 10 * (INPUTS["private_base_usd_bn"] + INPUTS["public_usd_bn"])
     np.testing.assert_allclose(state.expected_net, expected, rtol=1e-12)
     np.testing.assert_allclose(economy.needs_met_share(state, 556.0), expected / 556.0)
@@ -151,8 +153,8 @@ def test_expectation_over_the_war_date_matches_simulated_wars() -> None:
     state = economy.InvestmentState.start(1)
     survival = 1.0
     for t in range(months):
-        economy.step_investment(state, flows[t:t + 1], survival=survival, hazard=np.array([h]),
-                                loss_share=loss)
+        state = economy.step_investment(state, flows[t:t + 1], survival=survival,
+                                        hazard=np.array([h]), loss_share=loss)
         survival *= 1 - h
     rng = np.random.default_rng(7)
     war = rng.geometric(h, size=200_000) - 1  # month in which war starts (0-based)
@@ -172,27 +174,15 @@ def test_float32_worlds_as_the_engine_passes_them() -> None:
     n = 4
     h = np.full(n, 0.004, dtype=np.float32)
     perception = economy.PerceptionState.start(np.float32(0.1), n)
-    risk = economy.step_perception(perception, h, guarantee_signal=np.float32(0.5),
+    perception = economy.step_perception(perception, h, guarantee_signal=np.float32(0.5),
                                    bias=np.ones(n, np.float32), signal_weight=np.float32(0.2),
                                    memory_months=np.full(n, 12, np.float32))
+    risk = perception.annual
     inputs = economy.InvestmentInputs(
         **{k: np.full(n, v, dtype=np.float32) for k, v in INPUTS.items()})
     flow = economy.investment_per_year(risk, inputs, exports_lost_share=np.zeros(n, np.float32))
     assert flow.shape == (n,) and np.all(np.isfinite(flow))
     assert np.all((flow > INPUTS["public_usd_bn"]) & (flow < 40))
-
-
-def test_from_params_reads_the_registry_names() -> None:
-    names = ["economy.private_usd_bn_per_year", "economy.public_usd_bn_per_year",
-             "economy.cost_of_capital", "economy.loss_share_in_war", "economy.insurance_loading",
-             "economy.user_cost_elasticity", "economy.export_exposure", "economy.needs_usd_bn"]
-    p = {name: np.full(2, float(i)) for i, name in enumerate(names)}
-    inputs = economy.InvestmentInputs.from_params(p)
-    assert inputs.needs_usd_bn[0] == 7.0 and inputs.private_base_usd_bn[0] == 0.0
-    perception = ["economy.prior_annual_risk", "economy.perception_bias",
-                  "economy.guarantee_signal_weight", "economy.perception_memory_months"]
-    seen = economy.PerceptionInputs.from_params({k: np.full(2, 0.5) for k in perception})
-    assert seen.memory_months.shape == (2,)
 
 
 def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

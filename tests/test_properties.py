@@ -133,7 +133,7 @@ def test_caps_never_raise_stocks(stock: list[float], caps: list[float], months: 
             backlog=np.zeros((3, 1)), transit=np.zeros((3, 1)), shipped_usd=np.zeros(1),
             decay=np.ones((1, 1)))
         for _ in range(months):
-            supply.step_supply(inputs, state)
+            state = supply.step_supply(inputs, state)
         return state.stock
 
     capped, free = run(np.asarray(caps, float)), run(np.full(3, np.inf))

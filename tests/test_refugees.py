@@ -107,7 +107,7 @@ def test_slower_decay_after_the_war_keeps_more_intending() -> None:
 def _peace(months: int, *, rate: float, keep: float, n0: float) -> float:
     state = refugees.ReturnState.start(n0, 1.0, n=1)
     for _ in range(months):
-        refugees.step_returns(state, rate=rate, keep=keep, survival=1.0, hazard=np.zeros(1),
+        state = refugees.step_returns(state, rate=rate, keep=keep, survival=1.0, hazard=np.zeros(1),
                               reversal_share=0.5)
     return float(state.expected_returned[0])
 
@@ -130,7 +130,7 @@ def test_a_renewed_war_stops_and_reverses_returns() -> None:
         h = np.array([1.0 if t == 24 else 0.0])
         if t == 24:
             returned_at_war = float(state.returned[0])
-        refugees.step_returns(state, rate=r, keep=k, survival=survival, hazard=h,
+        state = refugees.step_returns(state, rate=r, keep=k, survival=survival, hazard=h,
                               reversal_share=phi)
         survival *= 1 - h[0]
     assert state.expected_returned[0] == pytest.approx((1 - phi) * returned_at_war, rel=1e-12)
@@ -142,8 +142,8 @@ def test_expectation_over_the_war_date_matches_simulated_wars() -> None:
     path = [0.0]
     survival = 1.0
     for _ in range(months):
-        refugees.step_returns(state, rate=r, keep=k, survival=survival, hazard=np.array([h]),
-                              reversal_share=phi)
+        state = refugees.step_returns(state, rate=r, keep=k, survival=survival,
+                                      hazard=np.array([h]), reversal_share=phi)
         path.append(float(state.returned[0]))
         survival *= 1 - h
     rng = np.random.default_rng(11)
@@ -163,7 +163,7 @@ def _expected_returns(annual_hazard: np.ndarray, months: int = 120) -> np.ndarra
     survival = np.ones(n)
     for _ in range(months):
         rate = refugees.return_rate(annual_hazard, delay_months=15.0, risk_aversion=2.5)
-        refugees.step_returns(state, rate=rate, keep=keep, survival=survival, hazard=h,
+        state = refugees.step_returns(state, rate=rate, keep=keep, survival=survival, hazard=h,
                               reversal_share=0.4)
         survival = survival * (1 - h)
     return state.expected_returned
@@ -181,19 +181,6 @@ def test_perceived_risk_slows_returns_by_the_risk_aversion() -> None:
     rate = refugees.return_rate(np.array([0.0, 0.1]), delay_months=12.0, risk_aversion=3.0)
     assert rate[0] == pytest.approx(1 / 12)
     assert rate[1] / rate[0] == pytest.approx(np.exp(-0.3))
-
-
-def test_from_params_reads_the_registry_names() -> None:
-    p = {name: np.full(2, 1.0) for name in [
-        "refugees.abroad_m", "refugees.intention_at_flight",
-        "refugees.intention_decay_pp_per_100_days", "refugees.decay_scale",
-        "refugees.return_delay_months", "refugees.risk_aversion", "refugees.reversal_share"]}
-    p["refugees.worst_case_return_probability"] = np.full(2, 0.027)
-    p |= {f"refugees.effect_{name}_pp": np.full(2, v) for name, v in EFFECTS_PP.items()}
-    inputs = refugees.ReturnInputs.from_params(p)
-    assert inputs.keep.shape == (2,)
-    best = inputs.return_probability(BEST_CASE)
-    np.testing.assert_allclose(best, 0.465)
 
 
 def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

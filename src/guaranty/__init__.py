@@ -6,8 +6,7 @@
 >>> table = results.summary()
 """
 
-__version__ = "0.1.0"
-
+from guaranty._version import __version__
 from guaranty.engine import simulate
 from guaranty.errors import GuarantyError, InputError, ScenarioError
 from guaranty.params import Parameter, Registry, default_registry

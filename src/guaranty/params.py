@@ -183,17 +183,46 @@ class Registry(Mapping[str, Parameter]):
             raise RegistryError(_first_message(exc)) from None
         return self.merged({name: new})
 
-    def sample(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
-        """Draw worlds ``start..stop-1``: a dict of name -> array of shape (stop - start,)."""
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the parameters that vary across worlds (not fixed), in registry order."""
+        return tuple(name for name, p in self._params.items()
+                     if not isinstance(p.distribution, Fixed))
+
+    def ppf(self, u: Mapping[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+        """Map a design in [0, 1]: each uncertain parameter's uniforms through its inverse CDF.
+
+        ``u`` maps names of :meth:`uncertain` parameters to arrays of uniforms in (0, 1).
+        """
         out: dict[str, NDArray[np.float64]] = {}
+        for name, values in u.items():
+            param = self[name]
+            if isinstance(param.distribution, Fixed):
+                raise RegistryError(f"{name} is fixed at {param.distribution.value:g}; "
+                                    "only uncertain parameters take a design")
+            out[name] = param.distribution.ppf(np.asarray(values, dtype=np.float64))
+        return out
+
+    def sample(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
+        """Draw worlds ``start..stop-1``: a dict of name -> array of shape (stop - start,).
+
+        Uncertain parameters are :meth:`ppf` of the seeded uniforms of their stream
+        ``param:<name>`` (:func:`guaranty.rng.uniforms`); fixed ones are constant arrays.
+        """
         n = stop - start
+        uncertain = set(self.uncertain())
+        drawn = self.ppf({name: rng.uniforms(seed, f"param:{name}", start, stop)
+                          for name in self._params if name in uncertain})
+        out: dict[str, NDArray[np.float64]] = {}
         for name, param in self._params.items():
             dist = param.distribution
-            if isinstance(dist, Fixed):
-                out[name] = np.full(n, dist.value)
-            else:
-                out[name] = dist.ppf(rng.uniforms(seed, f"param:{name}", start, stop))
+            out[name] = drawn[name] if name in uncertain else np.full(
+                n, dist.value if isinstance(dist, Fixed) else np.nan)
         return out
+
+    def uniforms(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
+        """The seeded uniforms behind :meth:`sample` for worlds ``start..stop-1``."""
+        return {name: rng.uniforms(seed, f"param:{name}", start, stop)
+                for name in self.uncertain()}
 
     def means(self) -> dict[str, float]:
         """The mean of each parameter (for deterministic checks)."""

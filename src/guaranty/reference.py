@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from guaranty.engine import ECONOMY_CHECKPOINTS
+from guaranty.engine.chain import ECONOMY_CHECKPOINTS
 from guaranty.models.outcomes import GIVEN_WAR, WAR_CHECKPOINTS
 from guaranty.scenario.compile import Plan
 from guaranty.scenario.schema import RUNG_NAMES

@@ -10,7 +10,7 @@ standard error comes from the delta method for a ratio.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,18 +18,30 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from guaranty.anchoring import Anchor, OutsideEstimate
+from guaranty._version import __version__
 from guaranty.models.outcomes import GIVEN_WAR
+from guaranty.outside import OutsideEstimate
 from guaranty.params import Registry
 
 Array = NDArray[np.floating[Any]]
 OUTSIDE_MONTHS = (60, 120)
 
 
-def _version() -> str:
-    from guaranty import __version__
+@dataclass(frozen=True)
+class Anchor:
+    """The anchoring of the base hazard: which package, to what target, with what factor."""
 
-    return __version__
+    package: str
+    target: float
+    achieved: float
+    scale: float
+    months: int
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"package": self.package, "target_p_war_120m": self.target,
+                "achieved_p_war_120m": self.achieved, "base_hazard_scale": self.scale,
+                "months": self.months, "source": self.source}
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,7 @@ class Results:
     anchor: Anchor | None = None
     rejections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     outside: Mapping[str, OutsideEstimate] = field(default_factory=dict)
-    version: str = field(default_factory=_version)
+    version: str = __version__
 
     @property
     def packages(self) -> list[str]:
@@ -145,6 +157,21 @@ class Results:
                 rows.append({"package": package, "metric": name, "mean": s.mean,
                              "p05": s.p05, "p95": s.p95, "se": s.se, "worlds": s.worlds})
         return pd.DataFrame(rows).set_index(["package", "metric"])
+
+    def inputs(self, package: str, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """Each world's parameter values, one row per world: regenerated exactly from the seed.
+
+        The values are those the engine used for ``package`` (its registry after the
+        scenario, lens, package and anchoring overrides), so ``inputs`` beside
+        :meth:`to_pandas` is the (X, Y) of scenario discovery, at no storage cost.
+        ``names`` restricts the columns (default: every parameter).
+        """
+        registry = self.registries[package]
+        chosen = list(registry) if names is None else list(names)
+        sub = Registry({name: registry[name] for name in chosen})
+        frame = pd.DataFrame(sub.sample(self.seed, 0, self.worlds), columns=chosen)
+        frame.index.name = "world"
+        return frame
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per (package, world) with every per-world outcome."""

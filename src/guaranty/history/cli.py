@@ -293,7 +293,7 @@ def _package_provisions(
     scenario_file: Path | None, package: str | None, months: list[int], level: float
 ) -> tuple[Provisions, Any]:
     """The provisions of a scenario's package, and its transported interstate outside view."""
-    from guaranty.anchoring import outside_estimate
+    from guaranty.outside import outside_estimate
     from guaranty.scenario import compile_plan, load_scenario
 
     if scenario_file is None or package is None:

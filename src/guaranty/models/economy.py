@@ -52,7 +52,6 @@ which :func:`step_investment` accumulates month by month (:class:`InvestmentStat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,20 +122,10 @@ class PerceptionInputs:
     signal_weight: Array  # w
     memory_months: Array  # M
 
-    @classmethod
-    def from_params(cls, p: Mapping[str, Array]) -> PerceptionInputs:
-        """Read the ``economy.*`` perception parameters."""
-        return cls(
-            prior_annual_risk=p["economy.prior_annual_risk"],
-            bias=p["economy.perception_bias"],
-            signal_weight=p["economy.guarantee_signal_weight"],
-            memory_months=p["economy.perception_memory_months"],
-        )
 
-
-@dataclass
+@dataclass(frozen=True)
 class PerceptionState:
-    """Perceived monthly hazard of renewed war per world, updated in place each month."""
+    """Perceived monthly hazard of renewed war per world."""
 
     hazard: Array  # (n,) 1/month
 
@@ -162,13 +151,16 @@ def step_perception(
     bias: Value,
     signal_weight: Value,
     memory_months: Value,
-) -> Array:
-    """Update ``state`` with this month's hazard and signal; returns the perceived annual risk."""
-    state.hazard[...] = perceived_hazard(
+) -> PerceptionState:
+    """The perception one month later, from this month's hazard and signal.
+
+    Its :attr:`PerceptionState.annual` is the perceived annual risk investors act on.
+    """
+    hazard = perceived_hazard(
         state.hazard, true_hazard, guarantee_signal=guarantee_signal, bias=bias,
         signal_weight=signal_weight, memory_months=memory_months,
     )
-    return state.annual
+    return PerceptionState(hazard.astype(state.hazard.dtype, copy=False))
 
 
 # --- investment ----------------------------------------------------------------------------
@@ -221,19 +213,6 @@ class InvestmentInputs:
     export_exposure: Array  # kappa in [0, 1]
     needs_usd_bn: Array  # ten-year needs
 
-    @classmethod
-    def from_params(cls, p: Mapping[str, Array]) -> InvestmentInputs:
-        """Read the ``economy.*`` registry parameters."""
-        return cls(
-            private_base_usd_bn=p["economy.private_usd_bn_per_year"],
-            public_usd_bn=p["economy.public_usd_bn_per_year"],
-            cost_of_capital=p["economy.cost_of_capital"],
-            loss_share=p["economy.loss_share_in_war"],
-            insurance_loading=p["economy.insurance_loading"],
-            elasticity=p["economy.user_cost_elasticity"],
-            export_exposure=p["economy.export_exposure"],
-            needs_usd_bn=p["economy.needs_usd_bn"],
-        )
 
 
 def investment_per_year(
@@ -257,7 +236,7 @@ def investment_per_year(
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class InvestmentState:
     """Peace-path capital and its expectations over the war date, USD bn, shape (n,)."""
 
@@ -284,17 +263,24 @@ def step_investment(
     survival: Value,
     hazard: Value,
     loss_share: Value,
-) -> None:
-    """Add month ``t``: peace-path investment ``flow_usd_bn`` (USD bn this month).
+) -> InvestmentState:
+    """The state after month ``t``: peace-path investment ``flow_usd_bn`` (USD bn this month).
 
     ``survival`` is :math:`S_t`, the probability of peace at the start of the month (before
     the engine's ledger records this month's hazard), ``hazard`` :math:`h_t`. A war that
     starts this month stops this month's flow and takes ``loss_share`` of the capital.
     """
     starts = np.asarray(survival) * hazard
-    state.expected_lost += starts * loss_share * state.capital
-    state.expected_gross += (survival - starts) * np.asarray(flow_usd_bn)
-    state.capital += flow_usd_bn
+    lost = state.expected_lost + starts * loss_share * state.capital
+    gross = state.expected_gross + (survival - starts) * np.asarray(flow_usd_bn)
+    return InvestmentState(_keep(state.capital + flow_usd_bn, state.capital),
+                           _keep(gross, state.expected_gross), _keep(lost, state.expected_lost))
+
+
+def _keep(values: Array, like: Array) -> Array:
+    """``values`` in the dtype of the running sum they replace."""
+    out: Array = np.asarray(values).astype(like.dtype, copy=False)
+    return out
 
 
 def needs_met_share(state: InvestmentState, needs_usd_bn: Value) -> Array:
@@ -302,7 +288,12 @@ def needs_met_share(state: InvestmentState, needs_usd_bn: Value) -> Array:
 
     Undefined (NaN) where a scenario gives no needs.
     """
-    needs = np.asarray(needs_usd_bn, dtype=state.expected_net.dtype)
+    return share_of_needs(state.expected_net, needs_usd_bn)
+
+
+def share_of_needs(expected_net: Array, needs_usd_bn: Value) -> Array:
+    """:func:`needs_met_share` of an expected net capital (USD bn), shape (n,)."""
+    needs = np.asarray(needs_usd_bn, dtype=expected_net.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out: Array = np.where(needs > 0, state.expected_net / np.maximum(needs, 1e-9), np.nan)
+        out: Array = np.where(needs > 0, expected_net / np.maximum(needs, 1e-9), np.nan)
     return out

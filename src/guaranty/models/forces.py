@@ -137,19 +137,15 @@ def regenerate(
     production: Array,
     stock_ceiling: Array,
     keep: Array,
-) -> None:
-    """One month of the aggressor's regeneration, updating ``personnel`` and ``stock`` in place.
+) -> tuple[Array, Array]:
+    """One month of the aggressor's regeneration: the new (personnel, stock).
 
     ``recruitment`` and ``production`` are already slowed by sanctions; ``keep`` is one minus
     the monthly wear, shape (C, n) like ``stock``.
     """
-    personnel -= personnel * outflow_share
-    personnel += recruitment
-    np.minimum(personnel, ceiling, out=personnel)
+    grown = personnel - personnel * outflow_share + recruitment
     bound = np.maximum(stock_ceiling, stock)
-    stock *= keep
-    stock += production
-    np.minimum(stock, bound, out=stock)
+    return np.minimum(grown, ceiling), np.minimum(stock * keep + production, bound)
 
 
 def drift_personnel(personnel: Array, target: Array, months: Array, cap: float) -> Array:

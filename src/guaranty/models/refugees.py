@@ -183,30 +183,13 @@ class ReturnInputs:
     worst_case: Array  # return probability in the survey's worst case
     effects_pp: dict[str, Array]  # settlement effects, percentage points
 
-    @classmethod
-    def from_params(cls, p: Mapping[str, Array]) -> ReturnInputs:
-        """Read the ``refugees.*`` registry parameters."""
-        return cls(
-            abroad_m=p["refugees.abroad_m"],
-            keep=intention_keep(
-                at_flight=p["refugees.intention_at_flight"],
-                pp_per_100_days=p["refugees.intention_decay_pp_per_100_days"],
-                scale=p["refugees.decay_scale"],
-            ),
-            delay_months=p["refugees.return_delay_months"],
-            risk_aversion=p["refugees.risk_aversion"],
-            reversal_share=p["refugees.reversal_share"],
-            worst_case=p["refugees.worst_case_return_probability"],
-            effects_pp={name: p[f"refugees.effect_{name}_pp"] for name in ATTRIBUTES},
-        )
-
     def return_probability(self, settlement: Mapping[str, Value]) -> Array:
         """:func:`return_probability` with this world's intercept and effects."""
         return return_probability(settlement, worst_case=self.worst_case,
                                   effects_pp=self.effects_pp)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReturnState:
     """Peace-path stocks (millions) and expectations over the war date, shape (n,)."""
 
@@ -245,8 +228,8 @@ def step_returns(
     survival: Value,
     hazard: Value,
     reversal_share: Value,
-) -> None:
-    """Add month ``t`` to ``state`` in place.
+) -> ReturnState:
+    """The state after month ``t`` (``state`` is not changed).
 
     ``rate`` is :func:`return_rate` for this month, ``keep`` :func:`intention_keep`,
     ``survival`` :math:`S_t` (the probability of peace at the start of the month, before the
@@ -254,9 +237,19 @@ def step_returns(
     this month stops this month's flow and sends ``reversal_share`` of the returned abroad.
     """
     starts = np.asarray(survival) * hazard
-    state.expected_reversed += starts * reversal_share * state.returned
+    reversed_ = state.expected_reversed + starts * reversal_share * state.returned
     flow = state.intending * np.clip(rate, 0.0, 1.0)
-    state.expected_gross += (survival - starts) * flow
-    state.returned += flow
-    state.intending -= flow
-    state.intending *= keep
+    gross = state.expected_gross + (survival - starts) * flow
+    intending = _keep(state.intending - flow, state.intending) * keep
+    return ReturnState(
+        intending=_keep(intending, state.intending),
+        returned=_keep(state.returned + flow, state.returned),
+        expected_gross=_keep(gross, state.expected_gross),
+        expected_reversed=_keep(reversed_, state.expected_reversed),
+    )
+
+
+def _keep(values: Array, like: Array) -> Array:
+    """``values`` in the dtype of the running sum they replace."""
+    out: Array = np.asarray(values).astype(like.dtype, copy=False)
+    return out

@@ -62,10 +62,6 @@ class SupplyInputs:
         self.gap = (self.capacity_start - self.capacity_end) * self.open_share
         self.category_of = [int(np.argmax(self.producer_matrix[:, k]))
                             for k in range(self.producer_matrix.shape[1])]
-        # Rows where a term can change a stock; adding zero or taking the minimum with an
-        # infinite cap changes nothing, so skipping the other rows is exact.
-        self.domestic_rows = [int(c) for c in np.flatnonzero(np.any(self.domestic != 0, axis=1))]
-        self.capped_rows = [int(c) for c in np.flatnonzero(np.isfinite(self.caps[:, 0]))]
 
 
 @dataclass
@@ -96,28 +92,28 @@ def capacity(inputs: SupplyInputs, decay: Array) -> Array:
     return out
 
 
-def step_supply(inputs: SupplyInputs, state: SupplyState) -> None:
-    """Advance the supply chain by one month, updating ``state`` in place.
+def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
+    """The supply chain one month later: a new state (``state`` is not changed)."""
+    backlog: Array = state.backlog + inputs.orders
+    shipped: Array = np.minimum(backlog, capacity(inputs, state.decay))
+    backlog = _like(backlog - shipped, state.backlog)
+    arrived = state.transit * inputs.inv_lag
+    transit = _like(state.transit + shipped, state.transit) - arrived
+    stock = state.stock * inputs.keep + arrived
+    stock = np.minimum(stock + inputs.domestic, inputs.caps)
+    return SupplyState(
+        stock=stock,
+        backlog=backlog,
+        transit=transit,
+        shipped_usd=state.shipped_usd + np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd),
+        decay=state.decay * inputs.ramp_factor,
+    )
 
-    The engine owns the state and steps it once a month; updating in place avoids allocating
-    a dozen (C, n) arrays a month.
-    """
-    backlog, transit, stock = state.backlog, state.transit, state.stock
-    backlog += inputs.orders
-    shipped = capacity(inputs, state.decay)
-    np.minimum(backlog, shipped, out=shipped)
-    backlog -= shipped
-    arrived = np.multiply(transit, inputs.inv_lag)
-    transit += shipped
-    transit -= arrived
-    stock *= inputs.keep
-    stock += arrived
-    for c in inputs.domestic_rows:
-        stock[c] += inputs.domestic[c]
-    for c in inputs.capped_rows:
-        np.minimum(stock[c], inputs.caps[c, 0], out=stock[c])
-    state.shipped_usd += np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd)
-    state.decay *= inputs.ramp_factor
+
+def _like(values: Array, state: Array) -> Array:
+    """``values`` in the dtype of the state they replace."""
+    out: Array = values.astype(state.dtype, copy=False)
+    return out
 
 
 def apply_caps(stock: Array, caps: Array) -> Array:

@@ -1,0 +1,301 @@
+"""The kernel: ``init(inputs) -> state``, ``step(inputs, state, t) -> (state, month)``, ``finish``.
+
+One month of the model chain, as a pure function of the per-chunk inputs
+(:func:`guaranty.engine.inputs.prepare`) and an explicit state record (:class:`ChainState`):
+
+1. the instruments' terms this month (allied troops arrived, treaties, aircraft);
+2. both sides' combat power, the air war, the perceived and the battle force ratio;
+3. the aggressor's value of attacking now and the monthly hazard of war;
+4. what a war begun this month would bring (campaign, casualties, capture, leakage);
+5. investors' and refugees' view of the risk, investment and returns on the peace path;
+6. the ledger of war probabilities and consequences (:mod:`guaranty.models.outcomes`);
+7. supply, the aggressor's regeneration and the defender's drift to its peacetime army.
+
+``step`` returns a new state and never changes the one it is given; it branches only on the
+plan's structure (which instruments exist), never on array values; checkpoints (P(war) at
+12/24/60/120 months, the economy at 12/60/120, the force ratio at 12 months and at the
+horizon) are recorded by mask. Every operation is elementwise over worlds, so a world's
+numbers do not depend on the chunk it is run in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from guaranty.engine.inputs import DTYPE, ChainInputs, prepare, surprise
+from guaranty.models import air, campaign, decision, economy, forces, refugees, response, supply
+from guaranty.models._arrays import Array
+from guaranty.models.outcomes import WarLedger
+from guaranty.scenario.compile import Plan
+
+OUTPUT_DTYPE = np.float32
+"""Per-world outcomes are kept in single precision (7 significant digits, far finer than any
+outcome is known): half the memory of a million-world Results and half the data sent back by
+workers. Summaries are computed in double precision."""
+
+ECONOMY_CHECKPOINTS = (12, 60, 120)
+
+
+class ChainState(NamedTuple):
+    """Everything that changes from month to month, as arrays over worlds."""
+
+    supply: supply.SupplyState
+    defender_personnel: Array
+    aggressor_personnel: Array
+    aggressor_stock: Array
+    perception: economy.PerceptionState
+    capital: economy.InvestmentState
+    returns: refugees.ReturnState
+    ledger: WarLedger
+    needs_met: dict[int, Array]  # expected net capital at the economy checkpoints
+    returned: dict[int, Array]  # expected refugees returned at those checkpoints
+    force_ratio_12m: Array
+    force_ratio_horizon: Array
+
+
+@dataclass(frozen=True)
+class Month:
+    """What one month adds: the hazard and the consequences of a war begun in it."""
+
+    hazard: Array
+    consequences: dict[str, Array]
+    ratio: Array  # the battle force ratio (aggressor over defender)
+    terms: response.MonthTerms
+
+
+def init(inputs: ChainInputs) -> ChainState:
+    """The state at the cease-fire."""
+    n, s = inputs.n, inputs.start
+    stock = s["defender_stock"]
+    checkpoints = [m for m in ECONOMY_CHECKPOINTS if m <= inputs.months]
+    nan = np.full(n, np.nan, dtype=DTYPE)
+    return ChainState(
+        supply=supply.SupplyState(stock=stock, backlog=np.zeros_like(stock),
+                                  transit=np.zeros_like(stock), shipped_usd=np.zeros(n),
+                                  decay=np.ones_like(inputs.supply.capacity_start)),
+        defender_personnel=s["defender_personnel"],
+        aggressor_personnel=s["aggressor_personnel"],
+        aggressor_stock=s["aggressor_stock"],
+        perception=economy.PerceptionState.start(
+            inputs.people.perception.prior_annual_risk, n),
+        capital=economy.InvestmentState.start(n),
+        returns=refugees.ReturnState.start(inputs.people.returns.abroad_m,
+                                           inputs.people.return_probability),
+        ledger=WarLedger.start(n, inputs.months),
+        needs_met={m: np.zeros(n) for m in checkpoints},
+        returned={m: np.zeros(n) for m in checkpoints},
+        force_ratio_12m=nan,
+        force_ratio_horizon=nan,
+    )
+
+
+def _rows(stock: Array, rows: Sequence[int]) -> Array:
+    """Sum of some category rows of a (C, n) stock; zeros when there are none."""
+    if not rows:
+        return np.zeros(stock.shape[1], dtype=stock.dtype)
+    out: Array = stock[list(rows)].sum(axis=0)
+    return out
+
+
+def _usable_rows(stock: Array, rows: Sequence[int], inputs: forces.PowerInputs) -> Array:
+    """Weapons of some categories that have munitions for the war-stock period."""
+    out: Array = np.zeros(stock.shape[1], dtype=stock.dtype)
+    position = {int(c): i for i, c in enumerate(inputs.weapon_rows)}
+    for c in rows:
+        usable = stock[c]
+        for munition_row, weapon_pos, rounds in inputs.munitions:
+            if weapon_pos == position[c]:
+                usable = np.minimum(usable, stock[munition_row] / np.maximum(rounds, 1e-12))
+        out = out + usable
+    return out
+
+
+def _ln_ratio(attacker: Array, defender: Array) -> Array:
+    out: Array = np.log(np.maximum(attacker, 1e-12)) - np.log(np.maximum(defender, 1e-12))
+    return out
+
+
+def _terms(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:
+    """The instruments' terms and the attacker's surprise in month ``t``."""
+    if inputs.fixed_terms is not None and inputs.fixed_surprise is not None:
+        return inputs.fixed_terms, inputs.fixed_surprise
+    terms = response.month_terms(inputs.instruments, t)
+    return terms, surprise(inputs.warning, terms.monitors)
+
+
+def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
+             sigma: Array) -> tuple[Array, Array, Array]:
+    """(ln perceived ratio, ln battle ratio, P(air denied) in a war): the balance this month."""
+    stock, pers, a = state.supply.stock, state.defender_personnel, inputs.air
+    own = forces.combat_power(stock, pers, inputs.defender)
+    own = own * (forces.space_factor(pers, inputs.campaign.front_km,
+                                     inputs.campaign.space_threshold) * inputs.campaign.c2)
+    a_power = forces.combat_power(state.aggressor_stock, state.aggressor_personnel,
+                                  inputs.aggressor) * sigma
+    if inputs.fighters:
+        d_fighters = _rows(stock, inputs.fighters)
+        d_gbad = _usable_rows(stock, inputs.air_defence, inputs.defender)
+        a_fighters = _rows(state.aggressor_stock, inputs.fighters)
+        perceived_air = air.air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters,
+                                       k=a.steepness, gbad_weight=a.gbad_weight)
+        actual_air = perceived_air if not inputs.instruments.any else air.air_denial(
+            terms.actual_air, d_fighters, d_gbad, a_fighters, k=a.steepness,
+            gbad_weight=a.gbad_weight)
+    else:
+        perceived_air = actual_air = np.zeros(inputs.n, dtype=DTYPE)
+    ln_perceived = _ln_ratio(
+        a_power * air.ground_effect(perceived_air, air_share=a.ground_air_share),
+        own * terms.perceived_arms + terms.troop_power + terms.perceived_power_add)
+    ln_battle = _ln_ratio(
+        a_power * air.ground_effect(actual_air, air_share=a.ground_air_share),
+        own * terms.actual_arms + terms.troop_power + terms.actual_power_add)
+    return ln_perceived, ln_battle, actual_air
+
+
+def _hazard(inputs: ChainInputs, ln_perceived: Array, expected_cost: Array, t: int) -> Array:
+    """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`)."""
+    d, c = inputs.decision, inputs.campaign
+    value = decision.attack_value(
+        ln_perceived, bias=d.bias, effectiveness_mean=c.effectiveness_mean,
+        effectiveness_sd=c.effectiveness_sd, gain=d.gain, neutral_discount=d.neutral_discount,
+        failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
+        sanctions_cost=d.sanctions_cost + expected_cost)
+    return decision.attack_hazard(
+        value, value_of_waiting=d.value_of_waiting, base_rate=d.base_rate,
+        sensitivity=d.sensitivity, ready=(t >= d.min_reconstitution_months).astype(DTYPE))
+
+
+def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array, ratio: Array,
+         actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
+    """What a war begun this month would bring, per world."""
+    c, a, stock = inputs.campaign, inputs.air, state.supply.stock
+    p_hold = 1.0 - campaign.attacker_success(ln_battle, c.effectiveness_mean, c.effectiveness_sd)
+    ground = campaign.ground_lost(
+        p_hold, ratio, territory_km2=c.territory_km2, hold_rate_km2=c.hold_rate_km2,
+        duration_months=c.duration_months, breakthrough_share=c.breakthrough_share)
+    cas_a, cas_d = campaign.casualties(
+        state.aggressor_personnel, share_per_month=c.casualty_share,
+        duration_months=c.duration_months, exchange_ratio=c.exchange_ratio)
+    supplied = list(inputs.supplied)
+    stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
+    captured = supply.captured_share(ground / np.maximum(c.territory_km2, 1e-9),
+                                     c.front_loading) * stock_value / 1e9
+    leaking = a.salvo * air.leakage(
+        a.salvo, _rows(stock, inputs.interceptors) / a.munition_months,
+        per_threat=a.shots_per_missile, intercept_probability=a.intercept_probability)
+    return {
+        "p_hold_given_war": p_hold,
+        "ground_lost_km2_given_war": ground,
+        "aggressor_casualties_given_war": cas_a,
+        "defender_casualties_given_war": cas_d,
+        "equipment_captured_usd_bn_given_war": captured,
+        "p_air_denied_given_war": actual_air,
+        "p_blockade_given_war": inputs.people.blockade,
+        "exports_lost_share_given_war": inputs.people.exports_lost,
+        "missiles_leaking_per_month_given_war": leaking,
+        "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
+    }
+
+
+def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int
+            ) -> ChainState:
+    """Investors and families see a biased, slow view of the hazard, lowered by visible
+    guarantees; investment and returns flow only at peace (:mod:`guaranty.models.economy`)."""
+    seen, invest, ret = inputs.people.perception, inputs.people.investment, inputs.people.returns
+    survival = state.ledger.survival
+    perception = economy.step_perception(
+        state.perception, hazard, guarantee_signal=signal, bias=seen.bias,
+        signal_weight=seen.signal_weight, memory_months=seen.memory_months)
+    risk = perception.annual
+    # Investors discount the seaborne part by the chance of a war that closes the sea lanes
+    # within the year: perceived annual risk x exports lost to a blockade.
+    flow = economy.investment_per_year(
+        risk, invest, exports_lost_share=risk * inputs.people.exports_lost) / 12.0
+    capital = economy.step_investment(state.capital, flow, survival=survival, hazard=hazard,
+                                      loss_share=invest.loss_share)
+    returns = refugees.step_returns(
+        state.returns, rate=refugees.return_rate(risk, delay_months=ret.delay_months,
+                                                 risk_aversion=ret.risk_aversion),
+        keep=ret.keep, survival=survival, hazard=hazard, reversal_share=ret.reversal_share)
+    net, home = capital.expected_net, returns.expected_returned
+    return state._replace(
+        perception=perception, capital=capital, returns=returns,
+        needs_met={m: np.where(t + 1 == m, net, v) for m, v in state.needs_met.items()},
+        returned={m: np.where(t + 1 == m, home, v) for m, v in state.returned.items()})
+
+
+def _forces(inputs: ChainInputs, state: ChainState) -> ChainState:
+    """Supply, the aggressor's regeneration and the defender's drift, one month on."""
+    r = inputs.regeneration
+    personnel, stock = forces.regenerate(
+        state.aggressor_personnel, state.aggressor_stock, recruitment=r.recruitment,
+        outflow_share=r.outflow_share, ceiling=r.ceiling, production=r.production,
+        stock_ceiling=r.stock_ceiling, keep=inputs.supply.keep)
+    return state._replace(
+        supply=supply.step_supply(inputs.supply, state.supply),
+        aggressor_personnel=personnel,
+        aggressor_stock=stock,
+        defender_personnel=forces.drift_personnel(
+            state.defender_personnel, r.peacetime_personnel, r.demobilisation_months,
+            r.personnel_cap))
+
+
+def step(inputs: ChainInputs, state: ChainState, t: int) -> tuple[ChainState, Month]:
+    """Month ``t`` (0-based): the new state and what the month adds."""
+    terms, sigma = _terms(inputs, t)
+    ln_perceived, ln_battle, actual_air = _balance(inputs, state, terms, sigma)
+    ratio = np.exp(ln_battle)
+    hazard = _hazard(inputs, ln_perceived, terms.expected_cost, t)
+    consequences = _war(inputs, state, ln_battle, ratio, actual_air, terms)
+    state = _people(inputs, state, hazard, terms.signal, t)
+    state = state._replace(
+        ledger=state.ledger.record(t, hazard, consequences),
+        force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),
+        force_ratio_horizon=np.where(t == inputs.months - 1, ratio, state.force_ratio_horizon))
+    return _forces(inputs, state), Month(hazard, consequences, ratio, terms)
+
+
+def finish(inputs: ChainInputs, state: ChainState) -> dict[str, Array]:
+    """Per-world outcomes at the horizon, in :data:`OUTPUT_DTYPE`."""
+    months, ledger = inputs.months, state.ledger
+    # Expected cost of the guarantors' responses: a war's cost weighted by its probability.
+    war_cost_expected = ledger.sums["guarantor_war_cost_usd_bn_given_war"]
+    out = ledger.finish()
+    years = months / 12.0
+    c = inputs.costs
+    peacetime = response.peacetime_cost_usd(
+        months, fixed_usd=c.fixed_usd, isr_per_year_usd=c.isr_per_year_usd,
+        air_per_year_usd=c.air_per_year_usd, deployments=inputs.instruments.deployments,
+        troops_per_year_usd=c.troops_per_year_usd)
+    out["cost_usd_bn_per_year"] = (
+        state.supply.shipped_usd / 1e9 / years + c.budget_support_usd_bn_per_year
+        + peacetime / 1e9 / years + war_cost_expected / years
+    )
+    if inputs.instruments.deployments:
+        out["troops_feasible"] = inputs.instruments.feasible
+    out["investment_usd_bn_per_year"] = state.capital.expected_gross / years
+    needs = inputs.people.investment.needs_usd_bn
+    for month, net in state.needs_met.items():
+        out[f"reconstruction_needs_met_share_{month}m"] = economy.share_of_needs(net, needs)
+    for month, value in state.returned.items():
+        out[f"refugees_returned_m_{month}m"] = value
+    if months > 12:
+        out["force_ratio_12m"] = state.force_ratio_12m
+    out["force_ratio_horizon"] = state.force_ratio_horizon
+    return {name: np.asarray(values, dtype=OUTPUT_DTYPE) for name, values in out.items()}
+
+
+def run_chunk(plan: Plan, params: Any, months: int) -> dict[str, Array]:
+    """Run the model chain for one chunk of worlds; returns per-world outcomes.
+
+    ``params`` maps every registry name to an array of shape (n,) (the sampled worlds).
+    """
+    inputs = prepare(plan, params, months)
+    state = init(inputs)
+    for t in range(months):
+        state, _ = step(inputs, state, t)
+    return finish(inputs, state)

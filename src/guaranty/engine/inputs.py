@@ -1,0 +1,554 @@
+"""``prepare(plan, params) -> ChainInputs``: the only place that reads the sampled parameters.
+
+Every registry name the chain uses is read here, once per chunk, and turned into typed records
+of per-world arrays in the working precision (:data:`DTYPE`): supply, the two sides' combat
+power, the aggressor's regeneration, the decision and campaign coefficients, air, the
+package's instruments (:class:`guaranty.models.response.ResponseArrays`) and the economy and
+refugee models. The monthly step (:mod:`guaranty.engine.chain`) then sees arrays only, so a
+model contract, a design of experiments (:func:`guaranty.engine.run_design`) or another array
+backend needs nothing but these records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from guaranty.models import (
+    air,
+    economy,
+    forces,
+    guarantors,
+    intel,
+    naval,
+    refugees,
+    response,
+    supply,
+    troops,
+)
+from guaranty.models._arrays import Array
+from guaranty.scenario.compile import Plan
+from guaranty.scenario.schema import RUNG_NAMES, TroopDeployment
+
+DTYPE = np.float32
+"""Working precision of the monthly state (stocks, powers, hazards). Single precision halves
+the memory traffic of a memory-bound loop; the ledger of probabilities and the economy's
+running sums are kept in double precision. Each world's arithmetic is elementwise, so results
+stay identical whatever the chunking."""
+
+
+class Reader:
+    """Sampled parameters in the working precision; each name is cast once."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        self._params = params
+        self._cache: dict[str, Array] = {}
+
+    def __call__(self, name: str) -> Array:
+        if name not in self._cache:
+            self._cache[name] = np.asarray(self._params[name], dtype=DTYPE)
+        return self._cache[name]
+
+    def rows(self, names: Iterable[str]) -> Array:
+        """Named parameters stacked as rows: shape (len(names), n), category-major."""
+        cols = [self(name) for name in names]
+        return np.stack(cols, axis=0) if cols else np.zeros((0, 0), dtype=DTYPE)
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    """The aggressor's recruitment, outflow, production and ceilings; the defender's drift."""
+
+    recruitment: Array  # (n,) slowed by sanctions
+    outflow_share: Array
+    ceiling: Array
+    production: Array  # (C, n) slowed by sanctions
+    stock_ceiling: Array  # (C, n)
+    peacetime_personnel: Array
+    demobilisation_months: Array
+    personnel_cap: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The aggressor's decision coefficients (:mod:`guaranty.models.decision`)."""
+
+    bias: Array
+    gain: Array
+    neutral_discount: Array
+    failure_cost: Array
+    loss_aversion: Array
+    sanctions_cost: Array
+    value_of_waiting: Array
+    base_rate: Array  # base hazard x anchoring factor
+    sensitivity: Array
+    min_reconstitution_months: Array
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """Campaign, casualty, capture and theatre coefficients (:mod:`guaranty.models.campaign`)."""
+
+    effectiveness_mean: Array
+    effectiveness_sd: Array
+    territory_km2: Array
+    front_km: Array
+    space_threshold: Array
+    c2: Array
+    hold_rate_km2: Array
+    duration_months: Array
+    breakthrough_share: Array
+    casualty_share: Array
+    exchange_ratio: Array
+    front_loading: Array
+
+
+@dataclass(frozen=True)
+class AirWar:
+    """Air denial and missile leakage (:mod:`guaranty.models.air`)."""
+
+    ground_air_share: Array
+    steepness: Array
+    gbad_weight: Array
+    salvo: Array
+    shots_per_missile: Array
+    intercept_probability: Array
+    munition_months: Array
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Strategic warning from ISR and monitors (:mod:`guaranty.models.intel`)."""
+
+    level: Array
+    base_months: Array
+    isr_gain_months: Array
+    monitor_gain_months: Array
+    mobilisation_months: Array
+    surprise_multiplier: Array
+
+
+@dataclass(frozen=True)
+class People:
+    """Perception, investment and refugee returns (:mod:`economy`, :mod:`refugees`)."""
+
+    perception: economy.PerceptionInputs
+    investment: economy.InvestmentInputs
+    returns: refugees.ReturnInputs
+    return_probability: Array  # (n,) of the settlement as announced
+    blockade: Array  # (n,) P(blockade) if war came
+    exports_lost: Array  # (n,) share of exports lost then
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What a package costs its partners in peacetime, per world."""
+
+    budget_support_usd_bn_per_year: Array
+    fixed_usd: Array
+    isr_per_year_usd: Array
+    air_per_year_usd: Array
+    troops_per_year_usd: tuple[Array, ...]
+
+
+@dataclass(frozen=True)
+class ChainInputs:
+    """Everything the monthly step reads: per-world arrays plus the plan's structure."""
+
+    n: int
+    months: int
+    supply: supply.SupplyInputs
+    defender: forces.PowerInputs
+    aggressor: forces.PowerInputs
+    regeneration: Regeneration
+    decision: Decision
+    campaign: Campaign
+    air: AirWar
+    warning: Warning
+    people: People
+    instruments: response.ResponseArrays
+    fixed_terms: response.MonthTerms | None  # the month's terms when no troops arrive later
+    fixed_surprise: Array | None  # and the surprise multiplier then
+    costs: Costs
+    start: dict[str, Array]  # initial stocks and personnel
+    supplied: tuple[int, ...]  # categories bought abroad
+    fighters: tuple[int, ...]
+    air_defence: tuple[int, ...]
+    interceptors: tuple[int, ...]  # munitions that feed air defence
+
+
+def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
+    """Read the sampled worlds of ``plan`` into the records the monthly step uses."""
+    p = Reader(params)
+    n = len(p("defender.personnel"))
+    arrays = _response(plan, p, n)
+    warning = Warning(p("intel.level"), p("intel.base_warning_months"),
+                      p("intel.isr_gain_months"), p("intel.monitor_gain_months"),
+                      p("intel.mobilisation_months"), p("campaign.surprise_multiplier"))
+    fixed = None if arrays.deployments else response.month_terms(arrays, 0)
+    interceptors = tuple(mun for mun, weapon in plan.munitions if weapon in plan.air_defence)
+    return ChainInputs(
+        n=n,
+        months=months,
+        supply=_supply(plan, p, n),
+        defender=_power(plan, p, "defender"),
+        aggressor=_power(plan, p, "aggressor"),
+        regeneration=_regeneration(plan, p, n),
+        decision=_decision(plan, p, n),
+        campaign=_campaign(p),
+        air=AirWar(p("air.ground_air_share"), p("air.denial_steepness"), p("air.gbad_weight"),
+                   p("air.salvo_missiles_per_month"), p("air.shots_per_missile"),
+                   p("air.intercept_probability_missile"), p("forces.munition_months")),
+        warning=warning,
+        people=_people(plan, p, arrays),
+        instruments=arrays,
+        fixed_terms=fixed,
+        fixed_surprise=None if fixed is None else surprise(warning, fixed.monitors),
+        costs=_costs(plan, p, arrays),
+        start=_start(plan, p),
+        supplied=tuple(plan.supplied),
+        fighters=tuple(plan.fighters),
+        air_defence=tuple(plan.air_defence),
+        interceptors=interceptors,
+    )
+
+
+def _start(plan: Plan, p: Reader) -> dict[str, Array]:
+    cats = plan.categories
+    return {
+        "defender_personnel": np.minimum(p("defender.personnel"), plan.personnel_cap),
+        "defender_stock": supply.apply_caps(
+            p.rows(f"defender.stock.{x}" for x in cats),
+            np.asarray(plan.stock_caps, dtype=DTYPE)[:, None]),
+        "aggressor_personnel": p("aggressor.personnel").copy(),
+        "aggressor_stock": p.rows(f"aggressor.stock.{x}" for x in cats),
+    }
+
+
+def _power(plan: Plan, p: Reader, side: str) -> forces.PowerInputs:
+    cats = plan.categories
+    weapons = np.asarray(plan.weapons, dtype=np.int64)
+    weight = p.rows(f"equipment.{cats[i]}.weight" for i in plan.weapons)
+    crew = p.rows(f"equipment.{cats[i]}.crew" for i in plan.weapons)
+    position = {col: pos for pos, col in enumerate(plan.weapons)}
+    months = p("forces.munition_months")
+    munitions = tuple(
+        (m, position[w], p(f"equipment.{cats[m]}.need_per_month") * months)
+        for m, w in plan.munitions
+    )
+    return forces.power_inputs(
+        weight, crew, weapons, munitions, p("forces.infantry_weight"), p(f"{side}.readiness")
+    )
+
+
+def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
+    cats, c = plan.categories, len(plan.categories)
+    k = len(plan.producers)
+    matrix = np.zeros((k, c), dtype=DTYPE)
+    start, end, ramp, share = (np.zeros((k, n), dtype=DTYPE) for _ in range(4))
+    for j, ref in enumerate(plan.producers):
+        matrix[j, ref.category] = 1.0
+        start[j] = p(f"{ref.prefix}.capacity_start")
+        end[j] = p(f"{ref.prefix}.capacity_end")
+        ramp[j] = p(f"{ref.prefix}.ramp_months")
+        share[j] = (
+            p(f"{ref.prefix}.share_to_defender")
+            * p(f"supplier.{ref.supplier}.will")
+            * p(f"supplier.{ref.supplier}.commitment")
+        )
+    orders, unit_cost = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
+    inv_lag = np.ones((c, n), dtype=DTYPE)
+    per_month_usd = p("financing.weapons_usd_bn_per_year") * DTYPE(1e9 / 12.0)
+    for i in plan.supplied:
+        key = f"supply.{cats[i]}"
+        unit_cost[i] = p(f"{key}.unit_cost_usd")
+        orders[i] = per_month_usd * p(f"{key}.financing_share") / np.maximum(unit_cost[i], 1e-9)
+        inv_lag[i] = DTYPE(1.0) / np.maximum(p(f"{key}.delivery_lag_months"), DTYPE(1.0))
+    wear = p.rows(plan.wear_parameter(i) for i in range(c))
+    return supply.SupplyInputs(
+        capacity_start=start,
+        capacity_end=end,
+        ramp_factor=supply.ramp_factor(ramp),
+        open_share=share,
+        producer_matrix=np.ascontiguousarray(matrix.T),
+        orders=orders,
+        unit_cost_usd=unit_cost,
+        inv_lag=inv_lag,
+        domestic=p.rows(f"defender.production.{x}" for x in cats),
+        wear=wear,
+        keep=DTYPE(1.0) - wear,
+        caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
+    )
+
+
+def _regeneration(plan: Plan, p: Reader, n: int) -> Regeneration:
+    cats = plan.categories
+    drag = np.zeros(n, dtype=DTYPE) if plan.sanctions_relieved else p("forces.sanctions_drag")
+    slowed = DTYPE(1.0) - drag
+    return Regeneration(
+        recruitment=p("aggressor.recruitment_per_month") * slowed,
+        outflow_share=p("aggressor.outflow_share_per_month"),
+        ceiling=p("aggressor.personnel_ceiling"),
+        production=p.rows(f"aggressor.production.{x}" for x in cats) * slowed,
+        stock_ceiling=p.rows(f"aggressor.stock_ceiling.{x}" for x in cats),
+        peacetime_personnel=p("defender.peacetime_personnel"),
+        demobilisation_months=p("defender.demobilisation_months"),
+        personnel_cap=plan.personnel_cap,
+    )
+
+
+def _decision(plan: Plan, p: Reader, n: int) -> Decision:
+    return Decision(
+        bias=p("decision.misperception_bias"),
+        gain=p("decision.gain"),
+        neutral_discount=p("decision.neutrality_discount") if plan.neutrality else np.zeros(
+            n, DTYPE),
+        failure_cost=p("decision.failure_cost"),
+        loss_aversion=p("decision.loss_aversion"),
+        sanctions_cost=p("decision.sanctions_cost"),
+        value_of_waiting=p("decision.value_of_waiting"),
+        base_rate=p("decision.base_hazard_per_month") * p("decision.base_hazard_scale"),
+        sensitivity=p("decision.value_sensitivity"),
+        min_reconstitution_months=p("decision.min_reconstitution_months"),
+    )
+
+
+def _campaign(p: Reader) -> Campaign:
+    return Campaign(
+        effectiveness_mean=p("campaign.effectiveness_mean"),
+        effectiveness_sd=p("campaign.effectiveness_sd"),
+        territory_km2=p("theatre.territory_km2"),
+        front_km=p("theatre.front_km"),
+        space_threshold=p("forces.space_density_threshold"),
+        c2=intel.c2_factor(p("intel.c2_resilience"), strike_severity=p("intel.strike_severity")),
+        hold_rate_km2=p("campaign.hold_ground_km2_per_month"),
+        duration_months=p("campaign.war_months"),
+        breakthrough_share=p("campaign.breakthrough_territory_share"),
+        casualty_share=p("campaign.aggressor_casualty_share_per_month"),
+        exchange_ratio=p("campaign.exchange_ratio"),
+        front_loading=p("campaign.front_loading"),
+    )
+
+
+def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
+    blockade, exports_lost = _sea_blockade(plan, p)
+    returns = refugees.ReturnInputs(
+        abroad_m=p("refugees.abroad_m"),
+        keep=refugees.intention_keep(
+            at_flight=p("refugees.intention_at_flight"),
+            pp_per_100_days=p("refugees.intention_decay_pp_per_100_days"),
+            scale=p("refugees.decay_scale"),
+        ),
+        delay_months=p("refugees.return_delay_months"),
+        risk_aversion=p("refugees.risk_aversion"),
+        reversal_share=p("refugees.reversal_share"),
+        worst_case=p("refugees.worst_case_return_probability"),
+        effects_pp={name: p(f"refugees.effect_{name}_pp") for name in refugees.ATTRIBUTES},
+    )
+    announced = response.month_terms(arrays, None).signal
+    return People(
+        perception=economy.PerceptionInputs(
+            prior_annual_risk=p("economy.prior_annual_risk"),
+            bias=p("economy.perception_bias"),
+            signal_weight=p("economy.guarantee_signal_weight"),
+            memory_months=p("economy.perception_memory_months"),
+        ),
+        investment=economy.InvestmentInputs(
+            private_base_usd_bn=p("economy.private_usd_bn_per_year"),
+            public_usd_bn=p("economy.public_usd_bn_per_year"),
+            cost_of_capital=p("economy.cost_of_capital"),
+            loss_share=p("economy.loss_share_in_war"),
+            insurance_loading=p("economy.insurance_loading"),
+            elasticity=p("economy.user_cost_elasticity"),
+            export_exposure=p("economy.export_exposure"),
+            needs_usd_bn=p("economy.needs_usd_bn"),
+        ),
+        returns=returns,
+        return_probability=returns.return_probability(settlement_attributes(plan, announced)),
+        blockade=blockade,
+        exports_lost=exports_lost,
+    )
+
+
+def settlement_attributes(plan: Plan, signal: Array) -> dict[str, Array | float]:
+    """A package's settlement as the refugee survey's attributes (refugees.return_probability).
+
+    Guarantees from some NATO states count as the package's guarantee signal (troops in the
+    country, or a treaty's strength); a peace agreement (or victory) against a bare
+    cease-fire; the territory, membership and economy as the package's ``settlement`` says.
+    """
+    s = plan.settlement
+    return {
+        "nato_guarantees": signal,
+        "nato_membership": float(s.nato_membership),
+        "agreement": float(plan.provisions.agreement != "ceasefire"),
+        "territory_most": float(s.territory == "most"),
+        "territory_1991": float(s.territory == "1991"),
+        "jobs": float(s.jobs),
+        "eu_accession": float(s.eu_accession),
+        "less_corruption": float(s.less_corruption),
+    }
+
+
+def _sea_blockade(plan: Plan, p: Reader) -> tuple[Array, Array]:
+    """(P(blockade) if war came, share of exports lost then), shape (n,)."""
+    assets = {f: p(f"defender.naval.{f}") + getattr(plan.naval, f)
+              for f in ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")}
+    power = naval.sea_denial_power(
+        assets["anti_ship_missiles"], assets["naval_drones"], assets["patrol_boats"],
+        assets["patrol_aircraft"],
+        weights=(p("naval.weight_anti_ship_missile"), p("naval.weight_naval_drone"),
+                 p("naval.weight_patrol_boat"), p("naval.weight_patrol_aircraft")))
+    blockade = naval.blockade_probability(p("aggressor.fleet"), power,
+                                          k=p("naval.blockade_steepness"),
+                                          c=p("naval.denial_per_warship"))
+    return blockade, naval.exports_lost_share(blockade, sea_share=p("naval.sea_export_share"))
+
+
+def surprise(warning: Warning, monitors: Array) -> Array:
+    """The attacker's surprise multiplier after the warning that ISR and monitors give."""
+    months = intel.warning_months(
+        warning.level, monitors, base_warning_months=warning.base_months,
+        gain=warning.isr_gain_months, monitor_gain=warning.monitor_gain_months)
+    ready = intel.mobilised_share(months, mobilisation_months=warning.mobilisation_months)
+    return intel.surprise(warning.surprise_multiplier, ready)
+
+
+# --- the package's instruments ---------------------------------------------------------------
+def _all_troops(plan: Plan) -> list[TroopDeployment]:
+    out = list(plan.troops)
+    pk = plan.peacekeepers
+    if pk is not None:
+        for m in (m for m in pk.members if m != "aggressor"):
+            out.append(TroopDeployment(guarantor=m, size=pk.size / len(pk.members),
+                                       mission="monitoring", location=pk.location,
+                                       rules_of_engagement="self-defence"))
+    return out
+
+
+def _deployment(d: TroopDeployment, p: Reader, n: int) -> response.Deployment:
+    arrival = (np.full(n, d.arrival_months, dtype=DTYPE)
+               if d.arrival_months is not None else p("troops.arrival_months"))
+    power = troops.troop_power(
+        d.size, power_per_soldier=p("troops.power_per_soldier"),
+        fight_share=p(f"troops.fight_share.{d.mission}"),
+        location_factor=p(f"troops.location_factor.{d.location}"),
+        roe_factor=p(f"troops.roe_factor.{d.rules_of_engagement}"),
+        present=np.ones(n, dtype=DTYPE))
+    return response.Deployment(d.guarantor, d.size, d.mission in ("monitoring", "tripwire"),
+                               d.location != "neighbour", arrival, power)
+
+
+def _requested(plan: Plan) -> dict[str, float]:
+    requested: dict[str, float] = {}
+    for d in _all_troops(plan):
+        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
+    return requested
+
+
+def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
+    deployments = tuple(_deployment(d, p, n) for d in _all_troops(plan))
+    requested = _requested(plan)
+    ok = np.ones(n, dtype=bool)
+    for g, size in requested.items():
+        ok &= troops.feasible(np.asarray(size, dtype=DTYPE), p(f"guarantor.{g}.troop_pool"),
+                              p("troops.rotation_factor"))
+    treaties = () if plan.vetoed else tuple(_treaty(plan, tr, p, n, requested)
+                                            for tr in plan.treaties)
+    committed = {tr.guarantor for tr in plan.treaties if not plan.vetoed
+                 and RUNG_NAMES.index(tr.rung) >= response.AIR_NAVAL}
+    return response.ResponseArrays(
+        n=n,
+        deployments=deployments,
+        treaties=treaties,
+        aircraft=tuple(_aircraft(a, p, n, a.guarantor in committed) for a in plan.aircraft),
+        vetoed=plan.vetoed,
+        tripwire_cost=p("tripwire.political_cost"),
+        cost_direct_war=p("guarantors.cost.direct_war"),
+        monitor_line=p("intel.monitors_for_full_line"),
+        full_signal=p("economy.troops_for_full_signal"),
+        feasible=ok.astype(DTYPE),
+    )
+
+
+def _treaty(plan: Plan, tr: Any, p: Reader, n: int, requested: Mapping[str, float]
+            ) -> response.TreatyTerms:
+    g = tr.guarantor
+    delay = p(f"guarantor.{g}.response_delay_months")
+    automaticity = p(f"guarantors.automaticity.{tr.wording}")
+    rotation, duration = p("troops.rotation_factor"), p("campaign.war_months")
+    # Troops already deployed are in the fight; the surge is what is left.
+    deployable = np.maximum(
+        p(f"guarantor.{g}.troop_pool") / rotation - requested.get(g, 0.0), 0.0)
+    surge_share = p("guarantors.troop_surge_share")
+    shift = p("tripwire.response_shift")
+
+    def honour(present: Array) -> Array:
+        return guarantors.honour_probability(
+            p("guarantors.base_reliability"), automaticity, p(f"guarantor.{g}.will"), delay,
+            a_ref=p("guarantors.automaticity_reference"), b_a=p("guarantors.automaticity_slope"),
+            b_w=p("guarantors.will_slope"), b_d=p("guarantors.delay_slope"),
+            shift=shift * present)
+
+    with_aircraft = {a.guarantor for a in plan.aircraft}
+    return response.treaty_terms(
+        g, RUNG_NAMES.index(tr.rung),
+        honour=(honour(np.zeros(n, dtype=DTYPE)), honour(np.ones(n, dtype=DTYPE))),
+        draw=p(f"guarantor.{g}.response_draw"),
+        cost_sanctions=p("guarantors.cost.sanctions"),
+        arms_surge=p("guarantors.arms_surge"),
+        air_surge=None if g in with_aircraft else p("guarantors.air_surge_aircraft"),
+        arrival_share=np.clip(1.0 - delay / np.maximum(duration, 1e-6), 0, 1),
+        surge_power=deployable * surge_share * p("troops.power_per_soldier"),
+        war_years=duration / 12.0,
+        arms_cost=p("guarantors.arms_support_usd_bn_per_year") * 1e9,
+        air_cost=p("guarantors.air_support_usd_bn_per_year") * 1e9,
+        surge_cost_per_year=deployable * surge_share
+        * p(f"guarantor.{g}.cost_per_soldier_year_usd"),
+        automaticity=automaticity,
+    )
+
+
+def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
+    key = f"aircraft.{a.aircraft_type}"
+    distance = 0.0 if a.basing == "in-country" else a.distance_km
+    basing = air.basing_factor(np.full(n, distance, dtype=DTYPE),
+                               combat_radius_km=p("air.combat_radius_km"))
+    engage = p("guarantors.air_engagement_without_treaty")
+    return response.Aircraft(
+        a.guarantor,
+        air.effective_aircraft(np.asarray(a.count, dtype=DTYPE), p(f"{key}.availability"),
+                               basing),
+        treaty_air,
+        engage,
+        (p(f"guarantor.{a.guarantor}.response_draw") < engage).astype(DTYPE),
+    )
+
+
+def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> Costs:
+    n = arrays.n
+    zero = np.zeros(n, dtype=DTYPE)
+    fixed = zero.copy()
+    for asset in ("anti_ship_missile", "naval_drone", "patrol_boat", "patrol_aircraft"):
+        count = getattr(plan.naval, f"{asset}s" if asset != "patrol_aircraft" else asset)
+        if count:
+            fixed = fixed + count * p(f"naval.unit_cost_usd.{asset}")
+    air_per_year = zero.copy()
+    for a in plan.aircraft:
+        key = f"aircraft.{a.aircraft_type}"
+        air_per_year += air.flying_cost_usd(
+            np.asarray(a.count, dtype=DTYPE), p(f"{key}.flight_hours_per_year"),
+            p(f"{key}.cost_per_flight_hour_usd"))
+    return Costs(
+        budget_support_usd_bn_per_year=p("financing.budget_support_usd_bn_per_year"),
+        fixed_usd=fixed,
+        isr_per_year_usd=(p("intel.level") * p("intel.cost_usd_bn_per_year_full") * 1e9
+                          if plan.isr_set else zero),
+        air_per_year_usd=air_per_year,
+        troops_per_year_usd=tuple(
+            d.size * p(f"guarantor.{d.guarantor}.cost_per_soldier_year_usd")
+            for d in arrays.deployments),
+    )

@@ -1,0 +1,296 @@
+"""The runner: sample worlds, run the kernel chunk by chunk, collect :class:`Results`.
+
+Every random number comes from :mod:`guaranty.rng`, keyed by (seed, parameter name, world
+index), so a chunk of worlds gives the same values whichever chunk size, worker or executor
+runs it. :func:`run_range` is the unit of work: a pure, picklable function of a plan, a seed
+and a range of worlds, which any :class:`concurrent.futures.Executor` can run (a process
+pool, Dask's ``client.get_executor()``); :func:`simulate` builds one process pool itself when
+given ``workers > 1`` and no executor.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from guaranty import rng
+from guaranty.engine.anchoring import AnchorCache, anchor_package, anchored, calibrate
+from guaranty.engine.chain import run_chunk
+from guaranty.errors import InputError
+from guaranty.models._arrays import Array
+from guaranty.outside import outside_estimate
+from guaranty.params import ParamView
+from guaranty.results import Anchor, Results
+from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.schema import Scenario
+
+DEFAULT_CHUNK = 16_384
+MAX_WORLDS = 100_000_000
+AnchorSpec = Anchor | bool | AnchorCache
+"""``True``: calibrate on the scenario's anchor package (unanchored if it names none);
+``False``: unanchored; an :class:`Anchor`: use it; an :class:`AnchorCache`: calibrate once
+per distinct set of inputs and reuse."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How many worlds, which seed, what horizon and lens, and how to split the work."""
+
+    worlds: int = 10_000
+    seed: int = 0
+    months: int | None = None
+    lens: str | None = None
+    chunk_size: int = DEFAULT_CHUNK
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        w, c, m, k = self.worlds, self.chunk_size, self.months, self.workers
+        try:
+            rng.check_seed(self.seed)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WORLDS:
+            raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS}], got {w!r}")
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise InputError(f"chunk_size must be an integer >= 1, got {c!r}")
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int)
+                              or not 1 <= m <= 600):
+            raise InputError(f"months must be an integer in [1, 600], got {m!r}")
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 256:
+            raise InputError(f"workers must be an integer in [1, 256], got {k!r}")
+
+    def horizon(self, scenario: Scenario) -> int:
+        return self.months or scenario.horizon_months
+
+    def bounds(self) -> list[tuple[int, int]]:
+        return chunk_bounds(self.worlds, self.chunk_size)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Per-world outcomes of worlds ``start..stop-1`` of one package."""
+
+    package: str
+    start: int
+    stop: int
+    outcomes: dict[str, Array]
+
+
+def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
+    """(start, stop) of each chunk."""
+    return [(a, min(a + chunk_size, worlds)) for a in range(0, worlds, chunk_size)]
+
+
+def run_range(plan: Plan, seed: int, start: int, stop: int, months: int
+              ) -> tuple[dict[str, Array], frozenset[str]]:
+    """Outcomes of worlds ``start..stop-1`` of ``plan``, and the parameter names read."""
+    view = ParamView(plan.registry.sample(seed, start, stop))
+    out = run_chunk(plan, view, months)
+    return out, frozenset(view.read)
+
+
+def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor | None:
+    """The anchor a run uses (None: unanchored)."""
+    if isinstance(anchor, Anchor):
+        return anchor
+    if anchor is False or anchor_package(scenario) is None:
+        return None
+    if isinstance(anchor, AnchorCache):
+        return anchor.get(scenario, seed=seed)
+    if anchor is True:
+        return calibrate(scenario, seed=seed)
+    raise InputError(f"anchor must be True, False, an Anchor or an AnchorCache, got {anchor!r}")
+
+
+def plans(scenario: Scenario, names: Sequence[str], lens: str | None, anchor: Anchor | None
+          ) -> dict[str, Plan]:
+    """The anchored plan of each package."""
+    return {name: anchored(compile_plan(scenario, name, lens), anchor) for name in names}
+
+
+def iter_chunks(
+    scenario: Scenario,
+    package: str,
+    *,
+    worlds: int,
+    seed: int,
+    months: int | None = None,
+    lens: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    start: int = 0,
+    anchor: AnchorSpec = True,
+) -> Iterator[Chunk]:
+    """Yield the outcomes of one package chunk by chunk, from world ``start`` on.
+
+    Memory stays bounded by the chunk size whatever the number of worlds; a consumer that
+    stores each chunk (a results store, a running summary) can stop and resume at any chunk
+    boundary and get the same numbers.
+    """
+    spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size)
+    seed = int(seed)
+    _check_names(scenario, [package], lens)
+    plan = plans(scenario, [package], lens, resolve_anchor(scenario, anchor, seed))[package]
+    horizon = spec.horizon(scenario)
+    for a, b in spec.bounds():
+        if b <= start:
+            continue
+        a = max(a, start)
+        out, _ = run_range(plan, seed, a, b, horizon)
+        yield Chunk(package, a, b, out)
+
+
+def _check_names(scenario: Scenario, names: Sequence[str], lens: str | None) -> None:
+    for name in names:
+        if name not in scenario.packages:
+            raise InputError(_unknown("package", name, scenario.packages))
+    if lens is not None and lens not in scenario.lenses:
+        raise InputError(_unknown("lens", lens, scenario.lenses))
+
+
+def _unknown(kind: str, name: str, known: Any) -> str:
+    import difflib
+
+    options = sorted(known)
+    close = difflib.get_close_matches(name, options, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    listed = ", ".join(options) or "none defined"
+    return f"unknown {kind} {name!r}{hint} (known: {listed})"
+
+
+def _gather(
+    jobs: Sequence[tuple[Plan, int, int]], seed: int, months: int, executor: Executor | None,
+    progress: Callable[[int], None] | None,
+) -> list[tuple[dict[str, Array], frozenset[str]]]:
+    """Run ``(plan, start, stop)`` jobs in order, on ``executor`` if one is given."""
+    if executor is None:
+        parts = []
+        for plan, a, b in jobs:
+            parts.append(run_range(plan, seed, a, b, months))
+            if progress:
+                progress(b)
+        return parts
+    futures: list[Future[tuple[dict[str, Array], frozenset[str]]]] = [
+        executor.submit(run_range, plan, seed, a, b, months) for plan, a, b in jobs]
+    parts = []
+    for fut, (_, _, b) in zip(futures, jobs, strict=True):
+        parts.append(fut.result())
+        if progress:
+            progress(b)
+    return parts
+
+
+def simulate(
+    scenario: Scenario,
+    packages: Sequence[str] | None = None,
+    *,
+    worlds: int = 10_000,
+    seed: int = 0,
+    months: int | None = None,
+    lens: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    anchor: AnchorSpec = True,
+    executor: Executor | None = None,
+) -> Results:
+    """Simulate ``worlds`` sampled worlds of each package; same seed, same numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`guaranty.load_scenario`.
+    packages : sequence of str, optional
+        Package names (default: all, in file order).
+    worlds, seed, months, lens, chunk_size, workers
+        Number of worlds; seed; horizon in months (default: the scenario's); lens name;
+        worlds per chunk (changes memory, never numbers); processes (when no executor).
+    progress : callable, optional
+        Called with the number of worlds finished of the current package after each chunk.
+    anchor : bool, Anchor or AnchorCache
+        Calibrate the aggressor's base hazard so that the scenario's anchor package matches
+        the outside view's base rate (:mod:`guaranty.engine.anchoring`); see
+        :data:`AnchorSpec`. On by default; a scenario without ``anchor:`` runs unanchored.
+    executor : concurrent.futures.Executor, optional
+        Runs the chunks (a process pool, a Dask client's executor); the numbers do not
+        change. Without one, ``workers > 1`` starts a process pool for this call.
+    """
+    spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,
+                   workers=workers)
+    seed = int(seed)
+    names = list(scenario.packages) if not packages else list(packages)
+    _check_names(scenario, names, lens)
+    horizon = spec.horizon(scenario)
+    bounds = spec.bounds()
+    anchor_used = resolve_anchor(scenario, anchor, seed)
+    plan_of = plans(scenario, names, lens, anchor_used)
+    processes = min(workers, len(bounds))
+    own = ProcessPoolExecutor(processes) if executor is None and processes > 1 else None
+    per_package: dict[str, dict[str, Array]] = {}
+    read: set[str] = set()
+    try:
+        for name in names:
+            jobs = [(plan_of[name], a, b) for a, b in bounds]
+            parts = _gather(jobs, seed, horizon, executor or own, progress)
+            keys = parts[0][0].keys()
+            per_package[name] = {k: np.concatenate([part[0][k] for part in parts]) for k in keys}
+            for _, names_read in parts:
+                read |= names_read
+    finally:
+        if own is not None:
+            own.shutdown()
+    return Results(
+        scenario=scenario.name,
+        seed=seed,
+        worlds=worlds,
+        months=horizon,
+        lens=lens,
+        outcomes=per_package,
+        parameters_read=frozenset(read),
+        registries={name: plan.registry for name, plan in plan_of.items()},
+        anchor=anchor_used,
+        outside={name: outside_estimate(plan.provisions) for name, plan in plan_of.items()},
+        rejections={name: plan.rejected_by for name, plan in plan_of.items()},
+    )
+
+
+def run_design(
+    plan: Plan,
+    design: Mapping[str, Array],
+    *,
+    months: int | None = None,
+    seed: int = 0,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> dict[str, Array]:
+    """Evaluate a given design: each row of ``design`` is one world.
+
+    ``design`` maps uncertain parameter names (:meth:`Registry.uncertain`) to arrays of
+    uniforms in (0, 1), all of one length N (a Saltelli or Latin-hypercube matrix, say);
+    each is mapped through its parameter's inverse CDF (:meth:`Registry.ppf`). Uncertain
+    parameters the design leaves out take their seeded draws for worlds 0..N-1, so a design
+    over a few groups of parameters holds the rest at the run's sampled values.
+    """
+    lengths = {len(np.asarray(v)) for v in design.values()}
+    if len(lengths) != 1:
+        raise InputError(f"design columns must all have one length, got {sorted(lengths)}")
+    total = lengths.pop()
+    horizon = months or plan.months
+    parts = []
+    for a, b in chunk_bounds(total, chunk_size):
+        values = plan.registry.sample(seed, a, b)
+        values.update(plan.registry.ppf(
+            {k: np.asarray(v, dtype=np.float64)[a:b] for k, v in design.items()}))
+        parts.append(run_chunk(plan, values, horizon))
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+
+
+def default_workers() -> int:
+    """Cores available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,277 @@
+r"""A package's allied instruments as plain arrays, and what they add to the war each month.
+
+This module joins the instrument models (:mod:`~guaranty.models.troops`, ``guarantors``,
+``air``, ``intel``) into the terms the monthly chain needs: the power allied troops add, the
+warning monitors give, each treaty's probability of being honoured, what the aggressor
+expects from the guarantors, and what they actually do in each world. Everything is data
+(:class:`ResponseArrays`, built once per chunk by :func:`guaranty.engine.inputs.prepare`) plus
+pure functions of it; nothing is cached or mutated.
+
+**What the aggressor expects** (the decision model): allied troops present, plus each
+guarantor's expected reinforcement :math:`\Pr(R_g \ge 6)` × its surge, an expected arms surge
+:math:`1 + \sum_g \Pr(R_g \ge 4)\,a`, expected allied aircraft :math:`\sum \Pr(\text{engage})
+\times` effective aircraft, and the expected cost of the guarantors' responses: each
+guarantor's sanctions :math:`c_s \Pr(R_g \ge 3)` add up, while a direct war with them is one
+war, :math:`c_w\,(1 - \prod_g (1 - \Pr(R_g \ge 5)))`; plus, under tripwire hypothesis (a), a
+political cost of attacking through foreign troops.
+
+**What happens** (the campaign): in each world each guarantor's realised rung :math:`R_g` is
+drawn from its own uniform (``guarantor.<g>.response_draw``), fixed per world, so the response
+changes with the month of the war only when the honour probability does: the tripwire shift
+switches on as the guarantor's troops arrive. A treaty's terms are therefore computed twice
+per chunk, with and without its guarantor's troops present (:func:`treaty_terms`), and each
+month selects between the two by the arrival mask. The realised arms surge (on the
+defender's own power), aircraft and reinforcements (what the guarantor has not already
+deployed) enter the force ratio, each scaled by the share of the war left after the
+guarantor's delay.
+
+**P5 peacekeepers** whose members include the aggressor act as monitors only: the aggressor's
+veto stops any collective response (the package's treaties are dropped when it is prepared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from guaranty.models import guarantors, troops
+from guaranty.models._arrays import Array
+
+SANCTIONS, ARMS, AIR_NAVAL, GROUND = 3, 4, 5, 6
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Allied troops of one guarantor and mission, per world."""
+
+    guarantor: str
+    size: float
+    monitors: bool  # a monitoring or tripwire mission (counts toward the watched line)
+    in_country: bool
+    arrival: Array  # (n,) months after the cease-fire
+    power: Array  # (n,) power once present
+
+
+@dataclass(frozen=True)
+class TreatyTerms:
+    """One treaty's contributions to the month's terms, per world (each shape (n,)).
+
+    Index 0 of each pair: the guarantor has no troops in the country; 1: it has (the
+    tripwire shift applies).
+    """
+
+    guarantor: str
+    expected_cost: tuple[Array, Array]
+    no_direct_war: tuple[Array, Array]  # 1 - P(R >= air-naval)
+    perceived_arms: tuple[Array, Array]
+    actual_arms: tuple[Array, Array]
+    perceived_add: tuple[Array, Array]
+    actual_add: tuple[Array, Array]
+    war_cost_usd: tuple[Array, Array]
+    perceived_engage: tuple[Array, Array]  # P(R >= air-naval)
+    actual_engage: tuple[Array, Array]  # R >= air-naval, 0 or 1
+    perceived_air: tuple[Array, Array]  # surge aircraft, when the guarantor sends no aircraft
+    actual_air: tuple[Array, Array]
+    signal: Array  # automaticity x rung / ground troops
+
+
+@dataclass(frozen=True)
+class Aircraft:
+    """Allied aircraft of one guarantor, per world."""
+
+    guarantor: str
+    effective: Array  # (n,) effective aircraft
+    treaty_air: bool  # its government has a treaty commitment to air support or more
+    engage_without_treaty: Array  # (n,) P(engage) without such a treaty
+    engaged_without_treaty: Array  # (n,) 0 or 1: engages in this world
+
+
+@dataclass(frozen=True)
+class ResponseArrays:
+    """The instruments of one package for one chunk of worlds."""
+
+    n: int
+    deployments: tuple[Deployment, ...]
+    treaties: tuple[TreatyTerms, ...]
+    aircraft: tuple[Aircraft, ...]
+    vetoed: bool
+    tripwire_cost: Array  # (n,)
+    cost_direct_war: Array  # (n,)
+    monitor_line: Array  # (n,) monitors for the full line
+    full_signal: Array  # (n,) troops in the country for a fully visible guarantee
+    feasible: Array  # (n,) 1 where the troops asked for can be found
+
+    @property
+    def any(self) -> bool:
+        return bool(self.deployments or self.treaties or self.aircraft)
+
+
+@dataclass(frozen=True)
+class MonthTerms:
+    """What the chain needs from the instruments in one month (each shape (n,))."""
+
+    troop_power: Array
+    monitors: Array  # share of the line watched by monitors
+    expected_cost: Array
+    perceived_power_add: Array
+    perceived_arms: Array
+    perceived_air: Array
+    actual_power_add: Array
+    actual_arms: Array
+    actual_air: Array
+    war_cost_usd: Array  # what the guarantors' realised responses cost in a war begun now
+    signal: Array  # how visible the guarantee is, in [0, 1]
+
+
+def treaty_terms(
+    guarantor: str,
+    committed: int,
+    *,
+    honour: tuple[Array, Array],
+    draw: Array,
+    cost_sanctions: Array,
+    arms_surge: Array,
+    air_surge: Array | None,
+    arrival_share: Array,
+    surge_power: Array,
+    war_years: Array,
+    arms_cost: Array,
+    air_cost: Array,
+    surge_cost_per_year: Array,
+    automaticity: Array,
+) -> TreatyTerms:
+    """A treaty's contributions, from its honour probability without and with a tripwire.
+
+    ``air_surge`` is None when the guarantor sends aircraft of its own (they count through
+    :class:`Aircraft` instead).
+    """
+    zero = np.zeros_like(draw)
+    k = committed
+    costs = [zero, zero, zero, cost_sanctions, cost_sanctions, cost_sanctions, cost_sanctions]
+
+    def one(prob: Array) -> tuple[Array, ...]:
+        rung = guarantors.realised_rung(prob, k, draw)
+        air_p = guarantors.rung_at_least(prob, k, AIR_NAVAL)
+        air_a = (rung >= AIR_NAVAL).astype(draw.dtype)
+        return (
+            guarantors.expected_cost(prob, k, costs[: k + 1]),
+            1 - guarantors.rung_at_least(prob, k, AIR_NAVAL),
+            guarantors.rung_at_least(prob, k, ARMS) * arms_surge * arrival_share,
+            (rung >= ARMS) * arms_surge * arrival_share,
+            guarantors.rung_at_least(prob, k, GROUND) * surge_power * arrival_share,
+            (rung >= GROUND) * surge_power * arrival_share,
+            war_years * arrival_share * ((rung >= ARMS) * arms_cost + air_a * air_cost
+                                         + (rung >= GROUND) * surge_cost_per_year),
+            air_p,
+            air_a,
+            zero if air_surge is None else air_p * air_surge * arrival_share,
+            zero if air_surge is None else air_a * air_surge * arrival_share,
+        )
+
+    (cost, no_war, p_arms, a_arms, p_add, a_add, war_cost, p_engage, a_engage, p_air,
+     a_air) = ((x, y) for x, y in zip(one(honour[0]), one(honour[1]), strict=True))
+    return TreatyTerms(guarantor, cost, no_war, p_arms, a_arms, p_add, a_add, war_cost,
+                       p_engage, a_engage, p_air, a_air, automaticity * committed / GROUND)
+
+
+def _arrived(deployment: Deployment, t: int) -> Array:
+    here: Array = (t >= deployment.arrival).astype(deployment.arrival.dtype)
+    return here
+
+
+def _pick(pair: tuple[Array, Array], present: Array | None) -> Array:
+    """The pair's term where the guarantor's troops are present (mask 0/1), else the other."""
+    if present is None:
+        return pair[0]
+    out: Array = np.where(present > 0, pair[1], pair[0])
+    return out
+
+
+def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
+    """The instruments' terms in month ``t``; ``t=None`` counts every deployment as present.
+
+    They change with the month only through the deployments' arrival masks
+    :math:`1[t \\ge a_d]`.
+    """
+    n = arrays.n
+    dtype = arrays.tripwire_cost.dtype
+    zero = np.zeros(n, dtype=dtype)
+    troop_power, monitors, troops_here = zero.copy(), zero.copy(), zero.copy()
+    present: dict[str, Array] = {}
+    for d in arrays.deployments:
+        here = np.ones(n, dtype=dtype) if t is None else _arrived(d, t)
+        troop_power += d.power * here
+        if d.monitors:
+            monitors += d.size * here
+        if d.in_country:
+            present[d.guarantor] = np.maximum(present.get(d.guarantor, zero), here)
+            troops_here = troops_here + d.size * here
+    monitors = np.minimum(monitors / np.maximum(arrays.monitor_line, 1.0), 1.0)
+    any_present = zero.copy()
+    for v in present.values():
+        any_present = np.maximum(any_present, v)
+    # Attacking through foreign troops costs politically only if their governments can
+    # answer; the aggressor's veto over a P5 contingent removes that.
+    expected_cost = zero if arrays.vetoed else arrays.tripwire_cost * any_present
+    no_direct_war = np.ones(n, dtype=dtype)
+    p_add, a_add = zero.copy(), zero.copy()
+    p_arms, a_arms = np.ones(n, dtype=dtype), np.ones(n, dtype=dtype)
+    p_air, a_air = zero.copy(), zero.copy()
+    engage_p: dict[str, Array] = {}
+    engage_a: dict[str, Array] = {}
+    war_cost = zero.copy()
+    signal = np.minimum(troops_here / np.maximum(arrays.full_signal, 1.0), 1.0)
+    for tr in arrays.treaties:
+        here_g = present.get(tr.guarantor)
+        # Each guarantor's sanctions add up; a direct war with the guarantors is one war,
+        # so its cost counts once, with the probability that any of them enters it.
+        expected_cost = expected_cost + _pick(tr.expected_cost, here_g)
+        no_direct_war = no_direct_war * _pick(tr.no_direct_war, here_g)
+        p_arms = p_arms + _pick(tr.perceived_arms, here_g)
+        a_arms = a_arms + _pick(tr.actual_arms, here_g)
+        p_add = p_add + _pick(tr.perceived_add, here_g)
+        a_add = a_add + _pick(tr.actual_add, here_g)
+        war_cost = war_cost + _pick(tr.war_cost_usd, here_g)
+        engage_p[tr.guarantor] = np.maximum(engage_p.get(tr.guarantor, zero),
+                                            _pick(tr.perceived_engage, here_g))
+        engage_a[tr.guarantor] = np.maximum(engage_a.get(tr.guarantor, zero),
+                                            _pick(tr.actual_engage, here_g))
+        p_air = p_air + _pick(tr.perceived_air, here_g)
+        a_air = a_air + _pick(tr.actual_air, here_g)
+        signal = np.maximum(signal, tr.signal)
+    expected_cost = expected_cost + arrays.cost_direct_war * (1 - no_direct_war)
+    for a in arrays.aircraft:
+        if a.treaty_air:
+            ep, ea = engage_p[a.guarantor], engage_a[a.guarantor]
+        else:
+            ep, ea = a.engage_without_treaty, a.engaged_without_treaty
+        p_air = p_air + a.effective * ep
+        a_air = a_air + a.effective * ea
+    if not arrays.any:
+        signal = zero
+    return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
+                      a_arms, a_air, war_cost, signal)
+
+
+def peacetime_cost_usd(
+    months: int,
+    *,
+    fixed_usd: Array,
+    isr_per_year_usd: Array,
+    air_per_year_usd: Array,
+    deployments: Sequence[Deployment],
+    troops_per_year_usd: Sequence[Array],
+) -> Array:
+    """Peacetime cost of troops, aircraft, naval assets and ISR over ``months``, USD (float64).
+
+    ``fixed_usd`` is bought once (naval assets); ISR and the aircraft's flying hours run all
+    the time; each deployment costs from its arrival on.
+    """
+    out: Array = fixed_usd.astype(np.float64) + isr_per_year_usd.astype(np.float64) * months / 12.0
+    for d, per_year in zip(deployments, troops_per_year_usd, strict=True):
+        present = np.clip(months - d.arrival.astype(np.float64), 0, months)
+        out = out + troops.cost_usd(1.0, per_year.astype(np.float64), present)
+    out = out + air_per_year_usd.astype(np.float64) * months / 12.0
+    return out

@@ -45,8 +45,8 @@ def measure_speed() -> Record:
         run_chunk,
     )
     from guaranty.params import ParamView
-    from guaranty.reference import run_reference
     from guaranty.scenario.compile import compile_plan
+    from guaranty.testing.reference import run_reference
 
     scenario = guaranty.load_scenario(SCENARIO)
     plan = compile_plan(scenario, PACKAGE)

@@ -102,10 +102,9 @@ def test_rung_at_least_keeps_dtype_and_checks_committed() -> None:
 
 
 @pytest.mark.parametrize("committed", [0, 1, 4, 6])
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_realised_rung_frequencies_match_rung_at_least(committed: int, seed: int) -> None:
+def test_realised_rung_frequencies_match_rung_at_least(committed: int, any_seed: int) -> None:
     worlds = 200_000
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(any_seed)  # a statistical assertion: any seed (conftest.py)
     p = rng.uniform(0, 1, worlds).astype(DTYPE)  # a different p in each world
     rungs = realised_rung(p, committed, rng.uniform(0, 1, worlds).astype(DTYPE))
     assert rungs.dtype == np.int64 and rungs.shape == (worlds,)

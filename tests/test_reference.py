@@ -11,7 +11,6 @@ import pytest
 import guaranty
 from guaranty.engine import DTYPE, run_chunk
 from guaranty.params import ParamView
-from guaranty.reference import run_reference
 from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import (
     AirDeployment,
@@ -21,6 +20,7 @@ from guaranty.scenario.schema import (
     Treaty,
     TroopDeployment,
 )
+from guaranty.testing.reference import run_reference
 
 MONTHS = 120
 WORLDS = 100

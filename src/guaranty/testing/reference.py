@@ -58,7 +58,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from guaranty.engine.chain import ECONOMY_CHECKPOINTS
 from guaranty.models.outcomes import GIVEN_WAR, WAR_CHECKPOINTS
 from guaranty.scenario.compile import Plan
 from guaranty.scenario.schema import RUNG_NAMES
@@ -66,6 +65,9 @@ from guaranty.scenario.schema import RUNG_NAMES
 Array = NDArray[np.float64]
 
 CHECKPOINTS = WAR_CHECKPOINTS  # months at which p_war_{t}m is reported
+# Months at which the economy and refugee outcomes are reported. The engine has its own
+# constant; the oracle re-states it (as it re-states the whole chain) rather than import it.
+ECONOMY_CHECKPOINTS = (12, 60, 120)
 # Guards the vectorised models also use, so that both agree at the edges: divisors are kept
 # away from zero, logarithms of powers start at 1e-12, and the exponent of the hazard stops at
 # 50 (beyond it the monthly hazard is 1 to double precision for any plausible base rate).

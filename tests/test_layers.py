@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", ("params", "_datasets", "datasets", "models", "history", "calibration")),
     ("scenario", ("scenario", "outside")),
     ("results", ("results",)),
-    ("engine", ("engine", "instruments", "_instruments", "anchoring", "store")),
+    ("engine", ("engine", "store")),
     ("analysis", ("analysis",)),
     ("negotiation", ("negotiation",)),
     ("face", ("__init__",)),  # may import anything below the views
@@ -48,8 +48,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Modules held to a shorter list than their layer allows: the patterns they may import.
 ONLY: dict[str, tuple[str, ...]] = {
     "models": ("models", "errors"),  # models._arrays is one of "models"
-    # The engine returns Results; the version moves to _version.py (review §6, item 1).
-    "results": ("params", "models.outcomes", "errors", "_version"),
+    # The engine returns Results; a Results holds each package's outside view (a record of
+    # guaranty.outside, one layer down) beside the model's numbers.
+    "results": ("params", "models.outcomes", "outside", "errors", "_version"),
 }
 # Optional heavy packages that ``import guaranty`` must not load.
 HEAVY = ("lifelines", "negmas", "matplotlib")

@@ -1,7 +1,6 @@
 """models/forces.py: the fractional-knapsack crewing, munition limits and regeneration by hand.
 
-The engine may change ``regenerate`` from updating its arrays in place to returning new ones;
-``_regenerate`` reads the result either way.
+``regenerate`` returns the new (personnel, stock) and leaves its arguments as they were.
 """
 
 from __future__ import annotations
@@ -25,8 +24,11 @@ def _inputs(weight: list[list[float]], crew: list[list[float]], rounds: list[flo
 
 def _regenerate(personnel: np.ndarray, stock: np.ndarray, **kw: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
+    before = personnel.copy(), stock.copy()
     out = forces.regenerate(personnel, stock, **kw)
-    return (personnel, stock) if out is None else out
+    np.testing.assert_array_equal(personnel, before[0])
+    np.testing.assert_array_equal(stock, before[1])
+    return out
 
 
 def test_munitions_limit_the_guns_that_can_fire() -> None:

@@ -1,7 +1,6 @@
 """models/supply.py: a one-producer chain with a known ramp, queue and delivery lag, by hand.
 
-The engine may change ``step_supply`` from updating its state in place to returning a new
-state; ``_step`` reads the state after the call either way.
+``step_supply`` returns a new state and leaves the one it is given as it was.
 """
 
 from __future__ import annotations
@@ -39,8 +38,11 @@ def _state(stock: float = 0.0, categories: int = 1, producers: int = 1) -> suppl
 
 
 def _step(inputs: supply.SupplyInputs, state: supply.SupplyState) -> supply.SupplyState:
+    before = {k: v.copy() for k, v in vars(state).items()}
     out = supply.step_supply(inputs, state)
-    return state if out is None else out
+    for k, v in vars(state).items():
+        np.testing.assert_array_equal(v, before[k])
+    return out
 
 
 def test_ramp_factor_is_the_monthly_decay_and_zero_for_an_instant_ramp() -> None:

@@ -5,7 +5,12 @@ and says so). :func:`calibrate` finds the factor :math:`c` of the aggressor's ba
 (``decision.base_hazard_scale``) that makes the anchor package's mean P(war within 120
 months) equal the outside view's base rate for it (:func:`guaranty.outside.outside_estimate`),
 on a fixed calibration set of 2,000 worlds (worlds 0–1,999 of the run's seed), under the
-default assumptions (no lens): history fixes the base rate once, and an expert's lens shows
+default assumptions (no lens). The search is in closed form: nothing upstream of the
+hazard depends on :math:`c`, and the monthly hazard is :math:`h_t = 1 - e^{-c\,r_t}`, so a
+world's P(war within 120 months) is :math:`1 - e^{-cR}` with :math:`R = -\ln S_{120}` from
+one run at :math:`c = 1`, and :math:`c` is the scalar root of
+:math:`\overline{1 - e^{-cR}} = \text{target}` (exact up to the single-precision rounding of
+the hazards, ~1e-7). History fixes the base rate once, and an expert's lens shows
 how the risk differs if the expert is right. So the anchor depends on the scenario's numbers,
 the anchor package, the seed and the lens of calibration, and on nothing else: not on the
 other packages, their order, the number of worlds or the chunking.
@@ -24,7 +29,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from guaranty.engine.chain import run_chunk
+from guaranty.engine.chain import init, step
+from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.outside import Reference, outside_estimate
 from guaranty.results import Anchor
@@ -73,12 +79,13 @@ def calibrate(
     target_view = outside_estimate(plan.provisions, reference=reference)
     target = target_view.p_war[ANCHOR_MONTHS][0]
     params = plan.registry.sample(seed, 0, CALIBRATION_WORLDS)
+    params[SCALE] = np.ones(CALIBRATION_WORLDS)
+    # Nothing upstream of the hazard depends on the factor c and h = 1 - exp(-c r), so each
+    # world's P(war within 120 months) is 1 - exp(-c R), R = -ln S(120) at c = 1: one run.
+    cumulative = -np.log(np.maximum(_survival(plan, params, ANCHOR_MONTHS), 1e-300))
 
     def mean_risk(log_scale: float) -> float:
-        trial = dict(params)
-        trial[SCALE] = np.full(CALIBRATION_WORLDS, math.exp(log_scale))
-        out = run_chunk(plan, trial, ANCHOR_MONTHS)
-        return float(out[f"p_war_{ANCHOR_MONTHS}m"].mean())
+        return float(np.mean(-np.expm1(-math.exp(log_scale) * cumulative)))
 
     from scipy.optimize import brentq
 
@@ -92,10 +99,19 @@ def calibrate(
         best = lo if abs(f_lo) < abs(f_hi) else hi
         return Anchor(name, target, mean_risk(best), math.exp(best), ANCHOR_MONTHS,
                       f"{target_view.reference}; target out of the model's reach")
-    # A factor known to 0.01 % is far finer than the target's own uncertainty.
-    root = brentq(lambda x: mean_risk(x) - target, lo, hi, xtol=1e-4)
+    root = brentq(lambda x: mean_risk(x) - target, lo, hi, xtol=1e-12)
     return Anchor(name, target, mean_risk(root), math.exp(root), ANCHOR_MONTHS,
                   f"{target_view.reference}, n = {target_view.reference_n}")
+
+
+def _survival(plan: Plan, params: dict[str, np.ndarray], months: int) -> np.ndarray:
+    """Each world's probability of peace through ``months`` (double precision)."""
+    inputs = prepare(plan, params, months)
+    state = init(inputs)
+    for t in range(months):
+        state, _ = step(inputs, state, t)
+    out: np.ndarray = state.ledger.survival
+    return out
 
 
 class AnchorCache:

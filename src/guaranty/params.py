@@ -25,25 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from guaranty import rng
 from guaranty.distributions import Distribution, Fixed
 from guaranty.errors import GuarantyError
+from guaranty.units import UNIT_BOUNDS
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)*$"
-
-UNIT_BOUNDS: dict[str, tuple[float, float]] = {
-    "share": (0.0, 1.0),
-    "share/month": (0.0, 1.0),
-    "probability": (0.0, 1.0),
-    "ratio": (0.0, np.inf),
-    "1/month": (0.0, np.inf),
-    "1/value": (0.0, np.inf),
-    "months": (0.0, np.inf),
-    "persons/km": (0.0, np.inf),
-    "power/person": (0.0, np.inf),
-    "km2/month": (0.0, np.inf),
-}
-"""The values a parameter measured in each unit may take, where the unit implies a range.
-
-The scenario schema adds its own units (persons, units, USD, ...) when it is imported, so a
-lens or package override is checked against the same range as the scenario field."""
 
 
 class Parameter(BaseModel):

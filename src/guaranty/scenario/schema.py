@@ -28,8 +28,8 @@ from pydantic import (
 )
 
 from guaranty.distributions import Distribution, Fixed, Normal
-from guaranty.params import UNIT_BOUNDS
 from guaranty.scenario.negotiation import Negotiation
+from guaranty.units import UNIT_BOUNDS
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -104,12 +104,13 @@ def _show(q: Quantity) -> str:
 
 
 UNIT_RANGES = UNIT_BOUNDS
-"""The values a quantity in each unit may take (also checked for ``parameters:`` overrides)."""
+"""The values a quantity in each unit may take (:data:`guaranty.units.UNIT_BOUNDS`, which the
+registry also checks for ``parameters:`` overrides)."""
 
 
-def _q(unit: str, low: float = 0.0, high: float = math.inf) -> AfterValidator:
-    """Validator of a quantity measured in ``unit`` whose values must lie in [low, high]."""
-    UNIT_RANGES[unit] = (low, high)
+def _q(unit: str) -> AfterValidator:
+    """Validator of a quantity measured in ``unit``, whose values must lie in its range."""
+    low, high = UNIT_BOUNDS[unit]
     return AfterValidator(_bounded(unit, low, high))
 
 
@@ -117,7 +118,7 @@ Persons = Annotated[Quantity, _q("persons")]
 Units = Annotated[Quantity, _q("units")]
 PerMonth = Annotated[Quantity, _q("units/month")]
 PersonsPerMonth = Annotated[Quantity, _q("persons/month")]
-Share = Annotated[Quantity, _q("share", 0.0, 1.0)]
+Share = Annotated[Quantity, _q("share")]
 Months = Annotated[Quantity, _q("months")]
 Km = Annotated[Quantity, _q("km")]
 Km2 = Annotated[Quantity, _q("km2")]
@@ -126,8 +127,8 @@ UsdBnPerYear = Annotated[Quantity, _q("USD bn/year")]
 Power = Annotated[Quantity, _q("power/unit")]
 PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
-ShareMonthly = Annotated[Quantity, _q("share/month", 0.0, 1.0)]
-HoursPerYear = Annotated[Quantity, _q("hours/year", 0.0, 8766.0)]
+ShareMonthly = Annotated[Quantity, _q("share/month")]
+HoursPerYear = Annotated[Quantity, _q("hours/year")]
 
 
 class NavalAssets(Frozen):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     AirDeployment,
@@ -418,11 +419,8 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
 
 def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
     """Names in every ``parameters:`` section, and the overrides they make (unit and range)."""
-    import difflib
-
     problems: list[tuple[Path, str]] = []
     registry = base_registry(s)
-    names = list(registry)
     sections: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
     sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
     sections += [(("packages", k, "parameters"), dict(v.parameters))
@@ -431,8 +429,8 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
         for pname, q in overrides.items():
             here = (*base, pname)
             if pname not in registry:
-                close = difflib.get_close_matches(pname, names, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                close = closest(pname, registry)
+                hint = f"; did you mean {close!r}?" if close else ""
                 problems.append((here, "must name a registry parameter (see `guaranty "
                                  f"params`), got {pname!r}{hint}"))
                 continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from guaranty.distributions import Distribution, Fixed, Normal
+from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
 from guaranty.units import UNIT_BOUNDS
 
@@ -275,8 +276,13 @@ class FinancingChange(Frozen):
 
 
 MISSIONS = ("monitoring", "tripwire", "reassurance", "deep-defence")
-RUNG_NAMES = ("none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
-              "ground-troops")
+RUNG_NAMES = tuple(r.word for r in Rung)
+"""The scenario's words for the rungs of :class:`~guaranty.models.guarantors.Rung`, lowest first
+(``none`` ... ``air-naval-support``, ``ground-troops``); a word's index is its level."""
+if TYPE_CHECKING:
+    RungWord = str
+else:
+    RungWord = Literal[RUNG_NAMES]  # derived from Rung: one ladder
 WORDINGS = ("shall-armed-force", "deems-necessary", "consult")
 
 
@@ -312,9 +318,13 @@ class Treaty(Frozen):
     """A guarantor's commitment: the highest rung it promises and how automatic the wording."""
 
     guarantor: Slug
-    rung: Literal["none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
-                  "ground-troops"]
+    rung: RungWord
     wording: Literal["shall-armed-force", "deems-necessary", "consult"] = "deems-necessary"
+
+    @property
+    def level(self) -> Rung:
+        """The rung promised, as a :class:`~guaranty.models.guarantors.Rung`."""
+        return Rung.parse(self.rung)
 
 
 class Peacekeepers(Frozen):

@@ -209,6 +209,10 @@ CASES = {
         mutate("provisions: {agreement: ceasefire}",
                "provisions: {agreement: ceasefire, dmz: 'no'}"),
         "'no'", "packages.baseline.provisions.dmz", ["must be true or false", "got 'no'"]),
+    "agreement-not-one-of": (
+        mutate("provisions: {agreement: ceasefire}", "provisions: {agreement: truce}"),
+        "truce", "packages.baseline.provisions.agreement",
+        ["must be one of 'ceasefire', 'agreement' or 'victory'", "got 'truce'"]),
     "bad-name": (
         mutate("name: northland", "name: North Land"), "North Land", "name",
         ["must be lowercase letters, digits", "got 'North Land'"]),

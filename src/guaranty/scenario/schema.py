@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from guaranty._provisions import Provisions
 from guaranty.distributions import Distribution, Fixed, Normal
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
@@ -250,18 +251,6 @@ class Caps(Frozen):
     personnel: float | None = Field(default=None, ge=0)
     stocks: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     missile_range_km: float | None = Field(default=None, ge=0)
-
-
-class Provisions(Frozen):
-    """Agreement provisions that the outside view (history) maps onto its covariates."""
-
-    agreement: Literal["ceasefire", "agreement", "victory"] = "ceasefire"
-    peacekeepers: bool = False
-    monitors: bool = False
-    third_party_guarantee: bool = False
-    dmz: bool = False
-    joint_commission: bool = False
-    withdrawal: bool = False
 
 
 class SupplierChange(Frozen):

@@ -24,8 +24,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from guaranty._provisions import Provisions
 from guaranty.distributions import Distribution, Fixed, Normal
@@ -402,6 +405,36 @@ class Scenario(Frozen):
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
     negotiation: Negotiation = Negotiation()
+
+    @field_validator("negotiation")
+    @classmethod
+    def _fragments(cls, negotiation: Negotiation) -> Negotiation:
+        """Each option's ``package`` must be a fragment of a :class:`Package` without ``base``.
+
+        Checked here rather than in :mod:`guaranty.scenario.negotiation`, which the schema
+        imports; each error keeps its place inside the fragment.
+        """
+        errors: list[InitErrorDetails] = []
+        for iname, issue in negotiation.issues.items():
+            for oname, option in issue.options.items():
+                where = ("issues", iname, "options", oname, "package")
+                if "base" in option.package:
+                    errors.append(InitErrorDetails(
+                        type="value_error", loc=where, input=option.package,
+                        ctx={"error": ValueError(
+                            "an option's package must not set base; the negotiation's base "
+                            "applies to every package")}))
+                    continue
+                try:
+                    Package.model_validate(option.package)
+                except ValidationError as exc:
+                    errors.extend(
+                        InitErrorDetails(type=e["type"], loc=(*where, *e["loc"]),
+                                         input=e["input"], ctx=e.get("ctx", {}))
+                        for e in exc.errors())
+        if errors:
+            raise ValidationError.from_exception_data("Negotiation", errors)
+        return negotiation
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
         """A copy with package ``name`` replaced or changed (never mutates)."""

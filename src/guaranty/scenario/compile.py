@@ -223,8 +223,11 @@ def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
 
 
 def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Package:
-    """The package with its ``base`` chain merged in (the package's own fields win)."""
-    pkg = s.packages[name]
+    """The package with its ``base`` chain merged in (the package's own fields win).
+
+    An unknown name raises :class:`~guaranty.errors.InputError` (:meth:`Scenario.package`).
+    """
+    pkg = s.package(name)
     if pkg.base is None:
         return pkg
     if pkg.base in _seen or pkg.base not in s.packages:
@@ -242,7 +245,8 @@ def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Pack
 
 
 def resolve_lens(s: Scenario, name: str) -> Lens:
-    return s.lenses[name]
+    """The lens ``name``; an unknown name raises :class:`~guaranty.errors.InputError`."""
+    return s.lens(name)
 
 
 def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
@@ -374,6 +378,11 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
     if share > 1.0 + 1e-9:
         problems.append((("supply",), f"financing_share must sum to <= 1 across categories, "
                          f"got {share:g}"))
+    if s.anchor is not None and s.anchor not in s.packages:
+        close = closest(s.anchor, s.packages)
+        hint = f"; did you mean {close!r}?" if close else ""
+        problems.append((("anchor",), f"must name a package ({', '.join(sorted(s.packages))}), "
+                         f"got {s.anchor!r}{hint}"))
     for name, pkg in s.packages.items():
         here: Path = ("packages", name)
         if pkg.base is not None:

@@ -32,6 +32,7 @@ from pydantic_core import InitErrorDetails
 
 from guaranty._provisions import Provisions
 from guaranty.distributions import Distribution, Fixed, Normal
+from guaranty.errors import InputError, unknown
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
 from guaranty.units import UNIT_BOUNDS
@@ -400,6 +401,8 @@ class Scenario(Frozen):
     suppliers: dict[Slug, Supplier] = Field(default_factory=dict)
     financing: Financing
     packages: dict[Slug, Package] = Field(min_length=1)
+    anchor: Slug | None = None
+    """The package whose risk of renewed war is anchored to the outside view (history)."""
     lenses: dict[Slug, Lens] = Field(default_factory=dict)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
@@ -435,6 +438,26 @@ class Scenario(Frozen):
         if errors:
             raise ValidationError.from_exception_data("Negotiation", errors)
         return negotiation
+
+    def package(self, name: str) -> Package:
+        """The package ``name`` as written (its ``base`` chain not merged in).
+
+        Raises
+        ------
+        InputError
+            ``unknown package 'x'; did you mean ...? (known: ...)`` when there is none.
+        """
+        try:
+            return self.packages[name]
+        except KeyError:
+            raise InputError(unknown("package", name, self.packages)) from None
+
+    def lens(self, name: str) -> Lens:
+        """The lens ``name``; an unknown name raises :class:`InputError` ("did you mean")."""
+        try:
+            return self.lenses[name]
+        except KeyError:
+            raise InputError(unknown("lens", name, self.lenses)) from None
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
         """A copy with package ``name`` replaced or changed (never mutates)."""

@@ -15,8 +15,8 @@ import pytest
 
 from guaranty.errors import InputError, Problem, ScenarioError
 from guaranty.scenario import compile_plan, load_scenario, parse_scenario
+from guaranty.scenario._yamlpos import MAX_NODES
 from guaranty.scenario.loader import MAX_BYTES
-from guaranty.scenario.yamlpos import MAX_NODES
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ValidationError
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import Problem, ScenarioError, closest
 from guaranty.scenario import schema
+from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
 from guaranty.scenario.schema import Scenario
-from guaranty.scenario.yamlpos import Path, Positions, YamlReadError, read_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -36,7 +36,7 @@ def load_scenario(source: str | FsPath) -> Scenario:
     ScenarioError
         With every problem found, each with file, line, column and field path.
     """
-    from guaranty.datasets import scenario_path
+    from guaranty._datasets import scenario_path
 
     name = str(source)
     try:

@@ -14,6 +14,7 @@ from guaranty.engine import DTYPE
 from guaranty.errors import InputError
 from guaranty.models.guarantors import (
     RUNGS,
+    Rung,
     expected_cost,
     honour_probability,
     realised_rung,
@@ -35,6 +36,23 @@ def test_rungs_in_order() -> None:
     assert rung_index("ground troops") == 6
     with pytest.raises(InputError, match="rung must be one of"):
         rung_index("nukes")
+
+
+def test_one_ladder_for_models_and_scenarios() -> None:
+    from guaranty.scenario.schema import RUNG_NAMES, Treaty
+
+    assert [int(r) for r in Rung] == list(range(7))
+    assert tuple(r.name.lower() for r in Rung) == RUNGS
+    assert RUNG_NAMES == tuple(r.word for r in Rung) == (
+        "none", "consult", "condemn", "sanctions", "arms", "air-naval-support", "ground-troops")
+    for word in RUNG_NAMES:  # every scenario word parses to its own level
+        assert rung_index(word) == RUNG_NAMES.index(word)
+        assert Treaty(guarantor="us", rung=word).level == Rung.parse(word)
+    assert Rung.parse("air-naval-support") is Rung.AIR_NAVAL and Rung.parse(6) is Rung.GROUND_TROOPS
+    with pytest.raises(InputError, match="did you mean 'air-naval-support'"):
+        Rung.parse("air-navel-support")
+    with pytest.raises(InputError, match=r"level in 0\.\.6"):
+        Rung.parse(7)
 
 
 # --------------------------------------------------------------------------- honour

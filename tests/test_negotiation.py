@@ -215,6 +215,35 @@ def test_bad_positions_are_reported(old: str, new: str, message: str) -> None:
         parse_scenario(text.replace(old, new, 1), name="bad.yaml")
 
 
+@pytest.mark.parametrize(("new", "path", "message"), [
+    ("package: {neutrality: maybe}", "options.neutral.package.neutrality",
+     "must be true or false, got 'maybe'"),
+    ("package: {base: strong-army}", "options.neutral.package",
+     "an option's package must not set base"),
+    ("package: {neutrallity: true}", "options.neutral.package.neutrallity",
+     "did you mean 'neutrality'?"),
+])
+def test_bad_fragments_are_reported_in_place(new: str, path: str, message: str) -> None:
+    text = SCENARIO.read_text()
+    old = "package: {neutrality: true}"
+    with pytest.raises(ScenarioError, match=message) as caught:
+        parse_scenario(text.replace(old, new, 1), name="bad.yaml")
+    first = caught.value.first
+    assert first.path == f"negotiation.issues.neutrality.{path}"
+    line = text[:text.index(old)].count("\n") + 1
+    assert first.line == line
+
+
+def test_negotiation_section_does_not_import_the_schema() -> None:
+    import ast
+
+    import guaranty.scenario.negotiation as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name and name.startswith("guaranty") for name in imported), imported
+
+
 def test_uncited_position_is_rejected() -> None:
     text = SCENARIO.read_text()
     old = (', source: "Sanctions weaken') if ', source: "Sanctions weaken' in text else (

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from guaranty.errors import Problem, ScenarioError
-from guaranty.scenario import load_scenario, parse_scenario
+from guaranty.errors import InputError, Problem, ScenarioError
+from guaranty.scenario import compile_plan, load_scenario, parse_scenario
+from guaranty.scenario._yamlpos import MAX_NODES
 from guaranty.scenario.loader import MAX_BYTES
-from guaranty.scenario.yamlpos import MAX_NODES
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
@@ -209,6 +209,10 @@ CASES = {
         mutate("provisions: {agreement: ceasefire}",
                "provisions: {agreement: ceasefire, dmz: 'no'}"),
         "'no'", "packages.baseline.provisions.dmz", ["must be true or false", "got 'no'"]),
+    "agreement-not-one-of": (
+        mutate("provisions: {agreement: ceasefire}", "provisions: {agreement: truce}"),
+        "truce", "packages.baseline.provisions.agreement",
+        ["must be one of 'ceasefire', 'agreement' or 'victory'", "got 'truce'"]),
     "bad-name": (
         mutate("name: northland", "name: North Land"), "North Land", "name",
         ["must be lowercase letters, digits", "got 'North Land'"]),
@@ -300,6 +304,9 @@ CASES = {
         mutate(NO_BASE_PACKAGE, NO_BASE_PACKAGE + "    base: armed\n"), "armed\n    provisions",
         "packages.baseline.base", ["must not form a cycle",
                                    "got baseline -> armed -> baseline"]),
+    "anchor-names-no-package": (
+        mutate("\npackages:\n", "\nanchor: armd\npackages:\n"), "armd", "anchor",
+        ["must name a package (armed, baseline)", "got 'armd'", "did you mean 'armed'?"]),
     "unknown-category-in-stocks": (
         mutate("    tanks: {value: 200", "    tank: {value: 200"), "tank: {value: 200",
         "defender.stocks.tank",
@@ -495,3 +502,17 @@ def test_yaml_conveniences_still_work() -> None:
     assert scenario.title == "2025-01-01"
     guns = scenario.equipment["guns"]
     assert guns.crew is not None and guns.crew.mean == 6  # written keys win over merged ones
+
+
+def test_packages_and_lenses_by_name() -> None:
+    scenario = parse_scenario(MINIMAL + "anchor: baseline\n", name="ok.yaml")
+    assert scenario.anchor == "baseline" and parse_scenario(MINIMAL).anchor is None
+    assert scenario.package("armed") is scenario.packages["armed"]
+    assert scenario.lens("sceptic") is scenario.lenses["sceptic"]
+    with pytest.raises(InputError, match=r"unknown package 'armd'; did you mean 'armed'\? "
+                       r"\(known: armed, baseline\)"):
+        scenario.package("armd")
+    with pytest.raises(InputError, match=r"unknown lens 'nope' \(known: sceptic\)"):
+        scenario.lens("nope")
+    with pytest.raises(InputError, match="unknown package 'armd'"):
+        compile_plan(scenario, "armd")

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -146,6 +146,8 @@ class Normal(_Dist):
     def mean(self) -> float:
         if self.sd == 0 or (np.isinf(self.low) and np.isinf(self.high)):
             return self.mean_
+        from scipy import stats  # scipy.stats loads scipy.optimize: only when needed
+
         a, b = (self.low - self.mean_) / self.sd, (self.high - self.mean_) / self.sd
         return float(stats.truncnorm.mean(a, b, loc=self.mean_, scale=self.sd))
 

@@ -1,8 +1,25 @@
-"""The exceptions guaranty raises; bad input is always a GuarantyError subclass."""
+"""The exceptions guaranty raises (bad input is always a GuarantyError subclass), and the one
+"unknown name; did you mean ...?" message (:func:`unknown`)."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+__all__ = [
+    "DataError",
+    "GuarantyError",
+    "InputError",
+    "Problem",
+    "RegistryError",
+    "ScenarioError",
+    "closest",
+    "unknown",
+]
+
+LISTED = 30
+"""At most this many known names are listed after an unknown one; beyond, only their count."""
 
 
 class GuarantyError(Exception):
@@ -42,3 +59,33 @@ class ScenarioError(InputError):
 
 class DataError(GuarantyError):
     """A shipped data file that is missing or was altered."""
+
+
+class RegistryError(GuarantyError, ValueError):
+    """A parameter name that is unknown, or an override that breaks a parameter's rules."""
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like ``name`` (difflib, ratio >= 0.6), or None; never ``name``."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return close[0] if close and close[0] != name else None
+
+
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """The message for an unknown name: what it is, the closest known name, the known names.
+
+    >>> unknown("lens", "sceptik", ["sceptic", "luzin"])
+    "unknown lens 'sceptik'; did you mean 'sceptic'? (known: luzin, sceptic)"
+    >>> unknown("package", "x", [])
+    "unknown package 'x' (known: none defined)"
+
+    More than :data:`LISTED` known names are counted, not listed.
+    """
+    options = sorted(set(known))
+    close = closest(name, options)
+    hint = f"; did you mean {close!r}?" if close else ""
+    if len(options) > LISTED:
+        listed = f"{len(options)} names"
+    else:
+        listed = ", ".join(options) or "none defined"
+    return f"unknown {kind} {name!r}{hint} (known: {listed})"

@@ -24,26 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from guaranty import rng
 from guaranty.distributions import Distribution, Fixed
-from guaranty.errors import GuarantyError
+from guaranty.errors import RegistryError, unknown
+from guaranty.units import UNIT_BOUNDS
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)*$"
-
-UNIT_BOUNDS: dict[str, tuple[float, float]] = {
-    "share": (0.0, 1.0),
-    "share/month": (0.0, 1.0),
-    "probability": (0.0, 1.0),
-    "ratio": (0.0, np.inf),
-    "1/month": (0.0, np.inf),
-    "1/value": (0.0, np.inf),
-    "months": (0.0, np.inf),
-    "persons/km": (0.0, np.inf),
-    "power/person": (0.0, np.inf),
-    "km2/month": (0.0, np.inf),
-}
-"""The values a parameter measured in each unit may take, where the unit implies a range.
-
-The scenario schema adds its own units (persons, units, USD, ...) when it is imported, so a
-lens or package override is checked against the same range as the scenario field."""
 
 
 class Parameter(BaseModel):
@@ -116,10 +100,6 @@ def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-class RegistryError(GuarantyError, ValueError):
-    """A parameter name that is unknown, or an override that breaks a parameter's rules."""
-
-
 class Registry(Mapping[str, Parameter]):
     """An immutable mapping from names to parameters; changes return a new registry."""
 
@@ -133,7 +113,7 @@ class Registry(Mapping[str, Parameter]):
         try:
             return self._params[name]
         except KeyError:
-            raise RegistryError(_unknown(name, self._params)) from None
+            raise RegistryError(unknown("parameter", name, self._params)) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._params)
@@ -229,14 +209,6 @@ class Registry(Mapping[str, Parameter]):
         return {name: p.distribution.mean for name, p in self._params.items()}
 
 
-def _unknown(name: str, known: Mapping[str, Any]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown parameter {name!r}{hint}"
-
-
 def _first_message(exc: ValidationError) -> str:
     err = exc.errors()[0]
     return str(err["msg"]).removeprefix("Value error, ")
@@ -254,7 +226,7 @@ class ParamView(Mapping[str, NDArray[np.float64]]):
         try:
             return self._values[name]
         except KeyError:
-            raise RegistryError(_unknown(name, self._values)) from None
+            raise RegistryError(unknown("parameter", name, self._values)) from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._values

@@ -110,6 +110,18 @@ def test_provisions_are_checked() -> None:
         Provisions(dmz="yes")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="months must be positive"):
         outside_view(Provisions(), months=(0, 12))
+    with pytest.raises(InputError, match="unknown provision 'dmzz'; did you mean 'dmz'"):
+        Provisions(dmzz=True)  # type: ignore[call-arg]
+    assert Provisions(dmz=np.True_).dmz is True
+
+
+def test_one_provisions_class() -> None:
+    from guaranty import scenario
+
+    assert scenario.Provisions is Provisions
+    assert scenario.Package(provisions={"monitors": True}).provisions == Provisions(monitors=True)
+    assert hash(Provisions(dmz=True)) == hash(Provisions(dmz=True))  # an lru_cache key
+    assert outside_view(Provisions(monitors=True)).to_dict()["provisions"]["monitors"] is True
 
 
 def test_interstate_base_rates() -> None:

@@ -108,7 +108,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path, frame_with_columns, read_checked_csv
+from guaranty._datasets import data_path, frame_with_columns, read_checked_csv
 from guaranty.errors import DataError, InputError
 
 __all__ = [

@@ -78,7 +78,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special, stats
 
-from guaranty.datasets import data_path, frame_with_columns, read_checked_csv
+from guaranty._datasets import data_path, frame_with_columns, read_checked_csv
 from guaranty.errors import InputError
 
 __all__ = [

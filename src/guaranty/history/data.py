@@ -25,7 +25,7 @@ from typing import Literal
 
 import pandas as pd
 
-from guaranty.datasets import data_path
+from guaranty._datasets import data_path
 from guaranty.errors import DataError
 
 Kind = Literal["int", "float", "str", "date"]

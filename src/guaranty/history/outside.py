@@ -35,13 +35,14 @@ Kreutz, J. (2010). *JPR* 47(2), 243-250. https://doi.org/10.1177/002234330935310
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty._provisions import AGREEMENTS, Provisions
 from guaranty.errors import InputError
 from guaranty.history.interstate import agreement_model, base_rate
 from guaranty.history.spells import first_periods, fortna_spells
@@ -58,7 +59,6 @@ __all__ = [
     "outside_view_model",
 ]
 
-AGREEMENTS = ("ceasefire", "agreement", "victory")
 CONTROLS = ("logdead", "wartype", "wardur")
 MODEL_COVARIATES = ("peacekeepers", "monitors", "victory", "treaty", *CONTROLS)
 MODEL_LABEL = (
@@ -66,39 +66,6 @@ MODEL_LABEL = (
     "(data/fortna_peacekeeping)"
 )
 _UCDP_OUTCOME = {"ceasefire": "ceasefire", "agreement": "agreement", "victory": "victory"}
-
-
-@dataclass(frozen=True)
-class Provisions:
-    """What a package's agreement provides, as the scenario schema states it.
-
-    Parameters
-    ----------
-    peacekeepers, monitors, third_party_guarantee, dmz, joint_commission, withdrawal : bool
-        Whether the package provides each.
-    agreement : str
-        How the fighting stopped: ``ceasefire`` (bare cease-fire or truce), ``agreement``
-        (a peace agreement), ``victory`` (one side won).
-    """
-
-    peacekeepers: bool = False
-    monitors: bool = False
-    third_party_guarantee: bool = False
-    dmz: bool = False
-    joint_commission: bool = False
-    withdrawal: bool = False
-    agreement: str = "ceasefire"
-
-    def __post_init__(self) -> None:
-        if self.agreement not in AGREEMENTS:
-            raise InputError(
-                f"provisions.agreement must be one of {', '.join(AGREEMENTS)}, "
-                f"got {self.agreement!r}"
-            )
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name != "agreement" and not isinstance(value, bool | np.bool_):
-                raise InputError(f"provisions.{f.name} must be true or false, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -128,7 +95,7 @@ class OutsideView:
     def to_dict(self) -> dict[str, Any]:
         """Plain form for JSON."""
         return {
-            "provisions": {f.name: getattr(self.provisions, f.name) for f in fields(Provisions)},
+            "provisions": self.provisions.model_dump(),
             "model": self.model,
             "level": self.level,
             "covariates": self.covariates,

@@ -1,6 +1,8 @@
 r"""Survival models of peace after fighting stops: Kaplan-Meier, Cox and Weibull.
 
 Thin, typed wrappers around lifelines that return frozen results instead of fitted objects.
+lifelines (and scipy.stats) are imported inside the functions that fit, so importing this
+module, or :mod:`guaranty`, does not load them.
 
 Kaplan-Meier (product-limit) estimate, with Greenwood's exponential interval:
 
@@ -44,10 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lifelines import CoxPHFitter, CoxTimeVaryingFitter, KaplanMeierFitter, WeibullAFTFitter
-from lifelines.statistics import proportional_hazard_test
 from numpy.typing import NDArray
-from scipy import stats
 
 from guaranty.errors import InputError
 
@@ -68,6 +67,8 @@ FloatArray = NDArray[np.float64]
 def _z(level: float) -> float:
     if not 0.5 <= level < 1:
         raise InputError(f"level must be in [0.5, 1), got {level}")
+    from scipy import stats  # scipy.stats loads scipy.optimize: only when a fit is asked for
+
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
@@ -159,6 +160,8 @@ def kaplan_meier(
     level : float
         Coverage of the pointwise interval.
     """
+    from lifelines import KaplanMeierFitter  # lifelines loads in about 1.5 s: only when used
+
     _z(level)
     kmf = KaplanMeierFitter(alpha=1 - level)
     kmf.fit(np.asarray(months, float), np.asarray(failed, int), entry=entry, label=label)
@@ -192,6 +195,9 @@ def _complete(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def _ph_checks(spells: pd.DataFrame, covariates: Sequence[str]) -> tuple[PHCheck, ...]:
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import proportional_hazard_test
+
     cph = CoxPHFitter().fit(spells, duration_col="months", event_col="failed")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -229,6 +235,9 @@ def fit_cox(
     CoxFit
         Hazard ratios, the sample used, and the proportional-hazards check (one row per spell).
     """
+    from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+    from lifelines.utils import concordance_index
+
     _z(level)
     covs = list(covariates)
     periods = {"spell", "start", "stop", "first"} <= set(frame.columns)
@@ -250,8 +259,6 @@ def fit_cox(
         terms, ll = _terms(cph.summary), float(cph.log_likelihood_)
         risk = cph.predict_partial_hazard(spells[covs]).to_numpy()
         form, n_rows = "one row per spell", len(spells)
-    from lifelines.utils import concordance_index
-
     c = float(concordance_index(spells["months"], -risk, spells["failed"]))
     return CoxFit(
         terms=terms,
@@ -339,6 +346,8 @@ class WeibullFit:
 
     def hazard_ratios(self, *, level: float = 0.95) -> tuple[Term, ...]:
         r"""Hazard ratios :math:`e^{-\rho\beta_j}` with delta-method intervals."""
+        from scipy import stats
+
         z = _z(level)
         rho = float(np.exp(self.log_rho))
         out = []
@@ -372,6 +381,8 @@ def fit_weibull(frame: pd.DataFrame, covariates: Sequence[str]) -> WeibullFit:
     covariates : sequence of str
         Columns to use; rows with a missing value are left out.
     """
+    from lifelines import WeibullAFTFitter
+
     covs = list(covariates)
     periods = {"spell", "start", "stop"} <= set(frame.columns)
     if periods:

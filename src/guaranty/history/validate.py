@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lifelines.utils import concordance_index
-
 from guaranty.errors import InputError
 from guaranty.history.outside import CONTROLS, MODEL_COVARIATES
 from guaranty.history.spells import first_periods, fortna_spells
@@ -86,6 +84,8 @@ class Validation:
 
 @cache
 def _validate(split_year: int, years: tuple[float, ...], level: float) -> Validation:
+    from lifelines.utils import concordance_index  # lifelines loads only when a fit runs
+
     frame = fortna_spells()
     train = frame[frame["year"] < split_year]
     spells = first_periods(frame)

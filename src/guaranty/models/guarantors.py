@@ -1,6 +1,6 @@
 r"""Guarantor response: will a guarantor climb to the rung it promised, and what does that cost?
 
-A guarantor promises a response on a ladder of rungs, :data:`RUNGS`: 0 none, 1 consult,
+A guarantor promises a response on a ladder of rungs, :class:`Rung`: 0 none, 1 consult,
 2 condemn, 3 sanctions, 4 arms, 5 air/naval support, 6 ground troops. It commits to rung
 :math:`K` in a wording whose *automaticity* :math:`a \in [0, 1]` says how little the text leaves
 to the guarantor's later judgement (1: "shall ... including armed force"; NATO Article 5's
@@ -62,16 +62,18 @@ war". *Research & Politics*, April–June 2018 (abstract: vivo.library.tamu.edu;
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, logit
 
-from guaranty.errors import InputError
+from guaranty.errors import InputError, closest
 
 __all__ = [
     "RUNGS",
+    "Rung",
     "expected_cost",
     "honour_probability",
     "realised_rung",
@@ -82,16 +84,70 @@ __all__ = [
 Array = NDArray[np.floating[Any]]
 IntArray = NDArray[np.int64]
 
-#: The response ladder, lowest first; a rung's index is its level.
-RUNGS = ("none", "consult", "condemn", "sanctions", "arms", "air_naval", "ground_troops")
+class Rung(IntEnum):
+    """The response ladder, lowest first; a rung's value is its level.
+
+    Each rung has two spellings: its model name (``air_naval``, :data:`RUNGS`) and the word
+    a scenario uses (``air-naval-support``, :attr:`word`). :meth:`parse` reads either.
+
+    >>> Rung.parse("air-naval-support"), Rung.AIR_NAVAL.word, Rung.ARMS >= Rung.SANCTIONS
+    (<Rung.AIR_NAVAL: 5>, 'air-naval-support', True)
+    """
+
+    NONE = 0
+    CONSULT = 1
+    CONDEMN = 2
+    SANCTIONS = 3
+    ARMS = 4
+    AIR_NAVAL = 5
+    GROUND_TROOPS = 6
+
+    @property
+    def word(self) -> str:
+        """The scenario's word for the rung (``treaties[].rung``), e.g. ``ground-troops``."""
+        return _WORDS.get(self, self.name.lower().replace("_", "-"))
+
+    @classmethod
+    def parse(cls, name: str | int) -> Rung:
+        """The rung of a level (0..6), a model name or a scenario word.
+
+        Case and ``-``/``_``/space are ignored: ``"arms"``, ``"Air-Naval"``,
+        ``"air-naval-support"`` and ``"ground troops"`` all parse.
+        """
+        if isinstance(name, int) and not isinstance(name, bool):
+            if 0 <= name < len(cls):
+                return cls(name)
+            raise InputError(f"rung must be a level in 0..{len(cls) - 1}, got {name}")
+        key = _key(str(name))
+        if key in _BY_KEY:
+            return _BY_KEY[key]
+        close = closest(key, _BY_KEY)
+        hint = f"; did you mean {_BY_KEY[close].word!r}?" if close else ""
+        spelt = ", ".join(r.word if _key(r.word) == _key(r.name) else f"{r.word} ({r.name.lower()})"
+                          for r in cls)
+        raise InputError(f"rung must be one of {spelt}, got {name!r}{hint}")
+
+
+def _key(name: str) -> str:
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+_WORDS = {Rung.AIR_NAVAL: "air-naval-support"}
+_BY_KEY: dict[str, Rung] = {
+    **{_key(r.name): r for r in Rung},
+    **{_key(r.word): r for r in Rung},
+}
+
+#: The rungs' model names, lowest first; a rung's index is its level.
+RUNGS = tuple(r.name.lower() for r in Rung)
 
 
 def rung_index(name: str) -> int:
-    """Level of a rung by name (``"arms"`` → 4); case and ``-``/``_``/space are ignored."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
-    if key not in RUNGS:
-        raise InputError(f"rung must be one of {list(RUNGS)}, got {name!r}")
-    return RUNGS.index(key)
+    """Level of a rung by name (``"arms"`` → 4); case and ``-``/``_``/space are ignored.
+
+    A scenario's words parse too (``"air-naval-support"`` → 5); see :meth:`Rung.parse`.
+    """
+    return int(Rung.parse(name))
 
 
 def _float_dtype(*values: ArrayLike) -> np.dtype[Any]:
@@ -100,8 +156,8 @@ def _float_dtype(*values: ArrayLike) -> np.dtype[Any]:
 
 
 def _check_rung(name: str, k: int) -> None:
-    if not 0 <= k < len(RUNGS):
-        raise InputError(f"{name} must be a rung level in 0..{len(RUNGS) - 1}, got {k}")
+    if not 0 <= k < len(Rung):
+        raise InputError(f"{name} must be a rung level in 0..{len(Rung) - 1}, got {k}")
 
 
 def honour_probability(

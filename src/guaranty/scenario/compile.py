@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     AirDeployment,
@@ -222,8 +223,11 @@ def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
 
 
 def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Package:
-    """The package with its ``base`` chain merged in (the package's own fields win)."""
-    pkg = s.packages[name]
+    """The package with its ``base`` chain merged in (the package's own fields win).
+
+    An unknown name raises :class:`~guaranty.errors.InputError` (:meth:`Scenario.package`).
+    """
+    pkg = s.package(name)
     if pkg.base is None:
         return pkg
     if pkg.base in _seen or pkg.base not in s.packages:
@@ -241,7 +245,8 @@ def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Pack
 
 
 def resolve_lens(s: Scenario, name: str) -> Lens:
-    return s.lenses[name]
+    """The lens ``name``; an unknown name raises :class:`~guaranty.errors.InputError`."""
+    return s.lens(name)
 
 
 def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
@@ -373,6 +378,11 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
     if share > 1.0 + 1e-9:
         problems.append((("supply",), f"financing_share must sum to <= 1 across categories, "
                          f"got {share:g}"))
+    if s.anchor is not None and s.anchor not in s.packages:
+        close = closest(s.anchor, s.packages)
+        hint = f"; did you mean {close!r}?" if close else ""
+        problems.append((("anchor",), f"must name a package ({', '.join(sorted(s.packages))}), "
+                         f"got {s.anchor!r}{hint}"))
     for name, pkg in s.packages.items():
         here: Path = ("packages", name)
         if pkg.base is not None:
@@ -418,11 +428,8 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
 
 def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
     """Names in every ``parameters:`` section, and the overrides they make (unit and range)."""
-    import difflib
-
     problems: list[tuple[Path, str]] = []
     registry = base_registry(s)
-    names = list(registry)
     sections: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
     sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
     sections += [(("packages", k, "parameters"), dict(v.parameters))
@@ -431,8 +438,8 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
         for pname, q in overrides.items():
             here = (*base, pname)
             if pname not in registry:
-                close = difflib.get_close_matches(pname, names, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                close = closest(pname, registry)
+                hint = f"; did you mean {close!r}?" if close else ""
                 problems.append((here, "must name a registry parameter (see `guaranty "
                                  f"params`), got {pname!r}{hint}"))
                 continue

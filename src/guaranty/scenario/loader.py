@@ -10,7 +10,6 @@ so one mistake does not cascade into many. The last layer checks the ``parameter
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from functools import lru_cache
@@ -20,11 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
-from guaranty.errors import Problem, ScenarioError
+from guaranty.errors import Problem, ScenarioError, closest
 from guaranty.scenario import schema
+from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
 from guaranty.scenario.schema import Scenario
-from guaranty.scenario.yamlpos import Path, Positions, YamlReadError, read_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -37,7 +36,7 @@ def load_scenario(source: str | FsPath) -> Scenario:
     ScenarioError
         With every problem found, each with file, line, column and field path.
     """
-    from guaranty.datasets import scenario_path
+    from guaranty._datasets import scenario_path
 
     name = str(source)
     try:
@@ -342,9 +341,7 @@ def _unknown_key(key: str, loc: tuple[Any, ...]) -> str:
 
 
 def _close_key(key: str, loc: tuple[Any, ...]) -> str | None:
-    words = _allowed_keys(loc) or sorted(_vocabulary())
-    close = difflib.get_close_matches(key, words, n=1, cutoff=0.6)
-    return close[0] if close and close[0] != key else None
+    return closest(key, _allowed_keys(loc) or sorted(_vocabulary()))
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

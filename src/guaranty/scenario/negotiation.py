@@ -26,9 +26,11 @@ utility. Every position must say where it was stated (``source``) or why it is a
                concession: "the aggressor accepts a non-aligned defender"}
           fallback: {value: 0.5, assumption: "continued war"}
 
-The cross-references inside the section (issues, options, parties) are checked here; the
-``base`` package and the guarantors the fragments name are checked against the scenario by
-:func:`guaranty.negotiation.analyse`.
+The cross-references inside the section (issues, options, parties) are checked here. Each
+option's fragment is checked as a ``Package`` by the scenario schema
+(:class:`~guaranty.scenario.schema.Scenario`, which imports this module, not the other way
+round); the ``base`` package and the guarantors the fragments name are checked against the
+scenario by :func:`guaranty.negotiation.analyse`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -62,21 +64,14 @@ class _Cited(_Frozen):
 
 
 class Option(_Frozen):
-    """One option of an issue and the package levers it sets (fields of a ``Package``)."""
+    """One option of an issue and the package levers it sets (fields of a ``Package``).
+
+    The fragment is checked as a ``Package`` (without ``base``) where the scenario is
+    validated: :meth:`guaranty.scenario.schema.Scenario._fragments`.
+    """
 
     description: str = ""
     package: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("package")
-    @classmethod
-    def _fragment(cls, value: dict[str, Any]) -> dict[str, Any]:
-        from guaranty.scenario.schema import Package  # schema imports this module
-
-        if "base" in value:
-            raise ValueError("an option's package must not set base; the negotiation's base "
-                             "applies to every package")
-        Package.model_validate(value)
-        return value
 
 
 class Issue(_Frozen):

@@ -17,19 +17,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
+from guaranty._provisions import Provisions
 from guaranty.distributions import Distribution, Fixed, Normal
-from guaranty.params import UNIT_BOUNDS
+from guaranty.errors import InputError, unknown
+from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
+from guaranty.units import UNIT_BOUNDS
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -104,12 +110,13 @@ def _show(q: Quantity) -> str:
 
 
 UNIT_RANGES = UNIT_BOUNDS
-"""The values a quantity in each unit may take (also checked for ``parameters:`` overrides)."""
+"""The values a quantity in each unit may take (:data:`guaranty.units.UNIT_BOUNDS`, which the
+registry also checks for ``parameters:`` overrides)."""
 
 
-def _q(unit: str, low: float = 0.0, high: float = math.inf) -> AfterValidator:
-    """Validator of a quantity measured in ``unit`` whose values must lie in [low, high]."""
-    UNIT_RANGES[unit] = (low, high)
+def _q(unit: str) -> AfterValidator:
+    """Validator of a quantity measured in ``unit``, whose values must lie in its range."""
+    low, high = UNIT_BOUNDS[unit]
     return AfterValidator(_bounded(unit, low, high))
 
 
@@ -117,7 +124,7 @@ Persons = Annotated[Quantity, _q("persons")]
 Units = Annotated[Quantity, _q("units")]
 PerMonth = Annotated[Quantity, _q("units/month")]
 PersonsPerMonth = Annotated[Quantity, _q("persons/month")]
-Share = Annotated[Quantity, _q("share", 0.0, 1.0)]
+Share = Annotated[Quantity, _q("share")]
 Months = Annotated[Quantity, _q("months")]
 Km = Annotated[Quantity, _q("km")]
 Km2 = Annotated[Quantity, _q("km2")]
@@ -126,8 +133,8 @@ UsdBnPerYear = Annotated[Quantity, _q("USD bn/year")]
 Power = Annotated[Quantity, _q("power/unit")]
 PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
-ShareMonthly = Annotated[Quantity, _q("share/month", 0.0, 1.0)]
-HoursPerYear = Annotated[Quantity, _q("hours/year", 0.0, 8766.0)]
+ShareMonthly = Annotated[Quantity, _q("share/month")]
+HoursPerYear = Annotated[Quantity, _q("hours/year")]
 
 
 class NavalAssets(Frozen):
@@ -250,18 +257,6 @@ class Caps(Frozen):
     missile_range_km: float | None = Field(default=None, ge=0)
 
 
-class Provisions(Frozen):
-    """Agreement provisions that the outside view (history) maps onto its covariates."""
-
-    agreement: Literal["ceasefire", "agreement", "victory"] = "ceasefire"
-    peacekeepers: bool = False
-    monitors: bool = False
-    third_party_guarantee: bool = False
-    dmz: bool = False
-    joint_commission: bool = False
-    withdrawal: bool = False
-
-
 class SupplierChange(Frozen):
     """A package's change to a supplier's commitment."""
 
@@ -274,8 +269,13 @@ class FinancingChange(Frozen):
 
 
 MISSIONS = ("monitoring", "tripwire", "reassurance", "deep-defence")
-RUNG_NAMES = ("none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
-              "ground-troops")
+RUNG_NAMES = tuple(r.word for r in Rung)
+"""The scenario's words for the rungs of :class:`~guaranty.models.guarantors.Rung`, lowest first
+(``none`` ... ``air-naval-support``, ``ground-troops``); a word's index is its level."""
+if TYPE_CHECKING:
+    RungWord = str
+else:
+    RungWord = Literal[RUNG_NAMES]  # derived from Rung: one ladder
 WORDINGS = ("shall-armed-force", "deems-necessary", "consult")
 
 
@@ -311,9 +311,13 @@ class Treaty(Frozen):
     """A guarantor's commitment: the highest rung it promises and how automatic the wording."""
 
     guarantor: Slug
-    rung: Literal["none", "consult", "condemn", "sanctions", "arms", "air-naval-support",
-                  "ground-troops"]
+    rung: RungWord
     wording: Literal["shall-armed-force", "deems-necessary", "consult"] = "deems-necessary"
+
+    @property
+    def level(self) -> Rung:
+        """The rung promised, as a :class:`~guaranty.models.guarantors.Rung`."""
+        return Rung.parse(self.rung)
 
 
 class Peacekeepers(Frozen):
@@ -397,11 +401,63 @@ class Scenario(Frozen):
     suppliers: dict[Slug, Supplier] = Field(default_factory=dict)
     financing: Financing
     packages: dict[Slug, Package] = Field(min_length=1)
+    anchor: Slug | None = None
+    """The package whose risk of renewed war is anchored to the outside view (history)."""
     lenses: dict[Slug, Lens] = Field(default_factory=dict)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
     negotiation: Negotiation = Negotiation()
+
+    @field_validator("negotiation")
+    @classmethod
+    def _fragments(cls, negotiation: Negotiation) -> Negotiation:
+        """Each option's ``package`` must be a fragment of a :class:`Package` without ``base``.
+
+        Checked here rather than in :mod:`guaranty.scenario.negotiation`, which the schema
+        imports; each error keeps its place inside the fragment.
+        """
+        errors: list[InitErrorDetails] = []
+        for iname, issue in negotiation.issues.items():
+            for oname, option in issue.options.items():
+                where = ("issues", iname, "options", oname, "package")
+                if "base" in option.package:
+                    errors.append(InitErrorDetails(
+                        type="value_error", loc=where, input=option.package,
+                        ctx={"error": ValueError(
+                            "an option's package must not set base; the negotiation's base "
+                            "applies to every package")}))
+                    continue
+                try:
+                    Package.model_validate(option.package)
+                except ValidationError as exc:
+                    errors.extend(
+                        InitErrorDetails(type=e["type"], loc=(*where, *e["loc"]),
+                                         input=e["input"], ctx=e.get("ctx", {}))
+                        for e in exc.errors())
+        if errors:
+            raise ValidationError.from_exception_data("Negotiation", errors)
+        return negotiation
+
+    def package(self, name: str) -> Package:
+        """The package ``name`` as written (its ``base`` chain not merged in).
+
+        Raises
+        ------
+        InputError
+            ``unknown package 'x'; did you mean ...? (known: ...)`` when there is none.
+        """
+        try:
+            return self.packages[name]
+        except KeyError:
+            raise InputError(unknown("package", name, self.packages)) from None
+
+    def lens(self, name: str) -> Lens:
+        """The lens ``name``; an unknown name raises :class:`InputError` ("did you mean")."""
+        try:
+            return self.lenses[name]
+        except KeyError:
+            raise InputError(unknown("lens", name, self.lenses)) from None
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
         """A copy with package ``name`` replaced or changed (never mutates)."""

@@ -30,7 +30,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from guaranty.history.interstate import base_rate
-from guaranty.history.outside import Provisions as HistoryProvisions
 from guaranty.history.outside import covariates, outside_view_model
 from guaranty.scenario.schema import Provisions
 
@@ -59,15 +58,11 @@ class OutsideEstimate:
         }
 
 
-def _history(p: Provisions) -> HistoryProvisions:
-    return HistoryProvisions(**p.model_dump())
-
-
 def hazard_ratio(provisions: Provisions, reference: Provisions | None = None) -> float:
     """Hazard ratio of a package's provisions against ``reference`` (a bare cease-fire)."""
     fit = outside_view_model()
-    x, _, _ = covariates(_history(provisions))
-    x0, _, _ = covariates(_history(reference or Provisions()))
+    x, _, _ = covariates(provisions)
+    x0, _, _ = covariates(reference or Provisions())
     beta = dict(zip(fit.covariates, fit.beta[1:], strict=True))
     shift = sum(beta[c] * (x[c] - x0[c]) for c in fit.covariates)
     return float(math.exp(-math.exp(fit.log_rho) * shift))
@@ -98,7 +93,7 @@ def outside_estimate(
         Provisions())
     rates, label, n = _reference_rate(provisions, reference, months, level)
     hr = hazard_ratio(provisions, base)
-    _, unmapped, _ = covariates(_history(provisions))
+    _, unmapped, _ = covariates(provisions)
     p_war = {
         m: (_transport(rates[m][0], hr), _transport(rates[m][1], hr),
             _transport(rates[m][2], hr))

@@ -44,11 +44,7 @@ SCALE = "decision.base_hazard_scale"
 
 def anchor_package(scenario: Scenario) -> str | None:
     """The package the scenario anchors on (its ``anchor:`` field), or None."""
-    name: str | None = getattr(scenario, "anchor", None)
-    if name is None and "anchor" not in type(scenario).model_fields:
-        # Scenarios from before the ``anchor`` field anchored on ``ceasefire-only``.
-        name = "ceasefire-only" if "ceasefire-only" in scenario.packages else None
-    return name
+    return scenario.anchor
 
 
 def anchor_key(scenario: Scenario, *, seed: int, lens: str | None = None,

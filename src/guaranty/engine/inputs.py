@@ -31,7 +31,7 @@ from guaranty.models import (
 )
 from guaranty.models._arrays import Array
 from guaranty.scenario.compile import Plan
-from guaranty.scenario.schema import RUNG_NAMES, TroopDeployment
+from guaranty.scenario.schema import Treaty, TroopDeployment
 
 DTYPE = np.float32
 """Working precision of the monthly state (stocks, powers, hazards). Single precision halves
@@ -459,7 +459,7 @@ def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
     treaties = () if plan.vetoed else tuple(_treaty(plan, tr, p, n, requested)
                                             for tr in plan.treaties)
     committed = {tr.guarantor for tr in plan.treaties if not plan.vetoed
-                 and RUNG_NAMES.index(tr.rung) >= response.AIR_NAVAL}
+                 and tr.level >= response.AIR_NAVAL}
     return response.ResponseArrays(
         n=n,
         deployments=deployments,
@@ -474,7 +474,7 @@ def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
     )
 
 
-def _treaty(plan: Plan, tr: Any, p: Reader, n: int, requested: Mapping[str, float]
+def _treaty(plan: Plan, tr: Treaty, p: Reader, n: int, requested: Mapping[str, float]
             ) -> response.TreatyTerms:
     g = tr.guarantor
     delay = p(f"guarantor.{g}.response_delay_months")
@@ -495,7 +495,7 @@ def _treaty(plan: Plan, tr: Any, p: Reader, n: int, requested: Mapping[str, floa
 
     with_aircraft = {a.guarantor for a in plan.aircraft}
     return response.treaty_terms(
-        g, RUNG_NAMES.index(tr.rung),
+        g, int(tr.level),
         honour=(honour(np.zeros(n, dtype=DTYPE)), honour(np.ones(n, dtype=DTYPE))),
         draw=p(f"guarantor.{g}.response_draw"),
         cost_sanctions=p("guarantors.cost.sanctions"),

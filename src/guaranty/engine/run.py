@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -146,20 +145,9 @@ def iter_chunks(
 
 def _check_names(scenario: Scenario, names: Sequence[str], lens: str | None) -> None:
     for name in names:
-        if name not in scenario.packages:
-            raise InputError(_unknown("package", name, scenario.packages))
-    if lens is not None and lens not in scenario.lenses:
-        raise InputError(_unknown("lens", lens, scenario.lenses))
-
-
-def _unknown(kind: str, name: str, known: Any) -> str:
-    import difflib
-
-    options = sorted(known)
-    close = difflib.get_close_matches(name, options, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    listed = ", ".join(options) or "none defined"
-    return f"unknown {kind} {name!r}{hint} (known: {listed})"
+        scenario.package(name)
+    if lens is not None:
+        scenario.lens(lens)
 
 
 def _gather(

@@ -38,8 +38,11 @@ import numpy as np
 
 from guaranty.models import guarantors, troops
 from guaranty.models._arrays import Array
+from guaranty.models.guarantors import Rung
 
-SANCTIONS, ARMS, AIR_NAVAL, GROUND = 3, 4, 5, 6
+# The rungs the terms read, as plain ints (array arithmetic with them stays in float32).
+SANCTIONS, ARMS, AIR_NAVAL, GROUND = (int(r) for r in (
+    Rung.SANCTIONS, Rung.ARMS, Rung.AIR_NAVAL, Rung.GROUND_TROOPS))
 
 
 @dataclass(frozen=True)

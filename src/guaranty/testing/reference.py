@@ -58,9 +58,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.models.guarantors import Rung
 from guaranty.models.outcomes import GIVEN_WAR, WAR_CHECKPOINTS
 from guaranty.scenario.compile import Plan
-from guaranty.scenario.schema import RUNG_NAMES
 
 Array = NDArray[np.float64]
 
@@ -76,8 +76,9 @@ MAX_EXPONENT = 50.0
 # The honour model keeps the base reliability a float epsilon inside (0, 1), in the engine's
 # single precision; it matters only for a reliability of exactly 0 or 1.
 RELIABILITY_EPS = 2.0**-23
-# Rungs of the guarantors' ladder (guaranty.models.guarantors.RUNGS).
-SANCTIONS, ARMS, AIR_NAVAL, GROUND = 3, 4, 5, 6
+# Rungs of the guarantors' ladder (guaranty.models.guarantors.Rung), as plain ints.
+SANCTIONS, ARMS, AIR_NAVAL, GROUND = (int(r) for r in (
+    Rung.SANCTIONS, Rung.ARMS, Rung.AIR_NAVAL, Rung.GROUND_TROOPS))
 DAYS_PER_MONTH = 365.25 / 12.0
 NAVAL_ASSETS = (  # (field of NavalAssets, parameter suffix)
     ("anti_ship_missiles", "anti_ship_missile"),
@@ -463,7 +464,7 @@ def guarantees(plan: Plan, p: Mapping[str, float]) -> list[Guarantee]:
                    0.0) * p["guarantors.troop_surge_share"]
         delay = p[f"guarantor.{g}.response_delay_months"]
         out.append(Guarantee(
-            guarantor=g, committed=RUNG_NAMES.index(tr.rung),
+            guarantor=g, committed=int(tr.level),
             automaticity=p[f"guarantors.automaticity.{tr.wording}"],
             will=p[f"guarantor.{g}.will"], delay=delay,
             draw=p[f"guarantor.{g}.response_draw"],

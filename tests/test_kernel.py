@@ -1,0 +1,162 @@
+"""The engine as a kernel: pure steps, an explicit and cached anchor, designs and inputs."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import guaranty
+from guaranty.engine import (
+    AnchorCache,
+    calibrate,
+    init,
+    prepare,
+    run_chunk,
+    run_design,
+    step,
+)
+from guaranty.errors import InputError
+from guaranty.scenario import compile_plan
+
+WORLDS = 600
+
+
+def _same(a: guaranty.Results, b: guaranty.Results, packages: list[str]) -> None:
+    for name in packages:
+        assert a.outcomes[name].keys() == b.outcomes[name].keys()
+        for metric, values in a.outcomes[name].items():
+            np.testing.assert_array_equal(values, b.outcomes[name][metric], err_msg=metric)
+
+
+def test_step_returns_a_new_state_and_changes_nothing_it_is_given(
+        ukraine: guaranty.Scenario) -> None:
+    plan = compile_plan(ukraine, "deep-defence")
+    inputs = prepare(plan, plan.registry.sample(1, 0, 50), 24)
+    state = init(inputs)
+    frozen = [np.array(a, copy=True) for a in _arrays(state)]
+    new, month = step(inputs, state, 0)
+    for before, after in zip(frozen, _arrays(state), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert new is not state and month.hazard.shape == (50,)
+    assert not np.shares_memory(new.supply.stock, state.supply.stock)
+
+
+def _arrays(obj: object) -> list[np.ndarray]:
+    """Every array inside a (nested) state record."""
+    if isinstance(obj, np.ndarray):
+        return [obj]
+    if isinstance(obj, dict):
+        return [a for v in obj.values() for a in _arrays(v)]
+    if isinstance(obj, tuple):
+        return [a for v in obj for a in _arrays(v)]
+    if hasattr(obj, "__dataclass_fields__"):
+        return [a for k in obj.__dataclass_fields__ for a in _arrays(getattr(obj, k))]
+    return []
+
+
+def test_twenty_variants_calibrate_once(ukraine: guaranty.Scenario) -> None:
+    cache = AnchorCache()
+    anchors = set()
+    for size in range(20):
+        variant = ukraine.with_package("strong-army", financing={
+            "weapons_usd_bn_per_year": 20.0 + size})
+        results = guaranty.simulate(variant, ["strong-army"], worlds=200, seed=4, months=24,
+                                    anchor=cache)
+        assert results.anchor is not None
+        anchors.add(results.anchor.scale)
+    assert cache.calibrations == 1 and len(anchors) == 1
+
+
+def test_the_anchor_follows_what_it_depends_on(ukraine: guaranty.Scenario) -> None:
+    cache = AnchorCache()
+    cache.get(ukraine, seed=4)
+    cache.get(ukraine, seed=5)  # another seed: another calibration set
+    changed = ukraine.with_package("ceasefire-only", neutrality=True)
+    cache.get(changed, seed=4)  # the anchor package itself changed
+    assert cache.calibrations == 3
+    cache.get(ukraine.with_package("strong-army", neutrality=True), seed=4)
+    assert cache.calibrations == 3
+
+
+def test_reordering_packages_changes_no_number(ukraine: guaranty.Scenario) -> None:
+    names = list(ukraine.packages)
+    reordered = ukraine.model_copy(update={
+        "packages": {name: ukraine.packages[name] for name in reversed(names)}})
+    chosen = ["strong-army", "ceasefire-only", "deep-defence"]
+    a = guaranty.simulate(ukraine, chosen, worlds=WORLDS, seed=8, months=36)
+    b = guaranty.simulate(reordered, list(reversed(chosen)), worlds=WORLDS, seed=8, months=36)
+    assert a.anchor == b.anchor
+    _same(a, b, chosen)
+
+
+def test_a_scenario_without_an_anchor_runs_unanchored(ukraine: guaranty.Scenario) -> None:
+    bare = ukraine.model_copy(update={"anchor": None})
+    results = guaranty.simulate(bare, ["ceasefire-only"], worlds=200, seed=1, months=12)
+    assert results.anchor is None
+    assert any("unanchored" in note for note in results.notes())
+    assert results.registries["ceasefire-only"]["decision.base_hazard_scale"].distribution.mean \
+        == 1.0
+    with pytest.raises(InputError, match="names no anchor"):
+        calibrate(bare, seed=1)
+
+
+def test_a_given_anchor_is_used_as_is(ukraine: guaranty.Scenario) -> None:
+    anchor = calibrate(ukraine, seed=2)
+    given = guaranty.simulate(ukraine, ["strong-army"], worlds=300, seed=2, months=24,
+                              anchor=anchor)
+    computed = guaranty.simulate(ukraine, ["strong-army"], worlds=300, seed=2, months=24)
+    assert given.anchor == computed.anchor == anchor
+    _same(given, computed, ["strong-army"])
+
+
+def test_an_injected_executor_changes_no_number(ukraine: guaranty.Scenario) -> None:
+    alone = guaranty.simulate(ukraine, ["sky-shield"], worlds=900, seed=6, months=24,
+                              chunk_size=250)
+    with ThreadPoolExecutor(2) as pool:
+        pooled = guaranty.simulate(ukraine, ["sky-shield"], worlds=900, seed=6, months=24,
+                                   chunk_size=250, executor=pool)
+    _same(alone, pooled, ["sky-shield"])
+
+
+def test_inputs_are_the_values_the_engine_used(ukraine: guaranty.Scenario) -> None:
+    results = guaranty.simulate(ukraine, ["deep-defence"], worlds=WORLDS, seed=12, months=36,
+                                chunk_size=256)
+    inputs = results.inputs("deep-defence")
+    assert inputs.shape == (WORLDS, len(results.registries["deep-defence"]))
+    plan = compile_plan(ukraine, "deep-defence")
+    again = run_chunk(plan, {k: inputs[k].to_numpy() for k in inputs.columns}, 36)
+    for metric, values in results.outcomes["deep-defence"].items():
+        np.testing.assert_array_equal(values, again[metric], err_msg=metric)
+    some = results.inputs("deep-defence", names=["decision.gain", "defender.personnel"])
+    assert list(some.columns) == ["decision.gain", "defender.personnel"]
+
+
+def test_run_design_evaluates_a_saltelli_design(ukraine: guaranty.Scenario) -> None:
+    sobol = pytest.importorskip("SALib.sample.sobol")
+    plan = compile_plan(ukraine, "strong-army")
+    names = ["decision.gain", "decision.failure_cost", "campaign.war_months"]
+    assert set(names) <= set(plan.registry.uncertain())
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    u = sobol.sample(problem, 16, calc_second_order=False, seed=3)
+    u = np.clip(u, 1e-9, 1 - 1e-9)
+    design = {name: u[:, i] for i, name in enumerate(names)}
+    out = run_design(plan, design, months=24, seed=3, chunk_size=37)
+    assert out["p_war_24m"].shape == (len(u),)
+    # Each row is one world: the design's values, the seeded draws elsewhere.
+    params = plan.registry.sample(3, 0, len(u))
+    params.update(plan.registry.ppf(design))
+    np.testing.assert_array_equal(out["p_war_24m"], run_chunk(plan, params, 24)["p_war_24m"])
+    with pytest.raises(InputError):
+        run_design(plan, {"decision.gain": u[:, 0], "campaign.war_months": u[:5, 1]})
+
+
+def test_registry_ppf_maps_uniforms_to_the_sampled_values(ukraine: guaranty.Scenario) -> None:
+    registry = compile_plan(ukraine, "strong-army").registry
+    uncertain = registry.uncertain()
+    assert "decision.gain" in uncertain and "decision.base_hazard_scale" not in uncertain
+    drawn = registry.sample(5, 10, 40)
+    mapped = registry.ppf(registry.uniforms(5, 10, 40))
+    for name in uncertain:
+        np.testing.assert_array_equal(mapped[name], drawn[name])

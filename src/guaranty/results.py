@@ -180,3 +180,21 @@ class Results:
                 for package in self.outcomes
             ],
         }
+
+    def notes(self) -> list[str]:
+        """Plain-language warnings about the run, for any view to show beside the numbers.
+
+        For each package, in order: the share of worlds in which the troops asked for fit
+        the contributors' rotation pools, when below all of them; then each party that
+        rejects the package.
+        """
+        notes = []
+        for package in self.packages:
+            if "troops_feasible" in self.metrics(package):
+                share = self.metric(package, "troops_feasible").mean
+                if share < 1.0:
+                    notes.append(f"{package}: the troops asked for fit the contributors' "
+                                 f"rotation pools in only {share:.0%} of worlds")
+            notes.extend(f"{package}: rejected by the {why}"
+                         for why in self.rejections.get(package, ()))
+        return notes

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from guaranty.models import economy
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # Registry defaults at their mid-points (see docs/models/economy.md).
 INPUTS = dict(
@@ -193,12 +188,3 @@ def test_from_params_reads_the_registry_names() -> None:
                   "economy.guarantee_signal_weight", "economy.perception_memory_months"]
     seen = economy.PerceptionInputs.from_params({k: np.full(2, 0.5) for k in perception})
     assert seen.memory_months.shape == (2,)
-
-
-def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    page = (ROOT / "docs" / "models" / "economy.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/models/economy.md", "exec"), {})
-    assert capsys.readouterr().out.strip()

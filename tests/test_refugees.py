@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from guaranty.models import refugees
 from guaranty.models.refugees import BEST_CASE, EFFECTS_PP, MIDDLE_CASE, WORST
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- the ifo survey experiment --------------------------------------------------------------
@@ -194,12 +190,3 @@ def test_from_params_reads_the_registry_names() -> None:
     assert inputs.keep.shape == (2,)
     best = inputs.return_probability(BEST_CASE)
     np.testing.assert_allclose(best, 0.465)
-
-
-def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    page = (ROOT / "docs" / "models" / "refugees.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/models/refugees.md", "exec"), {})
-    assert capsys.readouterr().out.strip()

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from guaranty.models import economy
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # Registry defaults at their mid-points (see docs/models/economy.md).
 INPUTS = dict(
@@ -183,12 +178,3 @@ def test_float32_worlds_as_the_engine_passes_them() -> None:
     flow = economy.investment_per_year(risk, inputs, exports_lost_share=np.zeros(n, np.float32))
     assert flow.shape == (n,) and np.all(np.isfinite(flow))
     assert np.all((flow > INPUTS["public_usd_bn"]) & (flow < 40))
-
-
-def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    page = (ROOT / "docs" / "models" / "economy.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/models/economy.md", "exec"), {})
-    assert capsys.readouterr().out.strip()

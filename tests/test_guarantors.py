@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -193,11 +192,3 @@ def test_docs_page_table_is_the_fit() -> None:
         assert line in text, line
     base = reliability(treaty_type="defense", era="post-1945")
     assert f"a: {base.beta[0]}" in text and f"b: {base.beta[1]}" in text
-
-
-def test_docs_page_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(), flags=re.DOTALL)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, str(PAGE), "exec"), {})
-    assert capsys.readouterr().out.strip()

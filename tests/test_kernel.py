@@ -136,7 +136,7 @@ def test_inputs_are_the_values_the_engine_used(ukraine: guaranty.Scenario) -> No
 def test_run_design_evaluates_a_saltelli_design(ukraine: guaranty.Scenario) -> None:
     sobol = pytest.importorskip("SALib.sample.sobol")
     plan = compile_plan(ukraine, "strong-army")
-    names = ["decision.gain", "decision.failure_cost", "campaign.war_months"]
+    names = ["decision.value_sensitivity", "decision.failure_cost", "campaign.war_months"]
     assert set(names) <= set(plan.registry.uncertain())
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     u = sobol.sample(problem, 16, calc_second_order=False, seed=3)
@@ -149,13 +149,13 @@ def test_run_design_evaluates_a_saltelli_design(ukraine: guaranty.Scenario) -> N
     params.update(plan.registry.ppf(design))
     np.testing.assert_array_equal(out["p_war_24m"], run_chunk(plan, params, 24)["p_war_24m"])
     with pytest.raises(InputError):
-        run_design(plan, {"decision.gain": u[:, 0], "campaign.war_months": u[:5, 1]})
+        run_design(plan, {"decision.failure_cost": u[:, 0], "campaign.war_months": u[:5, 1]})
 
 
 def test_registry_ppf_maps_uniforms_to_the_sampled_values(ukraine: guaranty.Scenario) -> None:
     registry = compile_plan(ukraine, "strong-army").registry
     uncertain = registry.uncertain()
-    assert "decision.gain" in uncertain and "decision.base_hazard_scale" not in uncertain
+    assert "decision.failure_cost" in uncertain and "decision.base_hazard_scale" not in uncertain
     drawn = registry.sample(5, 10, 40)
     mapped = registry.ppf(registry.uniforms(5, 10, 40))
     for name in uncertain:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from guaranty.models import refugees
 from guaranty.models.refugees import BEST_CASE, EFFECTS_PP, MIDDLE_CASE, WORST
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- the ifo survey experiment --------------------------------------------------------------
@@ -181,12 +177,3 @@ def test_perceived_risk_slows_returns_by_the_risk_aversion() -> None:
     rate = refugees.return_rate(np.array([0.0, 0.1]), delay_months=12.0, risk_aversion=3.0)
     assert rate[0] == pytest.approx(1 / 12)
     assert rate[1] / rate[0] == pytest.approx(np.exp(-0.3))
-
-
-def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    page = (ROOT / "docs" / "models" / "refugees.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/models/refugees.md", "exec"), {})
-    assert capsys.readouterr().out.strip()

@@ -3,7 +3,9 @@
 >>> import guaranty
 >>> scenario = guaranty.load_scenario("ukraine-2025")
 >>> results = guaranty.simulate(scenario, packages=["strong-army"], worlds=2_000, seed=7)
->>> table = results.summary()
+>>> results.packages
+['strong-army']
+>>> table = results.summary()       # one row per (package, metric): mean, p05, p95, se
 """
 
 from guaranty._version import __version__

@@ -137,7 +137,7 @@ class Results:
         """The summary of one metric of one package.
 
         ``outside_p_war_{t}m`` is the historical estimate for the package
-        (:mod:`guaranty.anchoring`): its p05/p95 are the ends of the estimate's 90 %
+        (:mod:`guaranty.outside`): its p05/p95 are the ends of the estimate's 90 %
         interval and its se the half-width over 1.645.
         """
         if name.startswith("outside_p_war_"):
@@ -207,3 +207,24 @@ class Results:
                 for package in self.outcomes
             ],
         }
+
+    def notes(self) -> list[str]:
+        """Plain-language warnings about the run, for any view to show beside the numbers.
+
+        First whether the run is unanchored (its base hazard is the registry's, not fitted
+        to history); then, for each package, in order: the share of worlds in which the
+        troops asked for fit the contributors' rotation pools, when below all of them; then
+        each party that rejects the package.
+        """
+        notes = [] if self.anchor is not None else [
+            "unanchored: the aggressor's base hazard is the registry's default, not calibrated "
+            "to the outside view (the scenario names no anchor package, or --no-anchor)"]
+        for package in self.packages:
+            if "troops_feasible" in self.metrics(package):
+                share = self.metric(package, "troops_feasible").mean
+                if share < 1.0:
+                    notes.append(f"{package}: the troops asked for fit the contributors' "
+                                 f"rotation pools in only {share:.0%} of worlds")
+            notes.extend(f"{package}: rejected by the {why}"
+                         for why in self.rejections.get(package, ()))
+        return notes

@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from guaranty.cli.durability import app
 from guaranty.errors import InputError
-from guaranty.history.cli import app
 
 runner = CliRunner()
 

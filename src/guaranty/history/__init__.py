@@ -1,11 +1,13 @@
 """The outside view: how long cease-fires held in history, and which provisions went with peace.
 
 Loaders for the shipped cease-fire data (Fortna; UCDP termination and peace agreements),
-survival models (Kaplan-Meier, Cox in start-stop form, Weibull), the reproduction of Fortna's
-peacekeeping result, interstate base rates, and :func:`outside_view`, which maps a package's
-:class:`Provisions` onto the models' covariates. See ``docs/history.md``.
+survival models (Kaplan-Meier, Cox in start-stop form, Weibull), Kaplan-Meier curves by group
+(:func:`curves_by`), the reproduction of Fortna's peacekeeping result, interstate base rates,
+and :func:`outside_view`, which maps a package's :class:`Provisions` onto the models'
+covariates. See ``docs/history.md``.
 """
 
+from guaranty.history.curves import GroupCurve, curves_by
 from guaranty.history.data import load_agreements, load_fortna, load_termination
 from guaranty.history.fortna import HazardTable, reproduce
 from guaranty.history.interstate import BaseRate, base_rate, base_rates
@@ -15,6 +17,7 @@ from guaranty.history.validate import Validation, validate
 
 __all__ = [
     "BaseRate",
+    "GroupCurve",
     "HazardTable",
     "OutsideView",
     "Provisions",
@@ -22,6 +25,7 @@ __all__ = [
     "agreement_spells",
     "base_rate",
     "base_rates",
+    "curves_by",
     "fortna_spells",
     "load_agreements",
     "load_fortna",

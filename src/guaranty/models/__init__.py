@@ -1,5 +1,5 @@
 """The structural models, one mechanism a module, each a pure function vectorised over worlds.
 
 The monthly chain is supply → forces → aggressor decision → campaign → outcomes; see each
-module's docstring for its equations and sources, and ``docs/models.md`` for the whole.
+module's docstring for its equations and sources, and ``docs/models/`` for the whole.
 """

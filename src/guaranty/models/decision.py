@@ -6,7 +6,7 @@ the source article), :math:`\ln \hat R = \ln R + \beta_m`, where :math:`R` is th
 expects in the war: its power times the surprise it can still achieve (after the defender's
 warning) and the air-superiority term it expects, over the defender's power after a first
 cyber strike plus allied troops present and the reinforcements and arms it expects the
-guarantors to send (:mod:`guaranty.instruments`). It values an attack as
+guarantors to send (:mod:`guaranty.models.response`). It values an attack as
 
 .. math::
     V = \hat p\, G\,(1 - \eta\, \mathbb 1_{\text{neutral}})
@@ -18,7 +18,7 @@ neutrality clause already delivers, :math:`C_f` the cost of a failed attack, :ma
 square-law share of its force it expects to lose (:func:`guaranty.models.campaign.square_law_loss`)
 weighted by :math:`\lambda_L`, :math:`C_s` the cost of the sanctions an attack brings and
 :math:`\mathbb E[C_g]` the expected cost of the guarantors' responses and of attacking through
-their troops (:mod:`guaranty.instruments`).
+their troops (:mod:`guaranty.models.response`).
 Against a value of waiting :math:`V_w`, the monthly hazard is
 
 .. math:: h = \big(1 - e^{-\lambda_0 \exp(k (V - V_w))}\big)\,\mathbb 1[t \ge t_{\min}]

@@ -6,7 +6,7 @@ models' equations rather than from the vectorised code. Tests compare the two on
 (``tests/test_reference.py``) and ``benchmarks/run.py`` times the engine against it. It is slow
 by design (tens of microseconds per world-month); never use it for real runs.
 
-Before the months, once per world: the package's instruments (:mod:`guaranty.instruments`) —
+Before the months, once per world: the package's instruments (:mod:`guaranty.models.response`) —
 allied deployments with their power :math:`N\pi f \ell e` (:mod:`guaranty.models.troops`) and
 arrival, the treaties' guarantors (rung, automaticity, will, delay, the world's response draw,
 reinforcement :math:`\frac{\text{pool}}{\kappa}\,s\,\pi`, share of the war left after the delay
@@ -19,7 +19,7 @@ the sea blockade :math:`1/(1 + (Q/(cF))^k)` and the exports it would cost
 
 One month ``t`` of one world, in the order the engine applies it:
 
-1. The instruments' terms (:mod:`guaranty.instruments`): allied troop power and monitors
+1. The instruments' terms (:mod:`guaranty.models.response`): allied troop power and monitors
    present; each guarantor's honour probability, with the tripwire's logit shift when its
    own troops are in the country (:mod:`guaranty.models.guarantors`), and its realised rung
    from its response draw; what the aggressor expects (rungs at least 4, 5, 6 in
@@ -35,7 +35,7 @@ One month ``t`` of one world, in the order the engine applies it:
 3. The aggressor's decision (:mod:`guaranty.models.decision`) on the perceived ratio, with the
    guarantors' expected cost added to the sanctions cost: monthly hazard
    :math:`h = 1 - e^{-c\lambda_0 e^{k(V - V_w)}}` once ready, with :math:`c` the anchoring
-   factor of the base hazard (:mod:`guaranty.anchoring`).
+   factor of the base hazard (:mod:`guaranty.engine.anchoring`).
 4. The campaign if war starts now (:mod:`guaranty.models.campaign`) on the actual ratio:
    probability the defender holds, ground lost, casualties, captured stocks; air denial,
    blockade, missiles leaking :math:`S(1 - e(1 - (1-p)^m))`, what the guarantors' realised
@@ -375,7 +375,7 @@ def return_rate(risk: float, p: Mapping[str, float]) -> float:
     return clip01(rate / max(p["refugees.return_delay_months"], 1.0))
 
 
-# --- the package's instruments (guaranty.instruments) ---------------------------------------
+# --- the package's instruments (guaranty.models.response) ---------------------------------
 @dataclass(frozen=True)
 class Deployment:
     """Allied troops of one guarantor in one world."""

@@ -2,47 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from guaranty.cli._format import emit_json, out_console
+from guaranty.cli.options import JsonDoc
 from guaranty.errors import InputError
+from guaranty.history.curves import GROUPINGS, curves_by
 from guaranty.history.fortna import SPECIFICATIONS, reproduce
 from guaranty.history.interstate import agreement_model, base_rates, termination_model
 from guaranty.history.outside import AGREEMENTS, Provisions, outside_view, outside_view_model
-from guaranty.history.spells import first_periods, fortna_spells
-from guaranty.history.survival import CoxFit, Term, kaplan_meier
+from guaranty.history.survival import CoxFit, Term
 from guaranty.history.validate import validate as run_validation
+from guaranty.outside import outside_estimate
+from guaranty.scenario import compile_plan, load_scenario
 
 app = typer.Typer(
     help="Outside view: how long cease-fires held in history, and what helped.",
     no_args_is_help=True,
 )
 
-JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
-LEVEL_OPTION = typer.Option(0.95, "--level", help="Coverage of the intervals, e.g. 0.9.")
+Level = Annotated[float, typer.Option("--level", help="Coverage of the intervals, e.g. 0.9.")]
+Horizons = Annotated[str, typer.Option("--months", help="Horizons in months.")]
 
 
 def _console() -> Console:
-    return Console(width=120)
-
-
-def _emit(document: dict[str, Any]) -> None:
-    typer.echo(json.dumps(document, indent=2, default=_plain))
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return out_console(width=120)
 
 
 def _months(text: str) -> list[int]:
@@ -93,7 +84,7 @@ def _hr_table(title: str, terms: Sequence[Term], ph: dict[str, float] | None = N
 
 
 @app.command()
-def fit(json_out: bool = JSON_OPTION, level: float = LEVEL_OPTION) -> None:
+def fit(json_out: JsonDoc = False, level: Level = 0.95) -> None:
     """Fit every model: the outside-view Weibull, Cox models with PH checks, UCDP models."""
     _check_level(level)
     weibull = outside_view_model()
@@ -114,7 +105,7 @@ def fit(json_out: bool = JSON_OPTION, level: float = LEVEL_OPTION) -> None:
         "ucdp_agreements": _cox(agree_cox, "UCDP peace agreements 1975-2021 (agreement ended)"),
     }
     if json_out:
-        _emit(doc)
+        emit_json(doc)
         return
     console = _console()
     console.print(
@@ -143,9 +134,10 @@ def fit(json_out: bool = JSON_OPTION, level: float = LEVEL_OPTION) -> None:
 
 @app.command()
 def table(
-    spec: str = typer.Option("controls", "--spec", help="controls, basic, post_cold_war, weibull."),
-    json_out: bool = JSON_OPTION,
-    level: float = LEVEL_OPTION,
+    spec: Annotated[str, typer.Option(
+        "--spec", help="controls, basic, post_cold_war, weibull.")] = "controls",
+    json_out: JsonDoc = False,
+    level: Level = 0.95,
 ) -> None:
     """Fortna's hazard ratios of renewed war, reproduced, beside the published figures."""
     _check_level(level)
@@ -153,7 +145,7 @@ def table(
         raise InputError(f"--spec must be one of {', '.join(SPECIFICATIONS)}, got {spec!r}")
     result = reproduce(spec, level=level)
     if json_out:
-        _emit(result.to_dict())
+        emit_json(result.to_dict())
         return
     out = Table(
         title=f"{result.description}\n{result.n_spells} spells, {result.n_failures} failures",
@@ -175,43 +167,29 @@ def table(
 
 @app.command()
 def curve(
-    data: str = typer.Option("fortna", "--data", help="fortna (civil wars) or ucdp (base rates)."),
-    by: str = typer.Option("peacekeeping", "--by", help="fortna: peacekeeping, mission, outcome."),
-    months: str = typer.Option("12,60,120", "--months", help="Horizons in months."),
-    json_out: bool = JSON_OPTION,
-    level: float = LEVEL_OPTION,
+    data: Annotated[str, typer.Option(
+        "--data", help="fortna (civil wars) or ucdp (base rates).")] = "fortna",
+    by: Annotated[str, typer.Option(
+        "--by", help="fortna: peacekeeping, mission, outcome.")] = "peacekeeping",
+    months: Horizons = "12,60,120",
+    json_out: JsonDoc = False,
+    level: Level = 0.95,
 ) -> None:
     """Kaplan-Meier curves: share of cease-fires still holding, by provision or outcome."""
     _check_level(level)
     horizons = _months(months)
     rows: list[dict[str, Any]]
     if data == "ucdp":
-        rates = base_rates(months=tuple(horizons), level=level)
         rows = [
-            {"label": f"{r.kind}/{r.outcome}", "n": r.n, "events": r.failures, "p_war": r.p_war}
-            for r in rates
+            {"label": f"{r.kind}/{r.outcome}", "n": r.n, "events": r.failures,
+             "p_war": {str(m): list(v) for m, v in r.p_war.items()}}
+            for r in base_rates(months=tuple(horizons), level=level)
         ]
         doc: dict[str, Any] = {"data": "UCDP conflict termination 1946-2020", "by": "kind/outcome"}
     elif data == "fortna":
-        spells = first_periods(fortna_spells())
-        groups = _groups(spells, by)
-        rows = []
-        for label, sub in groups.items():
-            c = kaplan_meier(sub["months"], sub["failed"], label=label, level=level)
-            p_war = {}
-            for m in horizons:
-                s, lo, hi = c.at(m)
-                p_war[m] = (1 - s, 1 - hi, 1 - lo)
-            rows.append(
-                {
-                    "label": label,
-                    "n": c.n,
-                    "events": c.events,
-                    "p_war": p_war,
-                    "months": c.months,
-                    "survival": c.survival,
-                }
-            )
+        if by not in GROUPINGS:
+            raise InputError(f"--by must be peacekeeping, mission or outcome, got {by!r}")
+        rows = [c.to_dict() for c in curves_by(by=by, months=horizons, level=level)]
         doc = {
             "data": "Fortna civil-war cease-fires 1947-1999 (provisions at the cease-fire)",
             "by": by,
@@ -219,55 +197,31 @@ def curve(
     else:
         raise InputError(f"--data must be fortna or ucdp, got {data!r}")
     if json_out:
-        doc["curves"] = [
-            {**r, "p_war": {str(k): list(v) for k, v in r["p_war"].items()}} for r in rows
-        ]
-        _emit(doc)
+        emit_json({**doc, "curves": rows})
         return
     out = Table(title=f"P(renewed war) by {doc['by']}: {doc['data']}")
     for column in ("group", "n", "failures", *(f"{m} months" for m in horizons)):
         out.add_column(column)
     for r in rows:
-        cells = [
-            f"{r['p_war'][m][0]:.2f} ({r['p_war'][m][1]:.2f}-{r['p_war'][m][2]:.2f})"
-            for m in horizons
-        ]
+        cells = []
+        for m in horizons:
+            e, lo, hi = r["p_war"][str(m)]
+            cells.append(f"{e:.2f} ({lo:.2f}-{hi:.2f})")
         out.add_row(r["label"], str(r["n"]), str(r["events"]), *cells)
     _console().print(out)
 
 
-def _groups(spells: Any, by: str) -> dict[str, Any]:
-    if by == "peacekeeping":
-        return {
-            "peacekeeping": spells[spells["peacekeeping"] == 1],
-            "none": spells[spells["peacekeeping"] == 0],
-        }
-    if by == "mission":
-        return {
-            "peacekeepers": spells[spells["peacekeepers"] == 1],
-            "monitors": spells[spells["monitors"] == 1],
-            "none": spells[(spells["peacekeepers"] == 0) & (spells["monitors"] == 0)],
-        }
-    if by == "outcome":
-        return {
-            "victory": spells[spells["victory"] == 1],
-            "treaty": spells[spells["treaty"] == 1],
-            "truce": spells[(spells["victory"] == 0) & (spells["treaty"] == 0)],
-        }
-    raise InputError(f"--by must be peacekeeping, mission or outcome, got {by!r}")
-
-
 @app.command()
 def validate(
-    split_year: int = typer.Option(1990, "--split-year", help="First year held out."),
-    json_out: bool = JSON_OPTION,
-    level: float = LEVEL_OPTION,
+    split_year: Annotated[int, typer.Option("--split-year", help="First year held out.")] = 1990,
+    json_out: JsonDoc = False,
+    level: Level = 0.95,
 ) -> None:
     """Fit on earlier cease-fires, predict later ones: C-index and calibration vs a baseline."""
     _check_level(level)
     result = run_validation(split_year=split_year, level=level)
     if json_out:
-        _emit(result.to_dict())
+        emit_json(result.to_dict())
         return
     console = _console()
     console.print(
@@ -293,37 +247,33 @@ def _package_provisions(
     scenario_file: Path | None, package: str | None, months: list[int], level: float
 ) -> tuple[Provisions, Any]:
     """The provisions of a scenario's package, and its transported interstate outside view."""
-    from guaranty.outside import outside_estimate
-    from guaranty.scenario import compile_plan, load_scenario
-
     if scenario_file is None or package is None:
         raise InputError("--scenario and --package go together")
     scenario = load_scenario(scenario_file)
-    if package not in scenario.packages:
-        raise InputError(f"unknown package {package!r} (known: {', '.join(scenario.packages)})")
-    plan = compile_plan(scenario, package)
-    estimate = outside_estimate(plan.provisions, months=tuple(months), level=level)
-    return Provisions(**plan.provisions.model_dump()), estimate
+    scenario.package(package)
+    provisions = compile_plan(scenario, package).provisions
+    return provisions, outside_estimate(provisions, months=tuple(months), level=level)
 
 
 @app.command()
 def predict(
-    peacekeepers: bool = typer.Option(False, "--peacekeepers", help="Armed peacekeepers."),
-    monitors: bool = typer.Option(False, "--monitors", help="Unarmed observers."),
-    third_party_guarantee: bool = typer.Option(False, "--third-party-guarantee"),
-    dmz: bool = typer.Option(False, "--dmz", help="Demilitarised zone."),
-    joint_commission: bool = typer.Option(False, "--joint-commission"),
-    withdrawal: bool = typer.Option(False, "--withdrawal", help="Withdrawal of forces."),
-    agreement: str = typer.Option(
-        "ceasefire", "--agreement", help="ceasefire, agreement, victory."
-    ),
-    months: str = typer.Option("12,60,120", "--months", help="Horizons in months."),
-    scenario: Path | None = typer.Option(
-        None, "--scenario", help="Take the provisions from a package of this scenario file."
-    ),
-    package: str | None = typer.Option(None, "--package", "-p", help="Package of --scenario."),
-    json_out: bool = JSON_OPTION,
-    level: float = LEVEL_OPTION,
+    peacekeepers: Annotated[bool, typer.Option(
+        "--peacekeepers", help="Armed peacekeepers.")] = False,
+    monitors: Annotated[bool, typer.Option("--monitors", help="Unarmed observers.")] = False,
+    third_party_guarantee: Annotated[bool, typer.Option("--third-party-guarantee")] = False,
+    dmz: Annotated[bool, typer.Option("--dmz", help="Demilitarised zone.")] = False,
+    joint_commission: Annotated[bool, typer.Option("--joint-commission")] = False,
+    withdrawal: Annotated[bool, typer.Option(
+        "--withdrawal", help="Withdrawal of forces.")] = False,
+    agreement: Annotated[str, typer.Option(
+        "--agreement", help="ceasefire, agreement, victory.")] = "ceasefire",
+    months: Horizons = "12,60,120",
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Take the provisions from a package of this scenario file.")] = None,
+    package: Annotated[str | None, typer.Option(
+        "--package", "-p", help="Package of --scenario.")] = None,
+    json_out: JsonDoc = False,
+    level: Level = 0.95,
 ) -> None:
     """P(renewed war) for a package's provisions, from history, with intervals."""
     _check_level(level)
@@ -346,7 +296,7 @@ def predict(
         document = view.to_dict()
         if transported is not None:
             document["interstate_transported"] = transported.to_dict()
-        _emit(document)
+        emit_json(document)
         return
     out = Table(title=f"P(renewed war): {view.model}")
     for column in (

@@ -1,0 +1,76 @@
+"""``guaranty validate`` and ``guaranty params``: look at a scenario without simulating it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from guaranty.cli._format import emit_json, out_console
+from guaranty.cli.options import JsonDoc, JsonFlag, LensName, ScenarioFile, check_names
+from guaranty.errors import InputError, ScenarioError
+from guaranty.params import Registry, default_registry
+from guaranty.scenario import compile_plan, load_scenario
+from guaranty.scenario.compile import base_registry  # no public route yet
+
+
+def validate(
+    file: ScenarioFile,
+    json_out: JsonDoc = False,
+) -> None:
+    """Check a scenario file and report every problem with its place."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as exc:
+        if json_out:
+            emit_json({"valid": False, "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
+                 "message": p.message} for p in exc.problems]})
+            raise typer.Exit(2) from None
+        raise
+    registry = base_registry(scenario)
+    if json_out:
+        emit_json({"valid": True, "scenario": scenario.name, "packages": list(scenario.packages),
+                   "lenses": list(scenario.lenses), "parameters": len(registry)})
+        return
+    typer.echo(
+        f"{file}: ok — scenario {scenario.name!r}, {len(scenario.packages)} packages "
+        f"({', '.join(scenario.packages)}), {len(scenario.lenses)} lenses, "
+        f"{len(registry)} parameters"
+    )
+
+
+def params(
+    scenario_file: Annotated[Path | None, typer.Option(
+        "--scenario", help="Scenario YAML file.")] = None,
+    package: Annotated[str | None, typer.Option(
+        "--package", "-p", help="Show the registry as this package sets it.")] = None,
+    lens: LensName = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """List every parameter with its distribution, unit and source (or assumption)."""
+    registry: Registry
+    if scenario_file is None:
+        if package or lens:
+            raise InputError("--package and --lens need --scenario")
+        registry = default_registry()
+    else:
+        scenario = load_scenario(scenario_file)
+        if package is None and lens is None:
+            registry = base_registry(scenario)
+        else:
+            name = package or next(iter(scenario.packages))
+            check_names(scenario, package=name, lens=lens)
+            registry = compile_plan(scenario, name, lens).registry
+    if json_out:
+        emit_json([p.as_dict() for p in registry.values()])
+        return
+    table = Table(title=f"{len(registry)} parameters", title_justify="left", show_lines=False)
+    for col in ("name", "distribution", "unit", "source / assumption"):
+        table.add_column(col, overflow="fold")
+    for p in registry.values():
+        origin = p.source if p.source else f"[yellow]assumption:[/yellow] {p.assumption}"
+        table.add_row(p.name, p.distribution.describe(), p.unit, origin)
+    out_console().print(table)

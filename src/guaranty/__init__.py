@@ -9,25 +9,38 @@
 """
 
 from guaranty._version import __version__
-from guaranty.engine import simulate
-from guaranty.errors import GuarantyError, InputError, ScenarioError
+from guaranty.engine import AnchorCache, RunSpec, calibrate, iter_chunks, run_design, simulate
+from guaranty.errors import DataError, GuarantyError, InputError, RegistryError, ScenarioError
+from guaranty.models.outcomes import METRICS, Metric, metric_info
 from guaranty.params import Parameter, Registry, default_registry
-from guaranty.results import Results
-from guaranty.scenario import Package, Scenario, compile_plan, load_scenario, parse_scenario
+from guaranty.results import Anchor, Results
+from guaranty.scenario import Lens, Package, Quantity, Scenario, load_scenario, parse_scenario
 
 __all__ = [
+    "METRICS",
+    "Anchor",
+    "AnchorCache",
+    "DataError",
     "GuarantyError",
     "InputError",
+    "Lens",
+    "Metric",
     "Package",
     "Parameter",
+    "Quantity",
     "Registry",
+    "RegistryError",
     "Results",
+    "RunSpec",
     "Scenario",
     "ScenarioError",
     "__version__",
-    "compile_plan",
+    "calibrate",
     "default_registry",
+    "iter_chunks",
     "load_scenario",
+    "metric_info",
     "parse_scenario",
+    "run_design",
     "simulate",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import numpy as np
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from guaranty.analysis import LensComparison
+from guaranty.models.outcomes import metric_info
 from guaranty.results import Results, Summary
 
 
@@ -39,16 +39,8 @@ def _plain(value: object) -> object:
 
 
 def fmt(value: float | None, metric: str) -> str:
-    """A metric's value for a table: probabilities as %, big numbers with separators."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    if metric.startswith(("p_", "outside_p_")):
-        return f"{100 * value:.1f}%"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
+    """A metric's value for a table, formatted by its kind (:data:`guaranty.METRICS`)."""
+    return metric_info(metric).format(value)
 
 
 def _cell(s: Summary, metric: str) -> str:

@@ -160,3 +160,14 @@ def test_registry_ppf_maps_uniforms_to_the_sampled_values(ukraine: guaranty.Scen
     mapped = registry.ppf(registry.uniforms(5, 10, 40))
     for name in uncertain:
         np.testing.assert_array_equal(mapped[name], drawn[name])
+
+
+def test_packages_stepped_together_equal_each_run_alone(ukraine: guaranty.Scenario) -> None:
+    # Every built-in package (troops, treaties, aircraft, naval, ISR, caps, a P5 veto) in one
+    # pass of the kernel, against each run on its own: the same numbers, bit for bit.
+    names = list(ukraine.packages)
+    together = guaranty.simulate(ukraine, names, worlds=300, seed=21, months=30,
+                                 chunk_size=300 * len(names))
+    for name in names:
+        alone = guaranty.simulate(ukraine, [name], worlds=300, seed=21, months=30)
+        _same(alone, together, [name])

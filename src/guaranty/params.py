@@ -12,7 +12,7 @@ test can prove no model reads an undocumented number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -182,20 +182,31 @@ class Registry(Mapping[str, Parameter]):
             out[name] = param.distribution.ppf(np.asarray(values, dtype=np.float64))
         return out
 
-    def sample(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
+    def sample(self, seed: int, start: int, stop: int, *,
+               uniforms: MutableMapping[tuple[str, int, int], NDArray[np.float64]] | None = None,
+               ) -> dict[str, NDArray[np.float64]]:
         """Draw worlds ``start..stop-1``: a dict of name -> array of shape (stop - start,).
 
         Uncertain parameters are :meth:`ppf` of the seeded uniforms of their stream
         ``param:<name>`` (:func:`guaranty.rng.uniforms`); fixed ones are constant arrays.
+        ``uniforms`` (optional, for this seed only) keeps the streams' draws by (name, start,
+        stop), so registries of one scenario (its packages, lenses) sampled for the same
+        worlds draw each stream once: their common random numbers cost one draw.
         """
         n = stop - start
-        uncertain = set(self.uncertain())
-        drawn = self.ppf({name: rng.uniforms(seed, f"param:{name}", start, stop)
-                          for name in self._params if name in uncertain})
+        uncertain = self.uncertain()
+        known = {} if uniforms is None else uniforms
+        draws = {}
+        for name in uncertain:
+            key = (name, start, stop)
+            if key not in known:
+                known[key] = rng.uniforms(seed, f"param:{name}", start, stop)
+            draws[name] = known[key]
+        drawn = self.ppf(draws)
         out: dict[str, NDArray[np.float64]] = {}
         for name, param in self._params.items():
             dist = param.distribution
-            out[name] = drawn[name] if name in uncertain else np.full(
+            out[name] = drawn[name] if name in drawn else np.full(
                 n, dist.value if isinstance(dist, Fixed) else np.nan)
         return out
 

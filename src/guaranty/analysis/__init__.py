@@ -3,8 +3,12 @@ public entry point and returns a frozen record with ``to_pandas()`` and ``to_dic
 
 - :func:`compare_lenses`: every package under the default assumptions and under each expert
   lens of the scenario, on common random numbers.
+- :func:`evaluate`: the mean outcomes of many candidate packages in one pass, on common
+  random numbers, with a caller-owned cache (:class:`Evaluations`).
 """
 
 from guaranty.analysis.compare import HEADLINE_METRICS, LensComparison, compare_lenses
+from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate, fingerprint
 
-__all__ = ["HEADLINE_METRICS", "LensComparison", "compare_lenses"]
+__all__ = ["GAIN", "HEADLINE_METRICS", "Evaluations", "LensComparison", "compare_lenses",
+           "evaluate", "fingerprint"]

@@ -82,12 +82,8 @@ def _simulate_with_progress(scenario: Scenario, packages: list[str] | None, *, q
                         TimeRemainingColumn(), console=err_console(), transient=True)
     with progress:
         task = progress.add_task("simulating", total=total)
-        done = {"packages": 0, "last": 0}
 
         def tick(worlds_done: int) -> None:
-            if worlds_done < done["last"]:
-                done["packages"] += 1
-            done["last"] = worlds_done
-            progress.update(task, completed=done["packages"] * options["worlds"] + worlds_done)
+            progress.update(task, completed=worlds_done)
 
         return simulate(scenario, packages, progress=tick, **options)

@@ -69,7 +69,7 @@ class Regeneration:
     stock_ceiling: Array  # (C, n)
     peacetime_personnel: Array
     demobilisation_months: Array
-    personnel_cap: float
+    personnel_cap: float | Array  # per world when packages share a pass
 
 
 @dataclass(frozen=True)
@@ -465,8 +465,7 @@ def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
         deployments=deployments,
         treaties=treaties,
         aircraft=tuple(_aircraft(a, p, n, a.guarantor in committed) for a in plan.aircraft),
-        vetoed=plan.vetoed,
-        tripwire_cost=p("tripwire.political_cost"),
+        tripwire_cost=np.zeros(n, DTYPE) if plan.vetoed else p("tripwire.political_cost"),
         cost_direct_war=p("guarantors.cost.direct_war"),
         monitor_line=p("intel.monitors_for_full_line"),
         full_signal=p("economy.troops_for_full_signal"),
@@ -522,7 +521,7 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
         a.guarantor,
         air.effective_aircraft(np.asarray(a.count, dtype=DTYPE), p(f"{key}.availability"),
                                basing),
-        treaty_air,
+        np.full(n, float(treaty_air), dtype=DTYPE),
         engage,
         (p(f"guarantor.{a.guarantor}.response_draw") < engage).astype(DTYPE),
     )

@@ -16,10 +16,13 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from guaranty import rng
 from guaranty.engine.anchoring import AnchorCache, anchor_package, anchored, calibrate
-from guaranty.engine.chain import run_chunk
+from guaranty.engine.batch import split, stack
+from guaranty.engine.chain import finish, init, run_chunk, step
+from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.models._arrays import Array
 from guaranty.outside import outside_estimate
@@ -88,9 +91,47 @@ def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
 def run_range(plan: Plan, seed: int, start: int, stop: int, months: int
               ) -> tuple[dict[str, Array], frozenset[str]]:
     """Outcomes of worlds ``start..stop-1`` of ``plan``, and the parameter names read."""
-    view = ParamView(plan.registry.sample(seed, start, stop))
-    out = run_chunk(plan, view, months)
-    return out, frozenset(view.read)
+    (out,), read = run_batch([(plan, start, stop)], seed, months)
+    return out, read
+
+
+Job = tuple[Plan, int, int]
+"""A plan and a range of its worlds, ``(plan, start, stop)``."""
+
+
+def run_batch(jobs: Sequence[Job], seed: int, months: int
+              ) -> tuple[list[dict[str, Array]], frozenset[str]]:
+    """Outcomes of several jobs stepped in one pass (:mod:`guaranty.engine.batch`).
+
+    Each job's outcomes are bit for bit those of running it alone. A pure, picklable
+    function: the unit of work any executor runs.
+    """
+    parts, read = [], set()
+    uniforms: dict[tuple[str, int, int], NDArray[np.float64]] = {}
+    for plan, a, b in jobs:
+        view = ParamView(plan.registry.sample(seed, a, b, uniforms=uniforms))
+        parts.append(prepare(plan, view, months))
+        read |= view.read
+    inputs = stack(parts)
+    state = init(inputs)
+    for t in range(months):
+        state, _ = step(inputs, state, t)
+    return split(finish(inputs, state), parts), frozenset(read)
+
+
+def pack(jobs: Sequence[Job], chunk_size: int) -> list[list[Job]]:
+    """Consecutive jobs grouped into passes of at most ``chunk_size`` worlds (a job larger
+    than that is a pass of its own)."""
+    passes: list[list[Job]] = []
+    size = chunk_size
+    for job in jobs:
+        n = job[2] - job[1]
+        if not passes or size + n > chunk_size:
+            passes.append([])
+            size = 0
+        passes[-1].append(job)
+        size += n
+    return passes
 
 
 def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor | None:
@@ -151,25 +192,33 @@ def _check_names(scenario: Scenario, names: Sequence[str], lens: str | None) -> 
 
 
 def _gather(
-    jobs: Sequence[tuple[Plan, int, int]], seed: int, months: int, executor: Executor | None,
+    jobs: Sequence[Job], seed: int, months: int, chunk_size: int, executor: Executor | None,
     progress: Callable[[int], None] | None,
-) -> list[tuple[dict[str, Array], frozenset[str]]]:
-    """Run ``(plan, start, stop)`` jobs in order, on ``executor`` if one is given."""
-    if executor is None:
-        parts = []
-        for plan, a, b in jobs:
-            parts.append(run_range(plan, seed, a, b, months))
-            if progress:
-                progress(b)
-        return parts
-    futures: list[Future[tuple[dict[str, Array], frozenset[str]]]] = [
-        executor.submit(run_range, plan, seed, a, b, months) for plan, a, b in jobs]
-    parts = []
-    for fut, (_, _, b) in zip(futures, jobs, strict=True):
-        parts.append(fut.result())
+) -> tuple[list[dict[str, Array]], frozenset[str]]:
+    """Run jobs packed into passes, in order, on ``executor`` if one is given."""
+    passes = pack(jobs, chunk_size)
+    outs: list[dict[str, Array]] = []
+    read: set[str] = set()
+    done = 0
+
+    def collect(result: tuple[list[dict[str, Array]], frozenset[str]], batch: list[Job]
+                ) -> None:
+        nonlocal done
+        outs.extend(result[0])
+        read.update(result[1])
+        done += sum(b - a for _, a, b in batch)
         if progress:
-            progress(b)
-    return parts
+            progress(done)
+
+    if executor is None:
+        for batch in passes:
+            collect(run_batch(batch, seed, months), batch)
+    else:
+        futures: list[Future[tuple[list[dict[str, Array]], frozenset[str]]]] = [
+            executor.submit(run_batch, batch, seed, months) for batch in passes]
+        for fut, batch in zip(futures, passes, strict=True):
+            collect(fut.result(), batch)
+    return outs, frozenset(read)
 
 
 def simulate(
@@ -198,7 +247,8 @@ def simulate(
         Number of worlds; seed; horizon in months (default: the scenario's); lens name;
         worlds per chunk (changes memory, never numbers); processes (when no executor).
     progress : callable, optional
-        Called with the number of worlds finished of the current package after each chunk.
+        Called after each pass with the number of worlds finished, all packages together
+        (out of ``worlds`` × the number of packages).
     anchor : bool, Anchor or AnchorCache
         Calibrate the aggressor's base hazard so that the scenario's anchor package matches
         the outside view's base rate (:mod:`guaranty.engine.anchoring`); see
@@ -216,21 +266,18 @@ def simulate(
     bounds = spec.bounds()
     anchor_used = resolve_anchor(scenario, anchor, seed)
     plan_of = plans(scenario, names, lens, anchor_used)
-    processes = min(workers, len(bounds))
+    jobs = [(plan_of[name], a, b) for name in names for a, b in bounds]
+    processes = min(workers, len(pack(jobs, chunk_size)))
     own = ProcessPoolExecutor(processes) if executor is None and processes > 1 else None
-    per_package: dict[str, dict[str, Array]] = {}
-    read: set[str] = set()
     try:
-        for name in names:
-            jobs = [(plan_of[name], a, b) for a, b in bounds]
-            parts = _gather(jobs, seed, horizon, executor or own, progress)
-            keys = parts[0][0].keys()
-            per_package[name] = {k: np.concatenate([part[0][k] for part in parts]) for k in keys}
-            for _, names_read in parts:
-                read |= names_read
+        outs, read = _gather(jobs, seed, horizon, chunk_size, executor or own, progress)
     finally:
         if own is not None:
             own.shutdown()
+    per_package: dict[str, dict[str, Array]] = {}
+    for i, name in enumerate(names):
+        parts = outs[i * len(bounds):(i + 1) * len(bounds)]
+        per_package[name] = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
     return Results(
         scenario=scenario.name,
         seed=seed,

@@ -148,7 +148,8 @@ def regenerate(
     return np.minimum(grown, ceiling), np.minimum(stock * keep + production, bound)
 
 
-def drift_personnel(personnel: Array, target: Array, months: Array, cap: float) -> Array:
+def drift_personnel(personnel: Array, target: Array, months: Array, cap: float | Array
+                    ) -> Array:
     """The defender's army moves toward its peacetime size, then obeys any cap."""
     step = (target - personnel) / np.maximum(months, 1.0)
     out: Array = np.minimum(personnel + step, cap)

@@ -26,7 +26,8 @@ deployed) enter the force ratio, each scaled by the share of the war left after 
 guarantor's delay.
 
 **P5 peacekeepers** whose members include the aggressor act as monitors only: the aggressor's
-veto stops any collective response (the package's treaties are dropped when it is prepared).
+veto stops any collective response (the package's treaties are dropped and the tripwire's
+political cost is zero when it is prepared).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Deployment:
     """Allied troops of one guarantor and mission, per world."""
 
     guarantor: str
-    size: float
+    size: float | Array  # per world when packages share a pass
     monitors: bool  # a monitoring or tripwire mission (counts toward the watched line)
     in_country: bool
     arrival: Array  # (n,) months after the cease-fire
@@ -86,7 +87,7 @@ class Aircraft:
 
     guarantor: str
     effective: Array  # (n,) effective aircraft
-    treaty_air: bool  # its government has a treaty commitment to air support or more
+    treaty_air: Array  # (n,) 1 where its government has a treaty commitment to air support
     engage_without_treaty: Array  # (n,) P(engage) without such a treaty
     engaged_without_treaty: Array  # (n,) 0 or 1: engages in this world
 
@@ -99,8 +100,7 @@ class ResponseArrays:
     deployments: tuple[Deployment, ...]
     treaties: tuple[TreatyTerms, ...]
     aircraft: tuple[Aircraft, ...]
-    vetoed: bool
-    tripwire_cost: Array  # (n,)
+    tripwire_cost: Array  # (n,) political cost of attacking through troops (0 under a veto)
     cost_direct_war: Array  # (n,)
     monitor_line: Array  # (n,) monitors for the full line
     full_signal: Array  # (n,) troops in the country for a fully visible guarantee
@@ -216,8 +216,8 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     for v in present.values():
         any_present = np.maximum(any_present, v)
     # Attacking through foreign troops costs politically only if their governments can
-    # answer; the aggressor's veto over a P5 contingent removes that.
-    expected_cost = zero if arrays.vetoed else arrays.tripwire_cost * any_present
+    # answer; the aggressor's veto over a P5 contingent removes that (its cost is 0 then).
+    expected_cost = arrays.tripwire_cost * any_present
     no_direct_war = np.ones(n, dtype=dtype)
     p_add, a_add = zero.copy(), zero.copy()
     p_arms, a_arms = np.ones(n, dtype=dtype), np.ones(n, dtype=dtype)
@@ -246,10 +246,9 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         signal = np.maximum(signal, tr.signal)
     expected_cost = expected_cost + arrays.cost_direct_war * (1 - no_direct_war)
     for a in arrays.aircraft:
-        if a.treaty_air:
-            ep, ea = engage_p[a.guarantor], engage_a[a.guarantor]
-        else:
-            ep, ea = a.engage_without_treaty, a.engaged_without_treaty
+        treaty = a.treaty_air > 0
+        ep = np.where(treaty, engage_p.get(a.guarantor, zero), a.engage_without_treaty)
+        ea = np.where(treaty, engage_a.get(a.guarantor, zero), a.engaged_without_treaty)
         p_air = p_air + a.effective * ep
         a_air = a_air + a.effective * ea
     if not arrays.any:

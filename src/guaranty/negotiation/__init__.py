@@ -18,6 +18,7 @@ packages (``analyse(guaranty.load_scenario("ukraine-2025"))``; ``examples/negoti
 model and its equations: ``docs/negotiation.md``.
 """
 
+from guaranty.analysis.evaluate import GAIN
 from guaranty.negotiation.analysis import NegotiationResult, analyse, problem_of
 from guaranty.negotiation.bargaining import (
     Concession,
@@ -31,7 +32,6 @@ from guaranty.negotiation.bargaining import (
     nash,
     pareto_front,
 )
-from guaranty.negotiation.security import GAIN, clear_cache
 
 __all__ = [
     "GAIN",
@@ -42,7 +42,6 @@ __all__ = [
     "RedLine",
     "acceptable",
     "analyse",
-    "clear_cache",
     "concessions",
     "feasible",
     "kalai_smorodinsky",

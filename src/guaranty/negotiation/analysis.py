@@ -9,18 +9,20 @@ is additive over the issues it cares about and the simulated security terms it w
           \qquad \sum_k w_{ik} + \sum_m w_{im} = 1,
 
 with :math:`s_{ik} \in [0, 1]` the score of an option and :math:`y_m(x)` the engine's mean of
-metric :math:`m` for the package (:mod:`guaranty.negotiation.security`). The bargaining
+metric :math:`m` for the package (:mod:`guaranty.analysis.evaluate`). The bargaining
 problem and its solutions are in :mod:`guaranty.negotiation.bargaining`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate
 from guaranty.engine import MAX_WORLDS
 from guaranty.errors import InputError
 from guaranty.negotiation import space
@@ -37,7 +39,6 @@ from guaranty.negotiation.bargaining import (
     nash,
     pareto_front,
 )
-from guaranty.negotiation.security import GAIN, terms
 from guaranty.scenario.schema import Scenario
 
 PRICE = "p_war_120m"
@@ -135,26 +136,43 @@ def analyse(
     seed: int = 0,
     max_concessions: int = 4,
     workers: int = 1,
+    executor: Executor | None = None,
+    cache: Evaluations | None = None,
 ) -> NegotiationResult:
     """Acceptability, feasible set, Pareto front, Nash and Kalai–Smorodinsky solutions, and the
     smallest concessions that open a zone of agreement, for a scenario's ``negotiation:``.
 
     Every package on the table is simulated (``worlds`` worlds, ``seed``, ``lens``) when a
     party weighs a security term; otherwise only the packages reported with a price are.
-    ``workers`` processes share the simulation (the numbers do not change).
+    The packages are simulated together (:func:`guaranty.analysis.evaluate`) on
+    ``executor``, or on ``workers`` processes started for this call (the numbers do not
+    change); ``cache`` (an :class:`~guaranty.analysis.Evaluations`) keeps what was simulated
+    for the next analysis of the same scenario.
     """
     for name, value, top in (("worlds", worlds, MAX_WORLDS), ("workers", workers, 256),
                              ("max_concessions", max_concessions, 8)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
             raise InputError(f"{name} must be an integer in [1, {top}], got {value!r}")
     space.check(scenario)
+    cache = cache if cache is not None else Evaluations()
+    own = ProcessPoolExecutor(workers) if executor is None and workers > 1 else None
+    try:
+        return _analyse(scenario, lens, worlds, seed, max_concessions, own or executor, cache)
+    finally:
+        if own is not None:
+            own.shutdown()
+
+
+def _analyse(scenario: Scenario, lens: str | None, worlds: int, seed: int,
+             max_concessions: int, executor: Executor | None, cache: Evaluations
+             ) -> NegotiationResult:
     neg = scenario.negotiation
     choices = space.choices(neg)
     metrics = {m for party in neg.parties.values() for m in party.terms}
     security: dict[int, dict[str, float]] = {}
     if metrics:
         security = _simulate(scenario, choices, range(len(choices)), worlds, seed, lens,
-                             workers)
+                             executor, cache)
         missing = sorted(metrics - set(security[0]))
         if missing:
             known = ", ".join(sorted(security[0]))
@@ -166,7 +184,8 @@ def analyse(
     found = concessions(problem, max_size=max_concessions)
     priced = {c.package for c in found} - set(security)
     if priced:
-        security |= _simulate(scenario, choices, sorted(priced), worlds, seed, lens, workers)
+        security |= _simulate(scenario, choices, sorted(priced), worlds, seed, lens, executor,
+                              cache)
     return NegotiationResult(
         scenario=scenario.name, seed=seed, worlds=worlds, lens=lens, problem=problem,
         packages=tuple(choices), security=security, acceptable=ok, feasible=zone,
@@ -176,10 +195,12 @@ def analyse(
 
 
 def _simulate(scenario: Scenario, choices: list[dict[str, str]], which: Iterable[int], worlds: int,
-              seed: int, lens: str | None, workers: int) -> dict[int, dict[str, float]]:
+              seed: int, lens: str | None, executor: Executor | None, cache: Evaluations
+              ) -> dict[int, dict[str, float]]:
     index = list(which)
     built = [space.build(scenario, choices[i]) for i in index]
-    values = terms(scenario, built, worlds=worlds, seed=seed, lens=lens, workers=workers)
+    values = evaluate(scenario, built, worlds=worlds, seed=seed, lens=lens, executor=executor,
+                      cache=cache)
     return dict(zip(index, values, strict=True))
 
 

@@ -25,6 +25,7 @@ anchor package (:mod:`guaranty.engine.anchoring`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -105,3 +106,29 @@ def outside_estimate(
 
 def _transport(failure: float, hr: float) -> float:
     return float(1.0 - (1.0 - failure) ** hr)
+
+
+class OutsideViews(Mapping[str, OutsideEstimate]):
+    """Each package's outside view, computed when first read.
+
+    The history fits behind it (Kaplan–Meier, the Weibull model) load lifelines; a run whose
+    caller never reads the outside view (an optimiser, the negotiation) never pays for them.
+    """
+
+    def __init__(self, provisions: Mapping[str, Provisions]) -> None:
+        self._provisions = dict(provisions)
+        self._done: dict[str, OutsideEstimate] = {}
+
+    def __getitem__(self, package: str) -> OutsideEstimate:
+        if package not in self._done:
+            self._done[package] = outside_estimate(self._provisions[package])
+        return self._done[package]
+
+    def __contains__(self, package: object) -> bool:
+        return package in self._provisions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._provisions)
+
+    def __len__(self) -> int:
+        return len(self._provisions)

@@ -25,10 +25,10 @@ from guaranty.engine.chain import finish, init, run_chunk, step
 from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.models._arrays import Array
-from guaranty.outside import outside_estimate
+from guaranty.outside import OutsideViews
 from guaranty.params import ParamView
 from guaranty.results import Anchor, Results
-from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
 from guaranty.scenario.schema import Scenario
 
 DEFAULT_CHUNK = 16_384
@@ -150,7 +150,9 @@ def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor 
 def plans(scenario: Scenario, names: Sequence[str], lens: str | None, anchor: Anchor | None
           ) -> dict[str, Plan]:
     """The anchored plan of each package."""
-    return {name: anchored(compile_plan(scenario, name, lens), anchor) for name in names}
+    registry = scenario_registry(scenario, lens)
+    return {name: anchored(compile_plan(scenario, name, lens, registry=registry), anchor)
+            for name in names}
 
 
 def iter_chunks(
@@ -288,7 +290,7 @@ def simulate(
         parameters_read=frozenset(read),
         registries={name: plan.registry for name, plan in plan_of.items()},
         anchor=anchor_used,
-        outside={name: outside_estimate(plan.provisions) for name, plan in plan_of.items()},
+        outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},
     )
 

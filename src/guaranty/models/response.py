@@ -184,11 +184,12 @@ def _arrived(deployment: Deployment, t: int) -> Array:
     return here
 
 
-def _pick(pair: tuple[Array, Array], present: Array | None) -> Array:
-    """The pair's term where the guarantor's troops are present (mask 0/1), else the other."""
+def _pick(pair: tuple[Array, Array], present: np.ndarray | None) -> Array:
+    """The pair's term where the guarantor's troops are present (a boolean mask), else the
+    other."""
     if present is None:
         return pair[0]
-    out: Array = np.where(present > 0, pair[1], pair[0])
+    out: Array = np.where(present, pair[1], pair[0])
     return out
 
 
@@ -226,8 +227,9 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     engage_a: dict[str, Array] = {}
     war_cost = zero.copy()
     signal = np.minimum(troops_here / np.maximum(arrays.full_signal, 1.0), 1.0)
+    masks = {g: v > 0 for g, v in present.items()}
     for tr in arrays.treaties:
-        here_g = present.get(tr.guarantor)
+        here_g = masks.get(tr.guarantor)
         # Each guarantor's sanctions add up; a direct war with the guarantors is one war,
         # so its cost counts once, with the probability that any of them enters it.
         expected_cost = expected_cost + _pick(tr.expected_cost, here_g)

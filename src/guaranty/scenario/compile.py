@@ -249,30 +249,57 @@ def resolve_lens(s: Scenario, name: str) -> Lens:
     return s.lens(name)
 
 
-def compile_plan(s: Scenario, package: str, lens: str | None = None) -> Plan:
-    """Build the :class:`Plan` for one package under one lens."""
-    pkg = resolve_package(s, package)
+def scenario_registry(s: Scenario, lens: str | None = None) -> Registry:
+    """Defaults, the scenario's quantities and ``parameters:``, then the lens: what every
+    package of the scenario starts from."""
     registry = _apply(base_registry(s), dict(s.parameters))
     if lens is not None:
         registry = _apply(registry, dict(resolve_lens(s, lens).parameters))
-    for k, change in pkg.suppliers.items():
-        q = change.commitment
-        registry = registry.overridden(
-            f"supplier.{k}.commitment", q.distribution, source=q.source,
-            assumption=q.assumption or f"set by package {package!r}")
-    for f in ("weapons_usd_bn_per_year", "budget_support_usd_bn_per_year"):
-        q = getattr(pkg.financing, f)
+    return registry
+
+
+PACKAGE_LEVERS: tuple[tuple[str, str], ...] = (
+    ("financing.weapons_usd_bn_per_year", "financing.weapons_usd_bn_per_year"),
+    ("financing.budget_support_usd_bn_per_year", "financing.budget_support_usd_bn_per_year"),
+    ("isr.level", "intel.level"),
+    ("isr.c2_resilience", "intel.c2_resilience"),
+)
+"""The package fields that set a registry parameter: (field path, parameter name). A
+supplier's ``commitment`` sets ``supplier.<name>.commitment`` and the package's own
+``parameters:`` override any name."""
+
+
+def package_overrides(pkg: Package, name: str) -> list[tuple[str, Quantity, str | None]]:
+    """The registry overrides a package makes, in order: (parameter, quantity, the
+    assumption recorded when the quantity gives no source)."""
+    why = f"set by package {name!r}"
+    out: list[tuple[str, Quantity, str | None]] = [
+        (f"supplier.{k}.commitment", change.commitment, why)
+        for k, change in pkg.suppliers.items()]
+    for path, param in PACKAGE_LEVERS:
+        section, field_name = path.split(".")
+        q = getattr(getattr(pkg, section), field_name)
         if q is not None:
-            registry = registry.overridden(
-                f"financing.{f}", q.distribution, source=q.source,
-                assumption=q.assumption or f"set by package {package!r}")
-    for f in ("level", "c2_resilience"):
-        q = getattr(pkg.isr, f)
-        if q is not None:
-            registry = registry.overridden(
-                f"intel.{f}", q.distribution, source=q.source,
-                assumption=q.assumption or f"set by package {package!r}")
-    registry = _apply(registry, dict(pkg.parameters))
+            out.append((param, q, why))
+    out += [(param, q, None) for param, q in pkg.parameters.items()]
+    return out
+
+
+def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
+                 registry: Registry | None = None) -> Plan:
+    """Build the :class:`Plan` for one package under one lens.
+
+    ``registry`` is :func:`scenario_registry` of the same scenario and lens, when the caller
+    has it already (compiling many packages builds it once).
+    """
+    pkg = resolve_package(s, package)
+    registry = registry if registry is not None else scenario_registry(s, lens)
+    for name, q, why in package_overrides(pkg, package):
+        if why is None:
+            registry = _apply(registry, {name: q})
+        else:
+            registry = registry.overridden(name, q.distribution, source=q.source,
+                                           assumption=q.assumption or why)
 
     categories = tuple(s.equipment)
     index = {c: i for i, c in enumerate(categories)}

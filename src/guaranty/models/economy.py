@@ -135,7 +135,8 @@ class PerceptionState:
         h = monthly_from_annual(prior_annual_risk)
         if n is not None:
             h = np.broadcast_to(h, (n,))
-        return cls(hazard=np.array(h, dtype=np.float64))
+        dtype = h.dtype if h.dtype == np.float32 else np.float64
+        return cls(hazard=np.array(h, dtype=dtype))
 
     @property
     def annual(self) -> Array:

@@ -86,7 +86,7 @@ def capacity(inputs: SupplyInputs, decay: Array) -> Array:
     """
     k_out = inputs.gap * decay
     k_out += inputs.base
-    out: Array = np.zeros(inputs.orders.shape)
+    out: Array = np.zeros(inputs.orders.shape, dtype=k_out.dtype)
     for k, c in enumerate(inputs.category_of):
         out[c] += k_out[k]
     return out

@@ -61,6 +61,8 @@ class OutsideEstimate:
 
 def hazard_ratio(provisions: Provisions, reference: Provisions | None = None) -> float:
     """Hazard ratio of a package's provisions against ``reference`` (a bare cease-fire)."""
+    if provisions == (reference or Provisions()):
+        return 1.0  # exp(0): no need to fit the model
     fit = outside_view_model()
     x, _, _ = covariates(provisions)
     x0, _, _ = covariates(reference or Provisions())

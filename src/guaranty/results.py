@@ -62,6 +62,20 @@ def _clean(x: float) -> float | None:
     return None if not math.isfinite(x) else float(x)
 
 
+def mean_of(values: Array, weights: Array | None = None) -> float:
+    """The mean :func:`summarise` reports, alone (no percentiles, no standard error)."""
+    values = np.asarray(values, dtype=np.float64)
+    if weights is None:
+        v = values[np.isfinite(values)]
+        return float(v.mean()) if v.size else math.nan
+    weights = np.asarray(weights, dtype=np.float64)
+    ok = np.isfinite(values) & (weights > 0)
+    v, w = values[ok], weights[ok]
+    if w.sum() <= 0:
+        return math.nan
+    return float((w * v).sum() / w.sum())
+
+
 def summarise(values: Array, weights: Array | None = None) -> Summary:
     """Mean, 5–95 % spread and standard error of ``values`` (NaNs dropped).
 
@@ -147,6 +161,13 @@ class Results:
         data = self.outcomes[package]
         weights = data["p_war_horizon"] if name in GIVEN_WAR else None
         return summarise(data[name], weights)
+
+    def mean(self, package: str, name: str) -> float:
+        """The mean of one metric of one package (:meth:`metric`'s, without its spread)."""
+        if name.startswith("outside_p_war_"):
+            return self.metric(package, name).mean
+        data = self.outcomes[package]
+        return mean_of(data[name], data["p_war_horizon"] if name in GIVEN_WAR else None)
 
     def summary(self) -> pd.DataFrame:
         """One row per (package, metric): mean, p05, p95, se, worlds."""

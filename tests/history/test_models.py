@@ -140,3 +140,29 @@ def test_time_split_validation_is_pinned() -> None:
     assert [p.years for p in result.calibration] == [1.0, 2.0, 5.0]
     with pytest.raises(InputError, match="split_year must leave"):
         validate(split_year=1950)
+
+
+@pytest.mark.parametrize("kind", ["interstate", "intrastate"])
+@pytest.mark.parametrize("level", [0.9, 0.95])
+def test_numpy_kaplan_meier_equals_lifelines(kind: str, level: float) -> None:
+    # The outside view's Kaplan-Meier runs in NumPy (no lifelines at run time); it must be
+    # lifelines' KaplanMeierFitter: same timeline, estimate and exponential-Greenwood band.
+    from lifelines import KaplanMeierFitter
+
+    from guaranty.history.interstate import _episodes
+    from guaranty.history.survival import kaplan_meier
+
+    frame = _episodes()
+    rng = np.random.default_rng(5)
+    cases = [frame[(frame["kind"] == kind) & ((frame["outcome"] == o) | (o == "all"))]
+             for o in ("all", "agreement", "ceasefire", "victory", "low_activity")]
+    made_up = [(rng.integers(1, 30, 40).astype(float), rng.integers(0, 2, 40)),
+               (np.array([3.0, 3.0, 5.0]), np.array([1, 1, 1]))]  # ties; everyone fails
+    for months, failed in [(c["months"].to_numpy(float), c["failed"].to_numpy(int))
+                           for c in cases] + made_up:
+        ours = kaplan_meier(months, failed, level=level)
+        kmf = KaplanMeierFitter(alpha=1 - level).fit(months, failed)
+        theirs = kmf.survival_function_.join(kmf.confidence_interval_).to_numpy(float)
+        np.testing.assert_array_equal(kmf.survival_function_.index.to_numpy(float), ours.months)
+        np.testing.assert_allclose(np.c_[ours.survival, ours.lo, ours.hi], theirs,
+                                   rtol=1e-12, atol=1e-15)

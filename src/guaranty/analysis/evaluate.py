@@ -97,7 +97,7 @@ def evaluate(
 
 def means(results: Results, package: str) -> dict[str, float]:
     """Every simulated metric's mean for one package, and :data:`GAIN`."""
-    values = {m: results.metric(package, m).mean for m in results.metrics(package)
+    values = {m: results.mean(package, m) for m in results.metrics(package)
               if not m.startswith("outside_")}
     data = results.outcomes[package]
     if "p_war_120m" in data and "p_hold_given_war" in data:

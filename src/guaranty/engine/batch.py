@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from guaranty.engine.inputs import DTYPE, ChainInputs, Costs, People
+from guaranty.engine.inputs import DTYPE, ChainInputs, Costs, People, surprise
 from guaranty.models import forces, response, supply
 from guaranty.models._arrays import Array
 
@@ -223,12 +223,11 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         return parts[0]
     ns = [p.n for p in parts]
     _same(parts, _structure)
-    fixed = [p.fixed_terms for p in parts]
-    surprises = [p.fixed_surprise for p in parts]
-    all_fixed = all(f is not None for f in fixed) and all(s is not None for s in surprises)
     regeneration = [replace(p.regeneration, personnel_cap=np.full(
         p.n, p.regeneration.personnel_cap, dtype=DTYPE)) for p in parts]
     instruments, slots = _instruments([p.instruments for p in parts], ns)
+    warning = _records([p.warning for p in parts], ns)
+    terms = response.schedule(instruments, parts[0].months)
     return ChainInputs(
         n=sum(ns),
         months=parts[0].months,
@@ -239,7 +238,7 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         decision=_records([p.decision for p in parts], ns),
         campaign=_records([p.campaign for p in parts], ns),
         air=_records([p.air for p in parts], ns),
-        warning=_records([p.warning for p in parts], ns),
+        warning=warning,
         people=People(
             perception=_records([p.people.perception for p in parts], ns),
             investment=_records([p.people.investment for p in parts], ns),
@@ -248,8 +247,8 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
             blockade=_cat([p.people.blockade for p in parts], ns),
             exports_lost=_cat([p.people.exports_lost for p in parts], ns)),
         instruments=instruments,
-        fixed_terms=_records(fixed, ns) if all_fixed else None,
-        fixed_surprise=_cat(surprises, ns) if all_fixed else None,
+        terms=terms,
+        surprise=surprise(warning, terms.monitors),
         costs=_costs(parts, ns, slots),
         start={k: _cat([p.start[k] for p in parts], ns) for k in parts[0].start},
         supplied=parts[0].supplied,

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from guaranty.engine.inputs import DTYPE, ChainInputs, prepare, surprise
+from guaranty.engine.inputs import DTYPE, ChainInputs, prepare
 from guaranty.models import air, campaign, decision, economy, forces, refugees, response, supply
 from guaranty.models._arrays import Array
 from guaranty.models.outcomes import WarLedger
@@ -120,11 +120,10 @@ def _ln_ratio(attacker: Array, defender: Array) -> Array:
 
 
 def _terms(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:
-    """The instruments' terms and the attacker's surprise in month ``t``."""
-    if inputs.fixed_terms is not None and inputs.fixed_surprise is not None:
-        return inputs.fixed_terms, inputs.fixed_surprise
-    terms = response.month_terms(inputs.instruments, t)
-    return terms, surprise(inputs.warning, terms.monitors)
+    """The instruments' terms and the attacker's surprise in month ``t``: row ``min(t, S)``
+    of the schedule prepared once per chunk (they stop changing once troops have arrived)."""
+    row = min(t, len(inputs.surprise) - 1)
+    return response.at(inputs.terms, row), inputs.surprise[row]
 
 
 def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,

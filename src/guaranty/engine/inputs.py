@@ -170,8 +170,8 @@ class ChainInputs:
     warning: Warning
     people: People
     instruments: response.ResponseArrays
-    fixed_terms: response.MonthTerms | None  # the month's terms when no troops arrive later
-    fixed_surprise: Array | None  # and the surprise multiplier then
+    terms: response.MonthTerms  # months 0..S of the instruments' terms (S + 1, n) each
+    surprise: Array  # (S + 1, n) the attacker's surprise multiplier in those months
     costs: Costs
     start: dict[str, Array]  # initial stocks and personnel
     supplied: tuple[int, ...]  # categories bought abroad
@@ -188,7 +188,7 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
     warning = Warning(p("intel.level"), p("intel.base_warning_months"),
                       p("intel.isr_gain_months"), p("intel.monitor_gain_months"),
                       p("intel.mobilisation_months"), p("campaign.surprise_multiplier"))
-    fixed = None if arrays.deployments else response.month_terms(arrays, 0)
+    terms = response.schedule(arrays, months)
     interceptors = tuple(mun for mun, weapon in plan.munitions if weapon in plan.air_defence)
     return ChainInputs(
         n=n,
@@ -205,8 +205,8 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
         warning=warning,
         people=_people(plan, p, arrays),
         instruments=arrays,
-        fixed_terms=fixed,
-        fixed_surprise=None if fixed is None else surprise(warning, fixed.monitors),
+        terms=terms,
+        surprise=surprise(warning, terms.monitors),
         costs=_costs(plan, p, arrays),
         start=_start(plan, p),
         supplied=tuple(plan.supplied),

@@ -64,9 +64,13 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-def _z(level: float) -> float:
+def _check_level(level: float) -> None:
     if not 0.5 <= level < 1:
         raise InputError(f"level must be in [0.5, 1), got {level}")
+
+
+def _z(level: float) -> float:
+    _check_level(level)
     from scipy import stats  # scipy.stats loads scipy.optimize: only when a fit is asked for
 
     return float(stats.norm.ppf(0.5 + level / 2))
@@ -160,7 +164,9 @@ def kaplan_meier(
     level : float
         Coverage of the pointwise interval.
     """
-    from lifelines import KaplanMeierFitter  # lifelines loads in about 1.5 s: only when used
+    if entry is None:
+        return _kaplan_meier(np.asarray(months, float), np.asarray(failed, int), label, level)
+    from lifelines import KaplanMeierFitter  # lifelines loads in about 1 s: only when used
 
     _z(level)
     kmf = KaplanMeierFitter(alpha=1 - level)
@@ -176,6 +182,39 @@ def kaplan_meier(
         lo=arr[:, 1],
         hi=arr[:, 2],
     )
+
+
+def _kaplan_meier(months: FloatArray, failed: NDArray[np.int64], label: str, level: float
+                  ) -> Curve:
+    r"""Kaplan–Meier without left truncation, in NumPy: lifelines' ``KaplanMeierFitter``
+    (same timeline, estimate and exponential-Greenwood interval; a test holds them equal)
+    without loading lifelines.
+
+    At each time :math:`t_i` (0 and every distinct duration) with :math:`n_i` at risk and
+    :math:`d_i` failures, :math:`\hat S(t) = \prod_{t_i \le t} (1 - d_i/n_i)`; the interval is
+    :math:`\hat S^{\exp(\pm z \sqrt{V}/\ln \hat S)}` with
+    :math:`V = \sum d_i / (n_i (n_i - d_i))` (Greenwood on the log-log scale).
+    """
+    from scipy.special import ndtri
+
+    _check_level(level)
+    times = np.unique(np.concatenate([[0.0], months]))
+    index = np.searchsorted(times, months)
+    removed = np.bincount(index, minlength=times.size).astype(float)
+    deaths = np.bincount(index, weights=failed.astype(float), minlength=times.size)
+    at_risk = months.size - np.concatenate([[0.0], np.cumsum(removed)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.cumsum(np.log(at_risk - deaths) - np.log(at_risk))
+        step = deaths / (at_risk * (at_risk - deaths))
+        var = np.cumsum(np.where(np.isinf(step), 0.0, step))
+        survival = np.exp(log_s)
+        v = np.log(survival)
+        z = float(ndtri(1 - (1 - level) / 2))
+        lo = np.exp(-np.exp(np.log(-v) - z * np.sqrt(var) / v))
+        hi = np.exp(-np.exp(np.log(-v) + z * np.sqrt(var) / v))
+    return Curve(label=label, n=int(months.size), events=int(failed.sum()), months=times,
+                 survival=survival, lo=np.nan_to_num(lo, nan=1.0),
+                 hi=np.nan_to_num(hi, nan=1.0))
 
 
 def _terms(summary: pd.DataFrame) -> tuple[Term, ...]:

@@ -33,7 +33,7 @@ political cost is zero when it is prepared).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -257,6 +257,29 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         signal = zero
     return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
                       a_arms, a_air, war_cost, signal)
+
+
+def settled_month(arrays: ResponseArrays, months: int) -> int:
+    """The first month from which every deployment has arrived in every world (at most the
+    last month): the terms of later months equal this month's. A deployment that never
+    arrives in a world (arrival ``inf``, another package's in a shared pass) changes
+    nothing."""
+    arrivals = [d.arrival[np.isfinite(d.arrival)] for d in arrays.deployments]
+    last = max((float(np.max(a)) for a in arrivals if a.size), default=0.0)
+    return int(min(months - 1, max(0.0, np.ceil(last))))
+
+
+def schedule(arrays: ResponseArrays, months: int) -> MonthTerms:
+    """The terms of months ``0..S`` (:func:`settled_month`), stacked: each field has shape
+    (S + 1, n). Month ``t`` reads row ``min(t, S)`` (:func:`at`)."""
+    rows = [month_terms(arrays, t) for t in range(settled_month(arrays, months) + 1)]
+    return MonthTerms(*(np.stack([getattr(r, f.name) for r in rows])
+                        for f in fields(MonthTerms)))
+
+
+def at(terms: MonthTerms, row: int) -> MonthTerms:
+    """Row ``row`` of a :func:`schedule` (views, no copy)."""
+    return MonthTerms(*(getattr(terms, f.name)[row] for f in fields(MonthTerms)))
 
 
 def peacetime_cost_usd(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -171,3 +173,46 @@ def test_packages_stepped_together_equal_each_run_alone(ukraine: guaranty.Scenar
     for name in names:
         alone = guaranty.simulate(ukraine, [name], worlds=300, seed=21, months=30)
         _same(alone, together, [name])
+
+
+ENGINE = Path(guaranty.__file__).parent / "engine"
+MODELS = Path(guaranty.__file__).parent / "models"
+
+
+def _functions(path: Path) -> list[tuple[str, int, int]]:
+    tree = ast.parse(path.read_text())
+    return [(n.name, n.lineno, n.end_lineno - n.lineno + 1) for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.end_lineno]
+
+
+def test_no_engine_function_is_longer_than_60_lines() -> None:
+    long = [f"{p.name}:{line} {name} ({size} lines)" for p in sorted(ENGINE.glob("*.py"))
+            for name, line, size in _functions(p) if size > 60]
+    assert not long, long
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """String literals of a module (f-strings by their literal head), docstrings left out."""
+    tree = ast.parse(path.read_text())
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and n.body and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)}
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs:
+            out.append((n.lineno, n.value))
+        elif isinstance(n, ast.JoinedStr) and n.values and isinstance(n.values[0], ast.Constant):
+            out.append((n.lineno, str(n.values[0].value)))
+    return out
+
+
+def test_parameter_names_are_read_in_one_module(ukraine: guaranty.Scenario) -> None:
+    # The engine and the models see arrays only; engine/inputs.py reads every name.
+    sections = {name.split(".")[0] for name in compile_plan(ukraine, "deep-defence").registry}
+    found = [f"{p.relative_to(ENGINE.parent)}:{line}: {text!r}"
+             for p in sorted([*ENGINE.glob("*.py"), *MODELS.glob("*.py")])
+             if p.name != "inputs.py"
+             for line, text in _strings(p)
+             if "." in text and text.split(".")[0] in sections and " " not in text]
+    assert not found, "\n".join(found)

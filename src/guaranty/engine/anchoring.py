@@ -30,6 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from guaranty.engine.chain import init, step
+from guaranty.engine.inputs import BASE_HAZARD_SCALE as SCALE
 from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.outside import Reference, outside_estimate
@@ -39,7 +40,6 @@ from guaranty.scenario.schema import Scenario
 
 CALIBRATION_WORLDS = 2_000
 ANCHOR_MONTHS = 120
-SCALE = "decision.base_hazard_scale"
 
 
 def anchor_package(scenario: Scenario) -> str | None:

@@ -40,6 +40,10 @@ running sums are kept in double precision. Each world's arithmetic is elementwis
 stay identical whatever the chunking."""
 
 
+BASE_HAZARD_SCALE = "decision.base_hazard_scale"
+"""The factor on the aggressor's base hazard that anchoring sets (guaranty.engine.anchoring)."""
+
+
 class Reader:
     """Sampled parameters in the working precision; each name is cast once."""
 
@@ -310,7 +314,7 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
         loss_aversion=p("decision.loss_aversion"),
         sanctions_cost=p("decision.sanctions_cost"),
         value_of_waiting=p("decision.value_of_waiting"),
-        base_rate=p("decision.base_hazard_per_month") * p("decision.base_hazard_scale"),
+        base_rate=p("decision.base_hazard_per_month") * p(BASE_HAZARD_SCALE),
         sensitivity=p("decision.value_sensitivity"),
         min_reconstitution_months=p("decision.min_reconstitution_months"),
     )

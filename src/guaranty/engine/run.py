@@ -239,25 +239,14 @@ def simulate(
 ) -> Results:
     """Simulate ``worlds`` sampled worlds of each package; same seed, same numbers.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        From :func:`guaranty.load_scenario`.
-    packages : sequence of str, optional
-        Package names (default: all, in file order).
-    worlds, seed, months, lens, chunk_size, workers
-        Number of worlds; seed; horizon in months (default: the scenario's); lens name;
-        worlds per chunk (changes memory, never numbers); processes (when no executor).
-    progress : callable, optional
-        Called after each pass with the number of worlds finished, all packages together
-        (out of ``worlds`` × the number of packages).
-    anchor : bool, Anchor or AnchorCache
-        Calibrate the aggressor's base hazard so that the scenario's anchor package matches
-        the outside view's base rate (:mod:`guaranty.engine.anchoring`); see
-        :data:`AnchorSpec`. On by default; a scenario without ``anchor:`` runs unanchored.
-    executor : concurrent.futures.Executor, optional
-        Runs the chunks (a process pool, a Dask client's executor); the numbers do not
-        change. Without one, ``workers > 1`` starts a process pool for this call.
+    ``packages``: names (default: all, in file order); ``worlds``, ``seed``, ``months``
+    (default: the scenario's horizon), ``lens``, ``chunk_size`` (worlds per pass: memory,
+    never numbers) and ``workers`` (processes, when no ``executor``) as in :class:`RunSpec`.
+    ``progress`` is called after each pass with the worlds finished, all packages together.
+    ``anchor`` (:data:`AnchorSpec`): calibrate the base hazard to the outside view on the
+    scenario's anchor package (:mod:`guaranty.engine.anchoring`); on by default, and a
+    scenario without ``anchor:`` runs unanchored. ``executor`` (a process pool, a Dask
+    client's executor) runs the passes; the numbers do not change.
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,
                    workers=workers)
@@ -276,23 +265,20 @@ def simulate(
     finally:
         if own is not None:
             own.shutdown()
-    per_package: dict[str, dict[str, Array]] = {}
-    for i, name in enumerate(names):
-        parts = outs[i * len(bounds):(i + 1) * len(bounds)]
-        per_package[name] = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+    per_package = {name: _joined(outs[i * len(bounds):(i + 1) * len(bounds)])
+                   for i, name in enumerate(names)}
     return Results(
-        scenario=scenario.name,
-        seed=seed,
-        worlds=worlds,
-        months=horizon,
-        lens=lens,
-        outcomes=per_package,
-        parameters_read=frozenset(read),
+        scenario=scenario.name, seed=seed, worlds=worlds, months=horizon, lens=lens,
+        outcomes=per_package, parameters_read=read, anchor=anchor_used,
         registries={name: plan.registry for name, plan in plan_of.items()},
-        anchor=anchor_used,
         outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},
     )
+
+
+def _joined(parts: Sequence[dict[str, Array]]) -> dict[str, Array]:
+    """One package's chunks, joined in world order."""
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
 
 def run_design(

@@ -193,6 +193,26 @@ def _pick(pair: tuple[Array, Array], present: np.ndarray | None) -> Array:
     return out
 
 
+def _troops(arrays: ResponseArrays, t: int | None
+            ) -> tuple[Array, Array, Array, dict[str, Array]]:
+    """(troop power, share of the line monitored, troops in the country, presence of each
+    guarantor's troops 0/1) in month ``t`` (``None``: every deployment present)."""
+    dtype = arrays.tripwire_cost.dtype
+    zero = np.zeros(arrays.n, dtype=dtype)
+    troop_power, monitors, troops_here = zero.copy(), zero.copy(), zero.copy()
+    present: dict[str, Array] = {}
+    for d in arrays.deployments:
+        here = np.ones(arrays.n, dtype=dtype) if t is None else _arrived(d, t)
+        troop_power += d.power * here
+        if d.monitors:
+            monitors += d.size * here
+        if d.in_country:
+            present[d.guarantor] = np.maximum(present.get(d.guarantor, zero), here)
+            troops_here = troops_here + d.size * here
+    monitors = np.minimum(monitors / np.maximum(arrays.monitor_line, 1.0), 1.0)
+    return troop_power, monitors, troops_here, present
+
+
 def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     """The instruments' terms in month ``t``; ``t=None`` counts every deployment as present.
 
@@ -202,17 +222,7 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     n = arrays.n
     dtype = arrays.tripwire_cost.dtype
     zero = np.zeros(n, dtype=dtype)
-    troop_power, monitors, troops_here = zero.copy(), zero.copy(), zero.copy()
-    present: dict[str, Array] = {}
-    for d in arrays.deployments:
-        here = np.ones(n, dtype=dtype) if t is None else _arrived(d, t)
-        troop_power += d.power * here
-        if d.monitors:
-            monitors += d.size * here
-        if d.in_country:
-            present[d.guarantor] = np.maximum(present.get(d.guarantor, zero), here)
-            troops_here = troops_here + d.size * here
-    monitors = np.minimum(monitors / np.maximum(arrays.monitor_line, 1.0), 1.0)
+    troop_power, monitors, troops_here, present = _troops(arrays, t)
     any_present = zero.copy()
     for v in present.values():
         any_present = np.maximum(any_present, v)

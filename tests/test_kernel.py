@@ -216,3 +216,14 @@ def test_parameter_names_are_read_in_one_module(ukraine: guaranty.Scenario) -> N
              for line, text in _strings(p)
              if "." in text and text.split(".")[0] in sections and " " not in text]
     assert not found, "\n".join(found)
+
+
+def test_a_hazard_only_step_keeps_the_same_survival(ukraine: guaranty.Scenario) -> None:
+    plan = compile_plan(ukraine, "sky-shield")
+    inputs = prepare(plan, plan.registry.sample(3, 0, 200), 36)
+    full, lean = init(inputs), init(inputs)
+    for t in range(36):
+        full, _ = step(inputs, full, t)
+        lean, month = step(inputs, lean, t, hazard_only=True)
+        assert month.consequences == {}
+    np.testing.assert_array_equal(full.ledger.survival, lean.ledger.survival)

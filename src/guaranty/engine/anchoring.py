@@ -105,7 +105,7 @@ def _survival(plan: Plan, params: dict[str, np.ndarray], months: int) -> np.ndar
     inputs = prepare(plan, params, months)
     state = init(inputs)
     for t in range(months):
-        state, _ = step(inputs, state, t)
+        state, _ = step(inputs, state, t, hazard_only=True)
     out: np.ndarray = state.ledger.survival
     return out
 

@@ -243,14 +243,22 @@ def _forces(inputs: ChainInputs, state: ChainState) -> ChainState:
             r.personnel_cap))
 
 
-def step(inputs: ChainInputs, state: ChainState, t: int) -> tuple[ChainState, Month]:
-    """Month ``t`` (0-based): the new state and what the month adds."""
+def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = False
+         ) -> tuple[ChainState, Month]:
+    """Month ``t`` (0-based): the new state and what the month adds.
+
+    ``hazard_only`` skips what a war would bring and the economy (nothing upstream of the
+    hazard reads them): the survival and the forces are the same, for a caller that needs
+    only P(war) (the anchoring).
+    """
     terms, sigma = _terms(inputs, t)
     ln_perceived, ln_battle, actual_air = _balance(inputs, state, terms, sigma)
     ratio = np.exp(ln_battle)
     hazard = _hazard(inputs, ln_perceived, terms.expected_cost, t)
-    consequences = _war(inputs, state, ln_battle, ratio, actual_air, terms)
-    state = _people(inputs, state, hazard, terms.signal, t)
+    consequences = {} if hazard_only else _war(inputs, state, ln_battle, ratio, actual_air,
+                                                terms)
+    if not hazard_only:
+        state = _people(inputs, state, hazard, terms.signal, t)
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),
         force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),

@@ -11,7 +11,9 @@ import guaranty
 from guaranty.cli import main
 from guaranty.engine import iter_chunks
 from guaranty.errors import InputError
-from guaranty.rng import BLOCK, uniforms
+from guaranty.rng import uniforms
+
+SPAN = 3 * 4096 + 17  # worlds, across several chunks of 999
 
 
 def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -62,9 +64,9 @@ def test_different_seeds_differ(ukraine: guaranty.Scenario) -> None:
 
 
 def test_uniform_stream_depends_only_on_world_index() -> None:
-    whole = uniforms(4, "x", 0, 3 * BLOCK + 17)
-    parts = np.concatenate([uniforms(4, "x", a, min(a + 999, 3 * BLOCK + 17))
-                            for a in range(0, 3 * BLOCK + 17, 999)])
+    whole = uniforms(4, "x", 0, SPAN)
+    parts = np.concatenate([uniforms(4, "x", a, min(a + 999, SPAN))
+                            for a in range(0, SPAN, 999)])
     np.testing.assert_array_equal(whole, parts)
     assert whole.min() > 0 and whole.max() < 1
 

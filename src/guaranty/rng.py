@@ -16,8 +16,6 @@ import zlib
 import numpy as np
 from numpy.typing import NDArray
 
-BLOCK = 4096  # kept for callers that batch worlds; the streams no longer depend on it
-
 
 def stream_key(name: str) -> int:
     """Stable integer key of a stream name."""

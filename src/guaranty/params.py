@@ -12,7 +12,8 @@ test can prove no model reads an undocumented number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -182,33 +183,36 @@ class Registry(Mapping[str, Parameter]):
             out[name] = param.distribution.ppf(np.asarray(values, dtype=np.float64))
         return out
 
-    def sample(self, seed: int, start: int, stop: int, *,
-               uniforms: MutableMapping[tuple[str, int, int], NDArray[np.float64]] | None = None,
+    def sample(self, seed: int, start: int, stop: int, *, memo: SampleMemo | None = None
                ) -> dict[str, NDArray[np.float64]]:
         """Draw worlds ``start..stop-1``: a dict of name -> array of shape (stop - start,).
 
         Uncertain parameters are :meth:`ppf` of the seeded uniforms of their stream
         ``param:<name>`` (:func:`guaranty.rng.uniforms`); fixed ones are constant arrays.
-        ``uniforms`` (optional, for this seed only) keeps the streams' draws by (name, start,
-        stop), so registries of one scenario (its packages, lenses) sampled for the same
-        worlds draw each stream once: their common random numbers cost one draw.
+        ``memo`` (optional, for one seed) lets registries of one scenario (its packages,
+        lenses) sampled for the same worlds share the work: each stream is drawn once, and a
+        parameter they share (the same object) is mapped once. The arrays returned may then
+        be shared between registries: read them, do not change them.
         """
         n = stop - start
-        uncertain = self.uncertain()
-        known = {} if uniforms is None else uniforms
-        draws = {}
-        for name in uncertain:
-            key = (name, start, stop)
-            if key not in known:
-                known[key] = rng.uniforms(seed, f"param:{name}", start, stop)
-            draws[name] = known[key]
-        drawn = self.ppf(draws)
+        memo = memo if memo is not None else SampleMemo()
         out: dict[str, NDArray[np.float64]] = {}
+        todo: dict[str, NDArray[np.float64]] = {}
         for name, param in self._params.items():
-            dist = param.distribution
-            out[name] = drawn[name] if name in drawn else np.full(
-                n, dist.value if isinstance(dist, Fixed) else np.nan)
-        return out
+            known = memo.values.get((name, start, stop))
+            if known is not None and known[0] is param:
+                out[name] = known[1]
+            elif isinstance(param.distribution, Fixed):
+                out[name] = np.full(n, param.distribution.value)
+            else:
+                key = (name, start, stop)
+                if key not in memo.uniforms:
+                    memo.uniforms[key] = rng.uniforms(seed, f"param:{name}", start, stop)
+                todo[name] = memo.uniforms[key]
+        out.update(self.ppf(todo))
+        for name, param in self._params.items():
+            memo.values[(name, start, stop)] = (param, out[name])
+        return {name: out[name] for name in self._params}
 
     def uniforms(self, seed: int, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
         """The seeded uniforms behind :meth:`sample` for worlds ``start..stop-1``."""
@@ -223,6 +227,16 @@ class Registry(Mapping[str, Parameter]):
 def _first_message(exc: ValidationError) -> str:
     err = exc.errors()[0]
     return str(err["msg"]).removeprefix("Value error, ")
+
+
+@dataclass
+class SampleMemo:
+    """What :meth:`Registry.sample` can share between registries of one scenario and seed:
+    the streams' uniforms and each parameter's values, by (name, start, stop)."""
+
+    uniforms: dict[tuple[str, int, int], NDArray[np.float64]] = field(default_factory=dict)
+    values: dict[tuple[str, int, int], tuple[Parameter, NDArray[np.float64]]] = field(
+        default_factory=dict)
 
 
 class ParamView(Mapping[str, NDArray[np.float64]]):

@@ -40,7 +40,8 @@ T = TypeVar("T")
 
 def _cat(arrays: Sequence[Any], ns: Sequence[int]) -> Any:
     """Concatenate along the last (world) axis, broadcasting each part to its worlds."""
-    parts = [np.broadcast_to(a, (*np.shape(a)[:-1], n)) if np.ndim(a) else np.full(n, a)
+    parts = [a if np.ndim(a) and np.shape(a)[-1] == n
+             else np.broadcast_to(a, (*np.shape(a)[:-1], n)) if np.ndim(a) else np.full(n, a)
              for a, n in zip(arrays, ns, strict=True)]
     return np.concatenate(parts, axis=-1)
 

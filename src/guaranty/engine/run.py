@@ -16,7 +16,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from guaranty import rng
 from guaranty.engine.anchoring import AnchorCache, anchor_package, anchored, calibrate
@@ -26,7 +25,7 @@ from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.models._arrays import Array
 from guaranty.outside import OutsideViews
-from guaranty.params import ParamView
+from guaranty.params import ParamView, SampleMemo
 from guaranty.results import Anchor, Results
 from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
 from guaranty.scenario.schema import Scenario
@@ -107,9 +106,9 @@ def run_batch(jobs: Sequence[Job], seed: int, months: int
     function: the unit of work any executor runs.
     """
     parts, read = [], set()
-    uniforms: dict[tuple[str, int, int], NDArray[np.float64]] = {}
+    memo = SampleMemo()
     for plan, a, b in jobs:
-        view = ParamView(plan.registry.sample(seed, a, b, uniforms=uniforms))
+        view = ParamView(plan.registry.sample(seed, a, b, memo=memo))
         parts.append(prepare(plan, view, months))
         read |= view.read
     inputs = stack(parts)

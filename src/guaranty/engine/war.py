@@ -1,0 +1,80 @@
+"""The war model on its own: a war begun now, for replays of 2022-25 and for calibration.
+
+:func:`replay` runs the campaign (:func:`guaranty.models.campaign.war`) at month 0 of a
+scenario's package, as if the war began at once: the forces, surprise and prepared defences
+the scenario gives, no decision to attack. Replays of February 2022 and of 2023-25
+(``scenarios/replays/``) against the record (``guaranty calibrate war``) are how the war
+model is calibrated and checked. :func:`reference_ratio` is the model's own battle ratio of
+the 2023-25 war, where the record-based coefficients hold (``campaign.reference_ratio``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guaranty.engine.chain import ChainState, _balance, _expected_war, _terms, init
+from guaranty.engine.inputs import ChainInputs, prepare
+from guaranty.engine.run import RunSpec
+from guaranty.models._arrays import Array
+from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.schema import Scenario
+
+
+def _start(plan: Plan, worlds: int, seed: int) -> tuple[ChainInputs, ChainState]:
+    inputs = prepare(plan, plan.registry.sample(seed, 0, worlds), 1)
+    return inputs, init(inputs)
+
+
+def battle_ratio(inputs: ChainInputs, state: ChainState, *, surprise: bool = True) -> Array:
+    """The log battle ratio at month 0 (with or without the attack's surprise)."""
+    terms, sigma = _terms(inputs, 0)
+    if not surprise:
+        sigma = np.ones_like(sigma)
+    _, ln_battle, _ = _balance(inputs, state, terms, sigma)
+    return ln_battle
+
+
+def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed: int,
+           lens: str | None = None) -> dict[str, Array]:
+    """Per-world arrays of a war begun at month 0 of ``package`` (default: the first)."""
+    RunSpec(worlds=worlds, seed=seed, lens=lens)
+    name = package or next(iter(scenario.packages))
+    scenario.package(name)
+    plan = compile_plan(scenario, name, lens)
+    inputs, state = _start(plan, worlds, seed)
+    ln_battle = battle_ratio(inputs, state)
+    fought = _expected_war(inputs, state, ln_battle)
+    first = np.minimum(1.0, fought.months)  # the first month of the war
+    p_1m = -np.expm1(-fought.rate * first)
+    p_12m = -np.expm1(-fought.rate * np.minimum(12.0, fought.endurance_months))
+    territory = inputs.campaign.territory_km2
+    out = {
+        "p_breakthrough_1m": p_1m,
+        "p_breakthrough_12m": p_12m,
+        "p_breakthrough_war": fought.p_breakthrough,
+        "ground_km2_per_month": fought.pace_km2,
+        "ground_km2_first_month": np.minimum(
+            territory, fought.pace_km2 * (1.0 - p_1m / 2.0)
+            + p_1m * inputs.campaign.war.breakthrough_share * territory),
+        "aggressor_casualties_per_month": fought.monthly_casualties,
+        "defender_casualties_per_month": fought.monthly_casualties / fought.exchange_ratio,
+        "casualties_per_km2": fought.casualties_per_km2,
+        "exchange_ratio": fought.exchange_ratio,
+        "force_ratio": np.exp(ln_battle),
+        "war_months": fought.months,
+        "ground_lost_km2": fought.ground_km2,
+    }
+    return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
+
+
+def reference_ratio(scenario: Scenario, package: str | None = None, *, worlds: int = 4_000,
+                    seed: int = 0) -> float:
+    """Median battle ratio, without surprise, of ``package`` (default: the scenario's anchor
+    package) at month 0: the balance of the war the scenario's forces come from."""
+    name = package or scenario.anchor or next(iter(scenario.packages))
+    plan = compile_plan(scenario, name)
+    inputs, state = _start(plan, worlds, seed)
+    return float(np.exp(np.median(battle_ratio(inputs, state, surprise=False))))
+
+
+__all__ = ["battle_ratio", "reference_ratio", "replay"]

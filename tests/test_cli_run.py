@@ -31,7 +31,9 @@ def test_run_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -
         assert set(package["metrics"]) >= REQUIRED
         for stats in package["metrics"].values():
             assert set(stats) == {"mean", "p05", "p95", "se"}
-            assert stats["p05"] <= stats["mean"] <= stats["p95"]
+            # A skewed metric's mean can lie outside its 5-95 % spread (istanbul-2022's
+            # p_hold: almost always broken, rarely held), so only the order is checked.
+            assert stats["p05"] <= stats["p95"]
             assert stats["se"] >= 0
 
 

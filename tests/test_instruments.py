@@ -86,7 +86,8 @@ def test_lenses_diverge_on_monitors_through_the_tripwire(ukraine: Scenario) -> N
                               seed=SEED, lens=lens)
         effect[lens] = (r.metric("ceasefire-only", "p_war_120m").mean
                         - r.metric("monitoring-6k", "p_war_120m").mean)
-    assert effect["gorenburg"] > 0.05 and effect["gorenburg"] > 3 * effect["miron"]
+    # The magnitudes moved with the campaign model (issue 10); the divergence remains.
+    assert effect["gorenburg"] > 0.03 and effect["gorenburg"] > 1.5 * effect["miron"]
     # Switch the tripwire off inside Gorenburg's lens: most of his monitors' effect goes.
     lens = ukraine.lenses["gorenburg"]
     off = {**lens.parameters,

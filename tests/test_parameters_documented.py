@@ -25,7 +25,7 @@ def test_every_parameter_the_models_read_is_documented(ukraine: guaranty.Scenari
                        if name not in registry or not _documented(registry[name])]
             assert not missing, f"read without unit or source: {missing}"
     # The core chain reads the behavioural defaults, not just scenario numbers.
-    assert {"decision.base_hazard_per_month", "campaign.effectiveness_sd",
+    assert {"decision.base_hazard_per_month", "campaign.breakthrough_exponent",
             "forces.sanctions_drag"} <= read
 
 

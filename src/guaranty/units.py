@@ -37,6 +37,7 @@ UNIT_BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType({
     "persons/month": (0.0, _INF),
     "persons/unit": (0.0, _INF),
     "persons/km": (0.0, _INF),
+    "persons/km2": (0.0, _INF),
     # equipment and combat power
     "units": (0.0, _INF),
     "units/month": (0.0, _INF),

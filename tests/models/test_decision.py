@@ -6,42 +6,47 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guaranty.models import decision
+from guaranty.testing.war import fight
 
 
-def _phi(x: float) -> float:
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
-def _value(ln_ratio: float, *, bias: float = 0.0, m: float = 0.0, s: float = 1.0,
-           gain: float = 1.0, neutral: float = 0.0, failure: float = 1.0, aversion: float = 0.0,
-           sanctions: float = 0.0) -> float:
+def _value(ln_ratio: float, *, gain: float = 1.0, neutral: float = 0.0, failure: float = 1.0,
+           aversion: float = 1.0, sanctions: float = 0.0, attackers: float = 650_000.0) -> float:
     one = np.ones(1)
+    expected = fight(ln_ratio, attackers=attackers)
     got = decision.attack_value(
-        np.array([ln_ratio]), bias=bias * one, effectiveness_mean=m * one,
-        effectiveness_sd=s * one, gain=gain * one, neutral_discount=neutral * one,
+        expected, attackers * one, gain=gain * one, neutral_discount=neutral * one,
         failure_cost=failure * one, loss_aversion=aversion * one, sanctions_cost=sanctions * one)
     return float(got[0])
 
 
-def test_value_at_parity() -> None:
-    # p = Phi(0) = 1/2; winning at parity costs the whole force (L = 1):
-    # V = 0.5 * 1 - 0.5 * 1 - 0.5 * 1 - 0.2.
-    assert _value(0.0, failure=1.0, aversion=0.5, sanctions=0.2) == pytest.approx(-0.7)
+def test_value_by_hand_from_the_expected_war() -> None:
+    # V = p G (1 - eta) - (1 - p) C_f - lambda_L L - C_s, with p and L from the war model.
+    ln_r = math.log(2.05) + 0.3
+    war = fight(ln_r)
+    p = float(war.p_breakthrough[0])
+    loss = float(war.aggressor_casualties[0]) / 650_000.0
+    got = _value(ln_r, neutral=0.5, failure=0.8, aversion=1.5, sanctions=0.2)
+    assert got == pytest.approx(p * 0.5 - (1 - p) * 0.8 - 1.5 * loss - 0.2, rel=1e-5)
 
 
-def test_value_with_neutrality_and_the_square_law_loss() -> None:
-    # R = 2 and m = -2 ln 2 put p at 1/2; L = 1 - sqrt(1 - 1/4); neutrality already delivers
-    # half the gain: V = 0.5 * 0.5 - 0.5 * 0.5 - (1 - sqrt(0.75)).
-    got = _value(math.log(2), m=-2 * math.log(2), neutral=0.5, failure=0.5, aversion=1.0)
-    assert got == pytest.approx(-(1 - math.sqrt(0.75)))
+def test_a_stronger_defender_lowers_the_value_of_attacking() -> None:
+    ratios = np.log(2.05) + np.linspace(-1.5, 1.5, 31)
+    values = [_value(x) for x in ratios]
+    assert np.all(np.diff(values) > 0)
 
 
-def test_the_bias_adds_to_the_log_ratio() -> None:
-    assert _value(0.0, bias=0.4, aversion=1.0) == pytest.approx(_value(0.4, aversion=1.0))
-    # p = Phi((2 * 0.5 + 0) / 1) with no loss aversion and no failure cost.
-    assert _value(0.0, bias=0.5, failure=0.0) == pytest.approx(_phi(1.0))
+@settings(deadline=None, max_examples=200)
+@given(st.floats(-4.0, 4.0), st.floats(1e-4, 1e-2))
+def test_the_value_is_continuous_in_the_ratio(ln_ratio: float, step: float) -> None:
+    # One smooth war model (no cusp at parity): a small change of the ratio moves the value
+    # by a bounded multiple of the change.
+    a = _value(ln_ratio, failure=1.0, aversion=1.0)
+    b = _value(ln_ratio + step, failure=1.0, aversion=1.0)
+    assert abs(b - a) <= 20.0 * step + 1e-5
 
 
 def test_hazard_by_hand() -> None:

@@ -13,6 +13,7 @@ from guaranty.engine import run_chunk
 from guaranty.models import decision, forces, supply
 from guaranty.params import ParamView
 from guaranty.scenario import compile_plan
+from guaranty.testing.war import fight
 
 FAST = settings(max_examples=25, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -62,8 +63,7 @@ def test_hazard_falls_with_defender_power_and_rises_with_bias(
     def hazard(ln_r: float, b: float) -> float:
         one = np.ones(1)
         value = decision.attack_value(
-            np.array([ln_r]), bias=np.array([b]), effectiveness_mean=1.724 * one,
-            effectiveness_sd=6.83 * one, gain=one, neutral_discount=0 * one,
+            fight(ln_r + b), 650_000.0 * one, gain=one, neutral_discount=0 * one,
             failure_cost=one, loss_aversion=one, sanctions_cost=0.2 * one)
         h = decision.attack_hazard(value, value_of_waiting=0.1 * one, base_rate=0.005 * one,
                                    sensitivity=4 * one, ready=one)

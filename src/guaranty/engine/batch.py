@@ -56,7 +56,8 @@ def _records(items: Sequence[T], ns: Sequence[int]) -> T:
     values = {f.name: _cat([getattr(x, f.name) for x in items], ns)
               for f in fields(first) if f.init and isinstance(getattr(first, f.name), np.ndarray)}
     values |= {f.name: _records([getattr(x, f.name) for x in items], ns)
-               for f in fields(first) if isinstance(getattr(first, f.name), dict)}
+               for f in fields(first) if isinstance(getattr(first, f.name), dict)
+               or is_dataclass(getattr(first, f.name))}
     return replace(first, **values)  # type: ignore[type-var]
 
 

@@ -155,12 +155,22 @@ def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     return ln_perceived, ln_battle, actual_air
 
 
-def _hazard(inputs: ChainInputs, ln_perceived: Array, expected_cost: Array, t: int) -> Array:
-    """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`)."""
-    d, c = inputs.decision, inputs.campaign
+def _expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array) -> campaign.War:
+    """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio."""
+    return campaign.war(
+        ln_ratio, aggressor_personnel=state.aggressor_personnel,
+        defender_personnel=state.defender_personnel,
+        recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war)
+
+
+def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expected_cost: Array,
+            t: int) -> Array:
+    """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`), from the
+    war it expects at the ratio it perceives (one war model for decision and outcomes)."""
+    d = inputs.decision
+    expected = _expected_war(inputs, state, ln_perceived + d.bias)
     value = decision.attack_value(
-        ln_perceived, bias=d.bias, effectiveness_mean=c.effectiveness_mean,
-        effectiveness_sd=c.effectiveness_sd, gain=d.gain, neutral_discount=d.neutral_discount,
+        expected, state.aggressor_personnel, gain=d.gain, neutral_discount=d.neutral_discount,
         failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
         sanctions_cost=d.sanctions_cost + expected_cost)
     return decision.attack_hazard(
@@ -168,29 +178,24 @@ def _hazard(inputs: ChainInputs, ln_perceived: Array, expected_cost: Array, t: i
         sensitivity=d.sensitivity, ready=(t >= d.min_reconstitution_months).astype(DTYPE))
 
 
-def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array, ratio: Array,
+def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
          actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
     c, a, stock = inputs.campaign, inputs.air, state.supply.stock
-    p_hold = 1.0 - campaign.attacker_success(ln_battle, c.effectiveness_mean, c.effectiveness_sd)
-    ground = campaign.ground_lost(
-        p_hold, ratio, territory_km2=c.territory_km2, hold_rate_km2=c.hold_rate_km2,
-        duration_months=c.duration_months, breakthrough_share=c.breakthrough_share)
-    cas_a, cas_d = campaign.casualties(
-        state.aggressor_personnel, share_per_month=c.casualty_share,
-        duration_months=c.duration_months, exchange_ratio=c.exchange_ratio)
+    fought = _expected_war(inputs, state, ln_battle)
     supplied = list(inputs.supplied)
     stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
-    captured = supply.captured_share(ground / np.maximum(c.territory_km2, 1e-9),
+    captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
                                      c.front_loading) * stock_value / 1e9
     leaking = a.salvo * air.leakage(
         a.salvo, _rows(stock, inputs.interceptors) / a.munition_months,
         per_threat=a.shots_per_missile, intercept_probability=a.intercept_probability)
     return {
-        "p_hold_given_war": p_hold,
-        "ground_lost_km2_given_war": ground,
-        "aggressor_casualties_given_war": cas_a,
-        "defender_casualties_given_war": cas_d,
+        "p_hold_given_war": 1.0 - fought.p_breakthrough,
+        "ground_lost_km2_given_war": fought.ground_km2,
+        "aggressor_casualties_given_war": fought.aggressor_casualties,
+        "defender_casualties_given_war": fought.defender_casualties,
+        "war_months_given_war": fought.months,
         "equipment_captured_usd_bn_given_war": captured,
         "p_air_denied_given_war": actual_air,
         "p_blockade_given_war": inputs.people.blockade,
@@ -254,9 +259,8 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     terms, sigma = _terms(inputs, t)
     ln_perceived, ln_battle, actual_air = _balance(inputs, state, terms, sigma)
     ratio = np.exp(ln_battle)
-    hazard = _hazard(inputs, ln_perceived, terms.expected_cost, t)
-    consequences = {} if hazard_only else _war(inputs, state, ln_battle, ratio, actual_air,
-                                                terms)
+    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
+    consequences = {} if hazard_only else _war(inputs, state, ln_battle, actual_air, terms)
     if not hazard_only:
         state = _people(inputs, state, hazard, terms.signal, t)
     state = state._replace(

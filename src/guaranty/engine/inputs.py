@@ -19,6 +19,7 @@ import numpy as np
 
 from guaranty.models import (
     air,
+    campaign,
     economy,
     forces,
     guarantors,
@@ -94,19 +95,13 @@ class Decision:
 
 @dataclass(frozen=True)
 class Campaign:
-    """Campaign, casualty, capture and theatre coefficients (:mod:`guaranty.models.campaign`)."""
+    """The war model's coefficients (:mod:`guaranty.models.campaign`) and the theatre."""
 
-    effectiveness_mean: Array
-    effectiveness_sd: Array
+    war: campaign.WarCoefficients
     territory_km2: Array
     front_km: Array
     space_threshold: Array
     c2: Array
-    hold_rate_km2: Array
-    duration_months: Array
-    breakthrough_share: Array
-    casualty_share: Array
-    exchange_ratio: Array
     front_loading: Array
 
 
@@ -322,17 +317,27 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
 
 def _campaign(p: Reader) -> Campaign:
     return Campaign(
-        effectiveness_mean=p("campaign.effectiveness_mean"),
-        effectiveness_sd=p("campaign.effectiveness_sd"),
+        war=campaign.WarCoefficients(
+            reference_ratio=p("campaign.reference_ratio"),
+            prepared_defence=p("campaign.prepared_defence"),
+            breakthrough_rate=p("campaign.breakthrough_rate_per_month"),
+            breakthrough_exponent=p("campaign.breakthrough_exponent"),
+            casualties_per_defender=p("campaign.casualties_per_defender_per_month"),
+            loss_exponent=p("campaign.loss_exponent"),
+            casualties_per_km2=p("campaign.casualties_per_km2"),
+            cost_exponent=p("campaign.cost_exponent"),
+            exchange_ratio=p("campaign.exchange_ratio"),
+            exchange_exponent=p("campaign.exchange_exponent"),
+            culmination_share=p("campaign.culmination_share"),
+            duration_months=p("campaign.war_months"),
+            mobile_months=p("campaign.mobile_war_months"),
+            breakthrough_share=p("campaign.breakthrough_territory_share"),
+            territory_km2=p("theatre.territory_km2"),
+        ),
         territory_km2=p("theatre.territory_km2"),
         front_km=p("theatre.front_km"),
         space_threshold=p("forces.space_density_threshold"),
         c2=intel.c2_factor(p("intel.c2_resilience"), strike_severity=p("intel.strike_severity")),
-        hold_rate_km2=p("campaign.hold_ground_km2_per_month"),
-        duration_months=p("campaign.war_months"),
-        breakthrough_share=p("campaign.breakthrough_territory_share"),
-        casualty_share=p("campaign.aggressor_casualty_share_per_month"),
-        exchange_ratio=p("campaign.exchange_ratio"),
         front_loading=p("campaign.front_loading"),
     )
 

@@ -1,66 +1,80 @@
-# STAND-IN: replaced by main's engine/war.py
-"""A stand-in for the campaign-level war replay that main is writing.
+"""The war model on its own: a war begun now, for replays of 2022-25 and for calibration.
 
-It has the signature and the keys of ``guaranty.engine.war.replay`` so that
-:func:`guaranty.analysis.check_war` and ``guaranty calibrate war`` can be built and tested
-before the real model lands. Its numbers are placeholders drawn around constants; they mean
-nothing. Delete this file in favour of main's when merging.
+:func:`replay` runs the campaign (:func:`guaranty.models.campaign.war`) at month 0 of a
+scenario's package, as if the war began at once: the forces, surprise and prepared defences
+the scenario gives, no decision to attack. Replays of February 2022 and of 2023-25
+(``scenarios/replays/``) against the record (``guaranty calibrate war``) are how the war
+model is calibrated and checked. :func:`reference_ratio` is the model's own battle ratio of
+the 2023-25 war, where the record-based coefficients hold (``campaign.reference_ratio``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from guaranty.errors import InputError
-from guaranty.scenario import Scenario
+from guaranty.engine.chain import ChainState, _balance, _expected_war, _terms, init
+from guaranty.engine.inputs import ChainInputs, prepare
+from guaranty.engine.run import RunSpec
+from guaranty.models._arrays import Array
+from guaranty.scenario.compile import Plan, compile_plan
+from guaranty.scenario.schema import Scenario
 
-__all__ = ["replay"]
 
-_KEYS = (
-    "p_breakthrough_1m",
-    "p_breakthrough_12m",
-    "p_breakthrough_war",
-    "ground_km2_per_month",
-    "ground_km2_first_month",
-    "aggressor_casualties_per_month",
-    "defender_casualties_per_month",
-    "casualties_per_km2",
-    "exchange_ratio",
-    "force_ratio",
-    "war_months",
-    "ground_lost_km2",
-)
+def _start(plan: Plan, worlds: int, seed: int) -> tuple[ChainInputs, ChainState]:
+    inputs = prepare(plan, plan.registry.sample(seed, 0, worlds), 1)
+    return inputs, init(inputs)
+
+
+def battle_ratio(inputs: ChainInputs, state: ChainState, *, surprise: bool = True) -> Array:
+    """The log battle ratio at month 0 (with or without the attack's surprise)."""
+    terms, sigma = _terms(inputs, 0)
+    if not surprise:
+        sigma = np.ones_like(sigma)
+    _, ln_battle, _ = _balance(inputs, state, terms, sigma)
+    return ln_battle
 
 
 def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed: int,
-           lens: str | None = None) -> dict[str, np.ndarray]:
-    """Placeholder per-world arrays (STAND-IN), one per key of the real replay."""
-    if worlds < 1:
-        raise InputError(f"worlds must be at least 1, got {worlds}")
-    scenario.package(package or next(iter(scenario.packages)))
-    if lens is not None:
-        scenario.lens(lens)
-    rng = np.random.default_rng(seed)
-    given = scenario.parameters.get("campaign.surprise_multiplier")
-    surprise = given is not None and given.mean > 1.0
-    p1 = rng.uniform(0.5, 0.9, worlds) if surprise else rng.uniform(0.0, 0.05, worlds)
-    p12 = np.maximum(p1, rng.uniform(0.05, 0.3, worlds))
-    pace = rng.uniform(259, 730, worlds)
-    first = p1 * rng.uniform(50_000, 150_000, worlds) + (1 - p1) * pace
-    casualties = rng.uniform(25_000, 36_000, worlds)
-    exchange = rng.uniform(2.0, 2.4, worlds)
-    months = rng.lognormal(np.log(12), 0.6, worlds)
-    return {
-        "p_breakthrough_1m": p1,
-        "p_breakthrough_12m": p12,
-        "p_breakthrough_war": np.maximum(p12, rng.uniform(0.1, 0.4, worlds)),
-        "ground_km2_per_month": pace,
-        "ground_km2_first_month": first,
-        "aggressor_casualties_per_month": casualties,
-        "defender_casualties_per_month": casualties / exchange,
-        "casualties_per_km2": casualties / pace,
-        "exchange_ratio": exchange,
-        "force_ratio": rng.uniform(1.5, 3.0, worlds),
-        "war_months": months,
-        "ground_lost_km2": pace * months,
+           lens: str | None = None) -> dict[str, Array]:
+    """Per-world arrays of a war begun at month 0 of ``package`` (default: the first)."""
+    RunSpec(worlds=worlds, seed=seed, lens=lens)
+    name = package or next(iter(scenario.packages))
+    scenario.package(name)
+    plan = compile_plan(scenario, name, lens)
+    inputs, state = _start(plan, worlds, seed)
+    ln_battle = battle_ratio(inputs, state)
+    fought = _expected_war(inputs, state, ln_battle)
+    first = np.minimum(1.0, fought.months)  # the first month of the war
+    p_1m = -np.expm1(-fought.rate * first)
+    p_12m = -np.expm1(-fought.rate * np.minimum(12.0, fought.endurance_months))
+    territory = inputs.campaign.territory_km2
+    out = {
+        "p_breakthrough_1m": p_1m,
+        "p_breakthrough_12m": p_12m,
+        "p_breakthrough_war": fought.p_breakthrough,
+        "ground_km2_per_month": fought.pace_km2,
+        "ground_km2_first_month": np.minimum(
+            territory, fought.pace_km2 * (1.0 - p_1m / 2.0)
+            + p_1m * inputs.campaign.war.breakthrough_share * territory),
+        "aggressor_casualties_per_month": fought.monthly_casualties,
+        "defender_casualties_per_month": fought.monthly_casualties / fought.exchange_ratio,
+        "casualties_per_km2": fought.casualties_per_km2,
+        "exchange_ratio": fought.exchange_ratio,
+        "force_ratio": np.exp(ln_battle),
+        "war_months": fought.months,
+        "ground_lost_km2": fought.ground_km2,
     }
+    return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
+
+
+def reference_ratio(scenario: Scenario, package: str | None = None, *, worlds: int = 4_000,
+                    seed: int = 0) -> float:
+    """Median battle ratio, without surprise, of ``package`` (default: the scenario's anchor
+    package) at month 0: the balance of the war the scenario's forces come from."""
+    name = package or scenario.anchor or next(iter(scenario.packages))
+    plan = compile_plan(scenario, name)
+    inputs, state = _start(plan, worlds, seed)
+    return float(np.exp(np.median(battle_ratio(inputs, state, surprise=False))))
+
+
+__all__ = ["battle_ratio", "reference_ratio", "replay"]

@@ -10,13 +10,15 @@ guarantors to send (:mod:`guaranty.models.response`). It values an attack as
 
 .. math::
     V = \hat p\, G\,(1 - \eta\, \mathbb 1_{\text{neutral}})
-        - (1 - \hat p)\, C_f - \lambda_L\, L(\hat R) - C_s - \mathbb E[C_g],
-    \qquad \hat p = \Phi\Big(\frac{2\ln\hat R + m}{s}\Big)
+        - (1 - \hat p)\, C_f - \lambda_L\, \hat L - C_s - \mathbb E[C_g]
 
-with :math:`G` the gain of victory (the numeraire, 1), :math:`\eta` the share of that gain a
-neutrality clause already delivers, :math:`C_f` the cost of a failed attack, :math:`L` the
-square-law share of its force it expects to lose (:func:`guaranty.models.campaign.square_law_loss`)
-weighted by :math:`\lambda_L`, :math:`C_s` the cost of the sanctions an attack brings and
+where :math:`\hat p` and :math:`\hat L` come from the same war model as the outcomes
+(:func:`guaranty.models.campaign.war`) at the ratio the aggressor perceives: :math:`\hat p`
+the probability that the defender's line breaks during the war, :math:`\hat L` the casualties
+it expects as a share of its force. :math:`G` is the gain of victory (the numeraire, 1),
+:math:`\eta` the share of that gain a neutrality clause already delivers, :math:`C_f` the cost
+of a failed attack, :math:`\lambda_L` the weight of losses, :math:`C_s` the cost of the
+sanctions an attack brings and
 :math:`\mathbb E[C_g]` the expected cost of the guarantors' responses and of attacking through
 their troops (:mod:`guaranty.models.response`).
 Against a value of waiting :math:`V_w`, the monthly hazard is
@@ -36,30 +38,29 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from guaranty.models.campaign import attacker_success, square_law_loss
+from guaranty.models.campaign import War
 
 Array = NDArray[np.floating[Any]]
 
 
 def attack_value(
-    ln_ratio: Array,
+    expected: War,
+    aggressor_personnel: Array,
     *,
-    bias: Array,
-    effectiveness_mean: Array,
-    effectiveness_sd: Array,
     gain: Array,
     neutral_discount: Array,
     failure_cost: Array,
     loss_aversion: Array,
     sanctions_cost: Array,
 ) -> Array:
-    """The aggressor's perceived value of attacking now, shape (n,)."""
-    perceived = ln_ratio + bias
-    p = attacker_success(perceived, effectiveness_mean, effectiveness_sd)
+    """The aggressor's perceived value of attacking now, shape (n,), from the war it expects
+    (:func:`guaranty.models.campaign.war` at the perceived ratio)."""
+    p = expected.p_breakthrough
+    loss = expected.aggressor_casualties / np.maximum(aggressor_personnel, 1.0)
     value: Array = (
         p * gain * (1.0 - neutral_discount)
         - (1.0 - p) * failure_cost
-        - loss_aversion * square_law_loss(perceived)
+        - loss_aversion * loss
         - sanctions_cost
     )
     return value

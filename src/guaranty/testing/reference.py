@@ -171,21 +171,35 @@ def ln_ratio(attacker: float, defender: float) -> float:
     return math.log(max(attacker, TINY_POWER)) - math.log(max(defender, TINY_POWER))
 
 
-def phi(x: float) -> float:
-    """The standard normal CDF (erfc keeps its relative precision in the lower tail)."""
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
-def success(ln_r: float, mean: float, sd: float) -> float:
-    """Probability that the attacker prevails, :math:`\\Phi((2\\ln R + m)/s)`."""
-    return phi((2.0 * ln_r + mean) / max(sd, 1e-12))
-
-
-def square_law_loss(ln_r: float) -> float:
-    """Share of its force an attacker spends to win a square-law fight: all of it when R <= 1."""
-    if ln_r <= 0.0:
-        return 1.0
-    return 1.0 - math.sqrt(1.0 - math.exp(-2.0 * ln_r))
+def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
+        p: Mapping[str, float]) -> dict[str, float]:
+    """The campaign of a war begun now (guaranty.models.campaign.war), for one world."""
+    x = (ln_r - math.log(p["campaign.reference_ratio"])
+         - math.log(p["campaign.prepared_defence"]))
+    monthly = (p["campaign.casualties_per_defender_per_month"] * d_pers
+               * math.exp(-p["campaign.loss_exponent"] * x))
+    net, scale = monthly - recruitment, 0.05 * monthly + 1.0
+    positive = 0.5 * (net + math.sqrt(net * net + scale * scale))
+    endurance = p["campaign.culmination_share"] * a_pers / positive
+    d0 = p["campaign.war_months"]
+    window = d0 * endurance / max(d0 + endurance, 1e-9)
+    rate = p["campaign.breakthrough_rate_per_month"] * math.exp(
+        p["campaign.breakthrough_exponent"] * x)
+    p_break = -math.expm1(-rate * window)
+    offensive = p_break / rate if rate > 0 else window
+    pace = monthly / (p["campaign.casualties_per_km2"] * math.exp(
+        -(p["campaign.loss_exponent"] + p["campaign.cost_exponent"]) * x))
+    months_of_war = (offensive + (1.0 - p_break) * (d0 - window)
+                     + p_break * p["campaign.mobile_war_months"])
+    territory = p["theatre.territory_km2"]
+    ground = min(territory, pace * window
+                 + p_break * p["campaign.breakthrough_territory_share"] * territory)
+    exchange = p["campaign.exchange_ratio"] * math.exp(-p["campaign.exchange_exponent"] * x)
+    fought = monthly * months_of_war
+    bound = p["campaign.culmination_share"] * a_pers + recruitment * months_of_war
+    aggressor = fought * bound / max(fought + bound, 1e-9)
+    return {"p_break": p_break, "ground": ground, "months": months_of_war,
+            "aggressor": aggressor, "defender": aggressor / exchange}
 
 
 def capacity_decay(t: int, ramp_months: float) -> float:
@@ -639,10 +653,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     air_k, gbad_weight, air_share = (p["air.denial_steepness"], p["air.gbad_weight"],
                                      p["air.ground_air_share"])
     salvo = p["air.salvo_missiles_per_month"]
-    mean, sd = p["campaign.effectiveness_mean"], p["campaign.effectiveness_sd"]
     neutral = p["decision.neutrality_discount"] if plan.neutrality else 0.0
     front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
-    duration = p["campaign.war_months"]
 
     # Perceived risk, capital and refugees on the peace path.
     seen_hazard = monthly_from_annual(p["economy.prior_annual_risk"])
@@ -685,12 +697,13 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             out["force_ratio_12m"] = ratio
 
         # 3. Decision.
-        perceived = ln_seen + p["decision.misperception_bias"]
-        p_win = success(perceived, mean, sd)
+        expected = campaign_war(ln_seen + p["decision.misperception_bias"], a_pers, d_pers,
+                       recruitment, p)
+        p_win = expected["p_break"]
         value = (
             p_win * p["decision.gain"] * (1.0 - neutral)
             - (1.0 - p_win) * p["decision.failure_cost"]
-            - p["decision.loss_aversion"] * square_law_loss(perceived)
+            - p["decision.loss_aversion"] * expected["aggressor"] / max(a_pers, 1.0)
             - (p["decision.sanctions_cost"] + terms.expected_cost)
         )
         exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
@@ -700,14 +713,9 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         hazard = -math.expm1(-rate) if ready else 0.0
 
         # 4. Campaign, were the war to start this month.
-        p_hold = 1.0 - success(ln_battle, mean, sd)
-        attritional = min(territory, p["campaign.hold_ground_km2_per_month"] * ratio * duration)
-        ground = (
-            p_hold * attritional
-            + (1.0 - p_hold) * p["campaign.breakthrough_territory_share"] * territory
-        )
-        a_cas = a_pers * p["campaign.aggressor_casualty_share_per_month"] * duration
-        d_cas = a_cas / max(p["campaign.exchange_ratio"], 1e-9)
+        fought = campaign_war(ln_battle, a_pers, d_pers, recruitment, p)
+        p_hold, ground = 1.0 - fought["p_break"], fought["ground"]
+        a_cas, d_cas = fought["aggressor"], fought["defender"]
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)
         lost = min(1.0, max(ground / max(territory, 1e-9), 0.0) * p["campaign.front_loading"])
         per_month = sum(d_stock[m] for m in interceptors) / p["forces.munition_months"]
@@ -718,6 +726,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             "ground_lost_km2_given_war": ground,
             "aggressor_casualties_given_war": a_cas,
             "defender_casualties_given_war": d_cas,
+            "war_months_given_war": fought["months"],
             "equipment_captured_usd_bn_given_war": lost * stock_value / 1e9,
             "p_air_denied_given_war": deny,
             "p_blockade_given_war": blockade,

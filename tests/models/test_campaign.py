@@ -1,0 +1,81 @@
+"""models/campaign.py: the war model by hand, its limits and its smoothness."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from guaranty.testing.war import CENTRAL, fight
+
+REF = math.log(CENTRAL["reference_ratio"])
+
+
+def test_at_the_balance_of_2023_25_the_war_is_the_record() -> None:
+    # x = 0: aggressor casualties theta * N_d a month (0.035 x 880,000 = 30,800: about 1,000 a
+    # day), 102 per km2 (a pace of about 300 km2 a month), an exchange ratio of 2.2.
+    war = fight(REF, recruitment=40_000.0)
+    assert war.monthly_casualties[0] == pytest.approx(0.035 * 880_000)
+    assert war.pace_km2[0] == pytest.approx(0.035 * 880_000 / 102)
+    assert war.exchange_ratio[0] == pytest.approx(2.2)
+    assert 259 <= war.pace_km2[0] <= 730
+
+
+def test_breakthrough_probability_and_holding_by_hand() -> None:
+    # Recruitment above losses: the offensive can go on for the whole political duration
+    # (endurance far above 12 months), so D is about 12 and p = 1 - exp(-0.01 * 12).
+    war = fight(REF, recruitment=60_000.0)
+    d = float(war.endurance_months[0])
+    assert d == pytest.approx(12.0, rel=0.01)
+    assert war.p_breakthrough[0] == pytest.approx(1 - math.exp(-0.01 * d), rel=1e-6)
+    assert war.offensive_months[0] == pytest.approx((1 - math.exp(-0.01 * d)) / 0.01, rel=1e-6)
+    months = (war.offensive_months[0] + (1 - war.p_breakthrough[0]) * (12.0 - d)
+              + war.p_breakthrough[0] * CENTRAL["mobile_months"])
+    assert war.months[0] == pytest.approx(months, rel=1e-6)
+    fought = war.monthly_casualties[0] * months
+    bound = 0.3 * 650_000 + 60_000.0 * months
+    assert war.aggressor_casualties[0] == pytest.approx(fought * bound / (fought + bound))
+    assert war.defender_casualties[0] == pytest.approx(war.aggressor_casualties[0] / 2.2)
+
+
+def test_manpower_sustains_the_offensive() -> None:
+    # Losing more than it recruits, the aggressor culminates after losing u of its force:
+    # half the army and half the recruits make a shorter, less dangerous war.
+    whole = fight(REF + 0.5)
+    half = fight(REF + 0.5, attackers=325_000.0, recruitment=17_500.0)
+    assert half.endurance_months[0] < whole.endurance_months[0]
+    assert half.p_breakthrough[0] < whole.p_breakthrough[0]
+    assert half.ground_km2[0] < whole.ground_km2[0]
+
+
+def test_surprise_and_an_unprepared_line_break_fast() -> None:
+    # February 2022: an unprepared line (prepared defence well below 1) and surprise.
+    opening = fight(REF + math.log(1.5), prepared_defence=0.25, breakthrough_exponent=3.0)
+    held = fight(REF)
+    assert opening.p_breakthrough[0] > 0.9 > 0.2 > held.p_breakthrough[0]
+
+
+def test_smooth_and_monotone_in_the_ratio() -> None:
+    ratios = REF + np.linspace(-2.0, 2.0, 401)
+    wars = [fight(float(x)) for x in ratios]
+    p = np.array([w.p_breakthrough[0] for w in wars])
+    ground = np.array([w.ground_km2[0] for w in wars])
+    per_km2 = np.array([w.casualties_per_km2[0] for w in wars])
+    assert np.all(np.diff(p) > 0) and np.all(np.diff(ground) > 0)
+    assert np.all(np.diff(per_km2) < 0)
+    # No jump: successive steps of 0.01 in the log ratio move p by little.
+    assert np.max(np.abs(np.diff(p))) < 0.05
+
+
+def test_float32_worlds_stay_float32() -> None:
+    from guaranty.models import campaign
+    from guaranty.testing.war import coefficients
+
+    f32 = np.float32
+    c = coefficients()
+    c32 = type(c)(**{k: v.astype(f32) for k, v in vars(c).items()})
+    war = campaign.war(np.array([0.7], f32), aggressor_personnel=np.array([6.5e5], f32),
+                       defender_personnel=np.array([8.8e5], f32),
+                       recruitment=np.array([3.5e4], f32), c=c32)
+    assert war.p_breakthrough.dtype == f32 and war.ground_km2.dtype == f32

@@ -1,0 +1,69 @@
+"""The war model in the chain: its fitted reference ratio, the balance's effect, manpower."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import guaranty
+from guaranty.engine.war import reference_ratio, replay
+from guaranty.params import default_registry
+
+
+def test_the_registry_holds_the_fitted_reference_ratio(ukraine: guaranty.Scenario) -> None:
+    fitted = reference_ratio(ukraine, worlds=4_000, seed=0)
+    registered = default_registry()["campaign.reference_ratio"].distribution.mean
+    assert registered == pytest.approx(fitted, rel=0.02)
+
+
+def test_the_replay_of_today_is_near_the_record(ukraine: guaranty.Scenario) -> None:
+    # The forces of 2025 at war at once, without surprise on a line like 2023-25's: the
+    # attritional pace, casualties per km2 and exchange ratio of the record's order.
+    out = replay(ukraine, "ceasefire-only", worlds=2_000, seed=3)
+    assert 150 <= np.median(out["ground_km2_per_month"]) <= 1_200
+    assert 40 <= np.median(out["casualties_per_km2"]) <= 250
+    assert 1.0 <= np.median(out["exchange_ratio"]) <= 4.0
+
+
+def _scaled(scenario: guaranty.Scenario, side: str, fields: tuple[str, ...], factor: float,
+            stocks: bool = False) -> guaranty.Scenario:
+    force = getattr(scenario, side)
+
+    def scale(q: guaranty.Quantity) -> guaranty.Quantity:
+        dist = q.distribution
+        numbers = {k: v * factor for k, v in dist.model_dump(exclude={"dist"}).items()
+                   if isinstance(v, int | float) and k not in ("sigma", "sd")}
+        return q.model_copy(update={"distribution": dist.model_copy(update=numbers)})
+
+    update = {f: scale(getattr(force, f)) for f in fields if getattr(force, f) is not None}
+    if stocks:
+        update["stocks"] = {k: scale(v) for k, v in force.stocks.items()}
+    return scenario.model_copy(update={side: force.model_copy(update=update)})
+
+
+def test_halving_the_aggressors_manpower_lowers_the_risk(ukraine: guaranty.Scenario) -> None:
+    half = _scaled(ukraine, "aggressor",
+                   ("personnel", "recruitment_per_month", "personnel_ceiling"), 0.5)
+    base = guaranty.simulate(ukraine, ["ceasefire-only"], worlds=2_000, seed=5, anchor=False)
+    less = guaranty.simulate(half, ["ceasefire-only"], worlds=2_000, seed=5, anchor=False)
+    drop = (base.metric("ceasefire-only", "p_war_120m").mean
+            - less.metric("ceasefire-only", "p_war_120m").mean)
+    assert drop >= 0.02
+
+
+def test_the_defenders_power_moves_the_war_smoothly_and_materially(
+        ukraine: guaranty.Scenario) -> None:
+    factors = (0.5, 0.75, 1.0, 1.5, 2.0)
+    anchor = guaranty.calibrate(ukraine, seed=6)
+    rows = []
+    for f in factors:
+        scenario = _scaled(ukraine, "defender", ("personnel", "peacetime_personnel"), f,
+                           stocks=True)
+        r = guaranty.simulate(scenario, ["ceasefire-only"], worlds=1_500, seed=6,
+                              anchor=anchor)
+        rows.append([r.metric("ceasefire-only", m).mean for m in (
+            "p_hold_given_war", "ground_lost_km2_given_war", "aggressor_casualties_given_war")])
+    hold, ground, casualties = np.array(rows).T
+    assert np.all(np.diff(hold) > 0) and np.all(np.diff(ground) < 0)
+    assert np.all(np.diff(casualties) > 0)
+    assert hold[-1] - hold[0] > 0.15 and ground[0] > 1.5 * ground[-1]

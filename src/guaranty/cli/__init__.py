@@ -7,7 +7,8 @@ Modules: :mod:`~guaranty.cli.root` (the app, global options, :func:`main`),
 :mod:`~guaranty.cli.options` (options shared by commands, :class:`RunOptions`),
 :mod:`~guaranty.cli._format` (tables and numbers), and one module per command group:
 :mod:`~guaranty.cli.run` (run, lenses), :mod:`~guaranty.cli.params` (validate, params),
-:mod:`~guaranty.cli.negotiate` and :mod:`~guaranty.cli.durability` (the outside view).
+:mod:`~guaranty.cli.negotiate`, :mod:`~guaranty.cli.durability` (the outside view) and
+:mod:`~guaranty.cli.calibrate` (the model against the record of past wars).
 """
 
 from guaranty.cli.root import app, main

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from guaranty import __version__
+from guaranty.cli.calibrate import app as calibrate_app
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
 from guaranty.cli.params import params, validate
@@ -26,6 +27,7 @@ app = typer.Typer(
 for command in (validate, run, lenses, negotiate, params):
     app.command()(command)
 app.add_typer(durability_app, name="durability")
+app.add_typer(calibrate_app, name="calibrate")
 
 
 def _version(value: bool) -> None:

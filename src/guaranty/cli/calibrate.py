@@ -1,0 +1,81 @@
+"""``guaranty calibrate``: the model against the record (a thin client, no model logic)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from guaranty.analysis.war import WarCheck, check_war
+from guaranty.cli._format import emit_json, out_console
+from guaranty.cli.options import JsonFlag, Seed, Worlds
+
+app = typer.Typer(
+    help="Hold the model to the record: replays of past wars against what happened.",
+    no_args_is_help=True,
+)
+
+Record = Annotated[Path | None, typer.Option(
+    "--record", help="A record file of bands (default: the shipped data/war_record).")]
+
+
+@app.command()
+def war(
+    worlds: Worlds = 2_000,
+    seed: Seed = None,
+    record: Record = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Replay 2022 and 2023-25 and print the war model against the record of the war.
+
+    Each row is a band of the record: the model's mean over worlds with its 5-95 % spread,
+    the record's range, and whether the mean lies inside. Exits 0 either way (it reports).
+    """
+    fixed = secrets.randbits(32) if seed is None else seed
+    result = check_war(worlds=worlds, seed=fixed, record=record)
+    if json_out:
+        emit_json(result.to_dict())
+        return
+    console = out_console(width=160)
+    console.print(war_table(result))
+    held = sum(r.inside for r in result.rows)
+    console.print(
+        f"{held} of {len(result.rows)} bands hold · seed {result.seed} · "
+        f"guaranty {result.version} · record {result.record}\n"
+        "model: mean over worlds (5-95 % spread of the uncertain assumptions); inside: the "
+        "mean lies in the record's band (sources: data/war_record/SOURCE.md)")
+
+
+def war_table(result: WarCheck) -> Table:
+    """One row per band: replay, metric, model mean and spread, record band, inside."""
+    table = Table(title=f"War model against the record — {result.worlds:,} worlds, seed "
+                        f"{result.seed}", title_justify="left")
+    table.add_column("band", no_wrap=True)
+    table.add_column("replay", no_wrap=True)
+    table.add_column("metric", no_wrap=True)
+    table.add_column("model mean", justify="right")
+    table.add_column("5–95 %", justify="right")
+    table.add_column("record", justify="right")
+    table.add_column("inside", justify="center")
+    for r in result.rows:
+        spread = ("–" if r.model_p05 is None or r.model_p95 is None
+                  else f"{_num(r.model_p05, r.unit)}–{_num(r.model_p95, r.unit)}")
+        table.add_row(
+            r.band, r.replay, r.metric, _num(r.model_mean, r.unit), spread,
+            f"{_num(r.record_low, r.unit)}–{_num(r.record_high, r.unit)}",
+            "[green]yes[/green]" if r.inside else "[red]no[/red]",
+        )
+    return table
+
+
+def _num(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "probability":
+        return f"{value:.0%}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,.0f}"

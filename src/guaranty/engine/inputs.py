@@ -333,7 +333,6 @@ def _campaign(p: Reader) -> Campaign:
             mobile_months=p("campaign.mobile_war_months"),
             breakthrough_share=p("campaign.breakthrough_territory_share"),
             territory_km2=p("theatre.territory_km2"),
-            equipment_loss=p("campaign.defender_equipment_loss_per_month"),
         ),
         territory_km2=p("theatre.territory_km2"),
         front_km=p("theatre.front_km"),

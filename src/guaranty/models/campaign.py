@@ -12,11 +12,7 @@ unprepared line as in February 2022). The campaign reads
 .. math:: x = \ln \frac{R}{R_{ref}} - \ln \pi
 
 with :math:`R_{ref}` the model's own battle ratio in the 2023–25 war (fitted on the replay,
-:mod:`guaranty.engine.war`), so :math:`x = 0` is that war's balance. During the war the
-defender loses the share :math:`a` of its equipment a month (destroyed, abandoned or
-captured: Oryx's visually confirmed losses of 2025, a lower bound), so the campaign reads the
-ratio against its mean power over the war, :math:`x \leftarrow x - \ln \bar m(a, D_0)`
-(:func:`eroded_power`): capture and losses weaken the defence as the war goes on.
+:mod:`guaranty.calibration.war`), so :math:`x = 0` is that war's balance.
 
 **Breakthrough.** While the offensive lasts the line breaks at a monthly rate
 :math:`\lambda = \lambda_{ref}\,e^{\kappa x}` (no operational breakthrough in 2023–25 sets
@@ -103,7 +99,6 @@ class WarCoefficients:
     mobile_months: Array  # m_x, months of mobile war after a breakthrough
     breakthrough_share: Array  # b, share of the territory lost in a breakthrough
     territory_km2: Array  # T
-    equipment_loss: Array  # a, share of the defender's equipment lost a month of war
 
 
 @dataclass(frozen=True)
@@ -124,18 +119,6 @@ class War:
     defender_casualties: Array
 
 
-def eroded_power(loss_per_month: Array, months: Array) -> Array:
-    r"""The defender's mean combat power over a war of ``months`` months, as a share of its
-    power at the start, when it loses the share :math:`a` of its equipment a month (lost,
-    destroyed or captured; Oryx): :math:`\frac{1}{D}\int_0^D (1 - a)^t dt
-    = \frac{1 - (1 - a)^D}{-D \ln(1 - a)}`, 1 when :math:`a = 0`."""
-    a = np.clip(loss_per_month, 0.0, 0.999)
-    rate = -np.log1p(-a) * np.maximum(months, 1e-9)
-    out: Array = np.where(rate > 1e-6, -np.expm1(-rate) / np.maximum(rate, 1e-30),
-                          1.0 - 0.5 * rate)
-    return out
-
-
 def _smooth_positive(z: Array, scale: Array) -> Array:
     """A smooth positive part of ``z``: (z + sqrt(z^2 + s^2)) / 2, in a form that does not
     cancel when z is large and negative."""
@@ -147,8 +130,7 @@ def _smooth_positive(z: Array, scale: Array) -> Array:
 def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Array,
         recruitment: Array, c: WarCoefficients) -> War:
     """The campaign at the log battle ratio ``ln_ratio`` (module docstring)."""
-    x = (ln_ratio - np.log(c.reference_ratio) - np.log(c.prepared_defence)
-         - np.log(eroded_power(c.equipment_loss, c.duration_months)))
+    x = ln_ratio - np.log(c.reference_ratio) - np.log(c.prepared_defence)
     monthly = c.casualties_per_defender * defender_personnel * np.exp(-c.loss_exponent * x)
     endurance = c.culmination_share * aggressor_personnel / _smooth_positive(
         monthly - recruitment, 0.05 * monthly + 1.0)

@@ -174,11 +174,8 @@ def ln_ratio(attacker: float, defender: float) -> float:
 def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
         p: Mapping[str, float]) -> dict[str, float]:
     """The campaign of a war begun now (guaranty.models.campaign.war), for one world."""
-    a = min(max(p["campaign.defender_equipment_loss_per_month"], 0.0), 0.999)
-    erosion = -math.log1p(-a) * max(p["campaign.war_months"], 1e-9)
-    mean_power = -math.expm1(-erosion) / erosion if erosion > 1e-6 else 1.0 - 0.5 * erosion
     x = (ln_r - math.log(p["campaign.reference_ratio"])
-         - math.log(p["campaign.prepared_defence"]) - math.log(mean_power))
+         - math.log(p["campaign.prepared_defence"]))
     monthly = (p["campaign.casualties_per_defender_per_month"] * d_pers
                * math.exp(-p["campaign.loss_exponent"] * x))
     net, scale = monthly - recruitment, 0.05 * monthly + 1.0

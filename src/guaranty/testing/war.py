@@ -12,7 +12,7 @@ CENTRAL = dict(
     breakthrough_exponent=2.5, casualties_per_defender=0.035, loss_exponent=1.0,
     casualties_per_km2=102.0, cost_exponent=0.5, exchange_ratio=2.2, exchange_exponent=1.0,
     culmination_share=0.3, duration_months=12.0, mobile_months=2.0, breakthrough_share=0.25,
-    territory_km2=480_000.0, equipment_loss=0.0)
+    territory_km2=480_000.0)
 
 
 def coefficients(**changes: float) -> campaign.WarCoefficients:

@@ -51,6 +51,10 @@ UNIT_BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType({
     # money
     "USD": (0.0, _INF),
     "USD bn/year": (0.0, _INF),
+    # air defence (guaranty.models.air_defence)
+    "engagements/system/month": (0.0, _INF),
+    "share/system": (0.0, 1.0),
+    "aircraft/system": (0.0, _INF),
 })
 """The values a quantity measured in each unit may take, as (low, high), both included."""
 

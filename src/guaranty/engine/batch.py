@@ -47,18 +47,29 @@ def _cat(arrays: Sequence[Any], ns: Sequence[int]) -> Any:
 
 
 def _records(items: Sequence[T], ns: Sequence[int]) -> T:
-    """A dataclass of arrays (or dict of arrays) concatenated field by field."""
+    """Records of arrays joined along the worlds: arrays are concatenated; dicts, tuples and
+    dataclasses field by field; numbers kept when every part has the same one, else spread
+    to per-world arrays; anything else (names, flags) taken from the first part."""
+    return _join(list(items), ns)
+
+
+def _join(items: list[Any], ns: Sequence[int]) -> Any:
     first = items[0]
+    if isinstance(first, np.ndarray):
+        return _cat(items, ns)
     if isinstance(first, dict):
-        joined = {k: _cat([x[k] for x in items], ns) for k in first}  # type: ignore[index]
-        return joined  # type: ignore[return-value]
-    assert is_dataclass(first)
-    values = {f.name: _cat([getattr(x, f.name) for x in items], ns)
-              for f in fields(first) if f.init and isinstance(getattr(first, f.name), np.ndarray)}
-    values |= {f.name: _records([getattr(x, f.name) for x in items], ns)
-               for f in fields(first) if isinstance(getattr(first, f.name), dict)
-               or is_dataclass(getattr(first, f.name))}
-    return replace(first, **values)  # type: ignore[type-var]
+        return {k: _join([x[k] for x in items], ns) for k in first}
+    if isinstance(first, tuple) and not hasattr(first, "_fields"):
+        return tuple(_join([x[i] for x in items], ns) for i in range(len(first)))
+    if is_dataclass(first) and not isinstance(first, type):
+        values = {f.name: _join([getattr(x, f.name) for x in items], ns)
+                  for f in fields(first) if f.init}
+        return replace(first, **values)
+    if isinstance(first, int | float) and not isinstance(first, bool):
+        if all(x == first for x in items[1:]):
+            return first
+        return _cat(items, ns)
+    return first
 
 
 def _power(parts: Sequence[forces.PowerInputs], ns: Sequence[int]) -> forces.PowerInputs:

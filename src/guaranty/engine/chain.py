@@ -21,13 +21,23 @@ numbers do not depend on the chunk it is run in.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from guaranty.engine.inputs import DTYPE, ChainInputs, prepare
-from guaranty.models import air, campaign, decision, economy, forces, refugees, response, supply
+from guaranty.models import (
+    air,
+    air_defence,
+    campaign,
+    decision,
+    economy,
+    forces,
+    refugees,
+    response,
+    supply,
+)
 from guaranty.models._arrays import Array
 from guaranty.models.outcomes import WarLedger
 from guaranty.scenario.compile import Plan
@@ -126,6 +136,34 @@ def _terms(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:
     return response.at(inputs.terms, row), inputs.surprise[row]
 
 
+def _denial(inputs: ChainInputs, fighters: Array, long_range: Array, aggressor: Array,
+            allied: Array) -> Array:
+    """P(the defender denies air superiority) (:func:`guaranty.models.air_defence.air_denial`)."""
+    a = inputs.air
+    short, medium = a.layers[1].systems, a.layers[2].systems
+    wl, wm, ws = a.aircraft_equivalent
+    return air_defence.air_denial(fighters, allied, long_range, medium, short, aggressor,
+                                  weight_long_range=wl, weight_medium_range=wm,
+                                  weight_short_range=ws, k=a.steepness)
+
+
+def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> tuple[Array, Array]:
+    """(missiles leaking a month over the country, damage to the protected zone a month in
+    Shahed-equivalents) in a war begun now (:mod:`guaranty.models.air_defence`)."""
+    a, stock = inputs.air, state.supply.stock
+    fighter, short, medium, long_range = a.layers
+    layers = [replace(fighter, systems=_rows(stock, inputs.fighters)), short, medium,
+              replace(long_range, systems=_rows(stock, inputs.air_defence),
+                      interceptors=_rows(stock, inputs.interceptors) / a.munition_months)]
+    inside, outside = air_defence.zone_leakage(
+        a.salvo, layers, replace(a.allied, systems=allied), zone_share=a.zone_share)
+    country = air_defence.country_leakage(inside, outside, zone_share=a.zone_share)
+    leaking = a.salvo[0] * country.ballistic + a.salvo[1] * country.cruise
+    damage = air_defence.damage_index(a.salvo, inside, zone_share=a.zone_share,
+                                      damage_weight=a.damage_weight)
+    return leaking, damage
+
+
 def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
              sigma: Array) -> tuple[Array, Array, Array]:
     """(ln perceived ratio, ln battle ratio, P(air denied) in a war): the balance this month."""
@@ -136,14 +174,11 @@ def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     a_power = forces.combat_power(state.aggressor_stock, state.aggressor_personnel,
                                   inputs.aggressor) * sigma
     if inputs.fighters:
-        d_fighters = _rows(stock, inputs.fighters)
-        d_gbad = _usable_rows(stock, inputs.air_defence, inputs.defender)
+        fighters, long_range = _rows(stock, inputs.fighters), _rows(stock, inputs.air_defence)
         a_fighters = _rows(state.aggressor_stock, inputs.fighters)
-        perceived_air = air.air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters,
-                                       k=a.steepness, gbad_weight=a.gbad_weight)
-        actual_air = perceived_air if not inputs.instruments.any else air.air_denial(
-            terms.actual_air, d_fighters, d_gbad, a_fighters, k=a.steepness,
-            gbad_weight=a.gbad_weight)
+        perceived_air = _denial(inputs, fighters, long_range, a_fighters, terms.perceived_air)
+        actual_air = perceived_air if not inputs.instruments.any else _denial(
+            inputs, fighters, long_range, a_fighters, terms.actual_air)
     else:
         perceived_air = actual_air = np.zeros(inputs.n, dtype=DTYPE)
     ln_perceived = _ln_ratio(
@@ -181,15 +216,13 @@ def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expecte
 def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
          actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
-    c, a, stock = inputs.campaign, inputs.air, state.supply.stock
+    c, stock = inputs.campaign, state.supply.stock
     fought = _expected_war(inputs, state, ln_battle)
     supplied = list(inputs.supplied)
     stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
                                      c.front_loading) * stock_value / 1e9
-    leaking = a.salvo * air.leakage(
-        a.salvo, _rows(stock, inputs.interceptors) / a.munition_months,
-        per_threat=a.shots_per_missile, intercept_probability=a.intercept_probability)
+    leaking, damage = _leakage(inputs, state, terms.actual_air)
     return {
         "p_hold_given_war": 1.0 - fought.p_breakthrough,
         "ground_lost_km2_given_war": fought.ground_km2,
@@ -201,6 +234,7 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
         "p_blockade_given_war": inputs.people.blockade,
         "exports_lost_share_given_war": inputs.people.exports_lost,
         "missiles_leaking_per_month_given_war": leaking,
+        "infrastructure_damage_given_war": damage,
         "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
     }
 

@@ -11,14 +11,16 @@ backend needs nothing but these records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from guaranty.calibration.air_defence import allied_layer_from_parameters, layers_from_parameters
 from guaranty.models import (
     air,
+    air_defence,
     campaign,
     economy,
     forces,
@@ -107,15 +109,17 @@ class Campaign:
 
 @dataclass(frozen=True)
 class AirWar:
-    """Air denial and missile leakage (:mod:`guaranty.models.air`)."""
+    """Air denial and layered air defence (:mod:`guaranty.models.air_defence`)."""
 
     ground_air_share: Array
     steepness: Array
-    gbad_weight: Array
-    salvo: Array
-    shots_per_missile: Array
-    intercept_probability: Array
     munition_months: Array
+    salvo: tuple[Array, Array, Array]  # ballistic, cruise, drones a month in a war
+    layers: tuple[air_defence.Layer, ...]  # fighter, short, medium, long range (templates)
+    allied: air_defence.Layer  # allied aircraft over the protected zone (template)
+    zone_share: Array
+    damage_weight: tuple[Array, Array, Array]
+    aircraft_equivalent: tuple[Array, Array, Array]  # long, medium, short range systems
 
 
 @dataclass(frozen=True)
@@ -198,9 +202,7 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
         regeneration=_regeneration(plan, p, n),
         decision=_decision(plan, p, n),
         campaign=_campaign(p),
-        air=AirWar(p("air.ground_air_share"), p("air.denial_steepness"), p("air.gbad_weight"),
-                   p("air.salvo_missiles_per_month"), p("air.shots_per_missile"),
-                   p("air.intercept_probability_missile"), p("forces.munition_months")),
+        air=_air(p),
         warning=warning,
         people=_people(plan, p, arrays),
         instruments=arrays,
@@ -280,6 +282,48 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
         wear=wear,
         keep=DTYPE(1.0) - wear,
         caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
+    )
+
+
+class _Names(Mapping[str, Array]):
+    """A :class:`Reader` as a mapping, for the builders of :mod:`guaranty.calibration`."""
+
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+
+    def __getitem__(self, name: str) -> Array:
+        return self._reader(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _air(p: Reader) -> AirWar:
+    names = _Names(p)
+    ballistic, cruise = air_defence.split_missiles(
+        p("air.salvo_missiles_per_month"), ballistic_share=p("air_defence.ballistic_share"))
+    layers = layers_from_parameters(
+        names, fighters=0.0, short_range=p("air_defence.systems.short_range"),
+        medium_range=p("air_defence.systems.medium_range"), long_range=0.0,
+        medium_range_interceptors=p("air_defence.interceptors_per_month.medium_range"),
+        long_range_interceptors=0.0)
+    return AirWar(
+        ground_air_share=p("air.ground_air_share"),
+        steepness=p("air.denial_steepness"),
+        munition_months=p("forces.munition_months"),
+        salvo=(ballistic, cruise, p("air.salvo_drones_per_month")),
+        layers=tuple(layers),
+        allied=allied_layer_from_parameters(names, 0.0),
+        zone_share=p("air_defence.zone_share"),
+        damage_weight=(p("air_defence.damage_weight.ballistic"),
+                       p("air_defence.damage_weight.cruise"),
+                       np.ones_like(p("air_defence.zone_share"))),
+        aircraft_equivalent=(p("air_defence.aircraft_equivalent.long_range"),
+                             p("air_defence.aircraft_equivalent.medium_range"),
+                             p("air_defence.aircraft_equivalent.short_range")),
     )
 
 

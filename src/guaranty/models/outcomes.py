@@ -36,6 +36,7 @@ GIVEN_WAR = (
     "p_blockade_given_war",
     "exports_lost_share_given_war",
     "missiles_leaking_per_month_given_war",
+    "infrastructure_damage_given_war",
     "guarantor_war_cost_usd_bn_given_war",
 )
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("exports_lost_share_given_war", "share", "exports lost if war comes", "share", "lower"),
     _m("missiles_leaking_per_month_given_war", "missiles/month",
        "missiles leaking through air defence if war comes", "rate", "lower"),
+    _m("infrastructure_damage_given_war", "Shahed-equivalents/month",
+       "missiles and drones reaching protected infrastructure if war comes", "rate", "lower"),
     _m("guarantor_war_cost_usd_bn_given_war", "USD bn", "guarantors' cost of their response "
        "if war comes", "money", "lower"),
     _m("cost_usd_bn_per_year", "USD bn/year", "cost to partners and guarantors", "money",

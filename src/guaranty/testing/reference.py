@@ -284,27 +284,54 @@ def inverse_odds(ratio: float, k: float) -> float:
     return 1.0 / (1.0 + math.exp(exponent))
 
 
-def air_denial(allied: float, fighters: float, gbad: float, aggressor: float, *, k: float,
-               gbad_weight: float) -> float:
-    """:math:`p_{deny} = 1/(1 + (X/D)^k)`, :math:`D = A + F + w_G G`: 1 if X = 0, 0 if D = 0."""
+def air_denial(allied: float, fighters: float, long_range: float, aggressor: float,
+               p: Mapping[str, float]) -> float:
+    r""":math:`p_{deny} = 1/(1 + (X/D)^k)`, :math:`D = A + F + \sum_\ell w_\ell n_\ell` over
+    the long, medium and short range layers: 1 if X = 0, 0 if D = 0."""
     if aggressor <= 0.0:
         return 1.0
-    defence = allied + fighters + gbad_weight * gbad
+    defence = (allied + fighters
+               + p["air_defence.aircraft_equivalent.long_range"] * long_range
+               + p["air_defence.aircraft_equivalent.medium_range"]
+               * p["air_defence.systems.medium_range"]
+               + p["air_defence.aircraft_equivalent.short_range"]
+               * p["air_defence.systems.short_range"])
     if defence <= 0.0:
         return 0.0
-    return inverse_odds(aggressor / defence, k)
+    return inverse_odds(aggressor / defence, p["air.denial_steepness"])
+
+
+def layered_air_defence(p: Mapping[str, float], fighters: float, long_range: float,
+                        interceptors: float, allied: float) -> tuple[float, float]:
+    """(missiles leaking a month over the country, damage to the protected zone), with the
+    layered model of :mod:`guaranty.models.air_defence` (its own unit tests check its
+    arithmetic; here it is fed one world's numbers)."""
+    from guaranty.calibration.air_defence import (
+        allied_layer_from_parameters,
+        layers_from_parameters,
+    )
+    from guaranty.models import air_defence as ad
+
+    layers = layers_from_parameters(
+        p, fighters=fighters, short_range=p["air_defence.systems.short_range"],
+        medium_range=p["air_defence.systems.medium_range"], long_range=long_range,
+        medium_range_interceptors=p["air_defence.interceptors_per_month.medium_range"],
+        long_range_interceptors=interceptors)
+    missiles, share = p["air.salvo_missiles_per_month"], p["air_defence.ballistic_share"]
+    salvo = (missiles * share, missiles * (1.0 - share), p["air.salvo_drones_per_month"])
+    zone = p["air_defence.zone_share"]
+    inside, outside = ad.zone_leakage(salvo, layers, allied_layer_from_parameters(p, allied),
+                                      zone_share=zone)
+    country = ad.country_leakage(inside, outside, zone_share=zone)
+    leaking = salvo[0] * float(country.ballistic) + salvo[1] * float(country.cruise)
+    damage = ad.damage_index(salvo, inside, zone_share=zone, damage_weight=(
+        p["air_defence.damage_weight.ballistic"], p["air_defence.damage_weight.cruise"], 1.0))
+    return leaking, float(damage)
 
 
 def ground_effect(denial: float, air_share: float) -> float:
     """Multiplier on the aggressor's ground effectiveness, :math:`1 - s\\,p_{deny}`."""
     return 1.0 - air_share * denial
-
-
-def leakage(salvo: float, interceptors: float, shots: float, kill: float) -> float:
-    """Share not intercepted, :math:`1 - \\min(1, I/(mS))(1 - (1 - p)^m)`."""
-    demand = shots * salvo
-    engaged = interceptors / demand if interceptors < demand else 1.0
-    return 1.0 - engaged * (1.0 - (1.0 - kill) ** shots)
 
 
 def blockade_probability(plan: Plan, p: Mapping[str, float]) -> float:
@@ -650,9 +677,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     fighters = plan.fighters
     gbad = set(plan.air_defence)
     interceptors = [m for m, w in plan.munitions if w in gbad]
-    air_k, gbad_weight, air_share = (p["air.denial_steepness"], p["air.gbad_weight"],
-                                     p["air.ground_air_share"])
-    salvo = p["air.salvo_missiles_per_month"]
+    air_share = p["air.ground_air_share"]
     neutral = p["decision.neutrality_discount"] if plan.neutrality else 0.0
     front, territory = p["theatre.front_km"], p["theatre.territory_km2"]
 
@@ -680,14 +705,13 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         a_power = (combat_power(a_stock, a_pers, aggressor)
                    * surprise_after_warning(p, terms.monitors))
         d_fighters = sum(d_stock[c] for c in fighters)
-        usable = usable_weapons(d_stock, defender)
-        d_gbad = sum(usable[c] for c in gbad)
         a_fighters = sum(a_stock[c] for c in fighters)
         # A scenario without fighter categories has no air war to deny.
-        deny_seen = air_denial(terms.perceived_air, d_fighters, d_gbad, a_fighters, k=air_k,
-                               gbad_weight=gbad_weight) if fighters else 0.0
-        deny = air_denial(terms.actual_air, d_fighters, d_gbad, a_fighters, k=air_k,
-                          gbad_weight=gbad_weight) if fighters else 0.0
+        long_range = sum(d_stock[c] for c in gbad)
+        deny_seen = air_denial(terms.perceived_air, d_fighters, long_range, a_fighters,
+                               p) if fighters else 0.0
+        deny = air_denial(terms.actual_air, d_fighters, long_range, a_fighters,
+                          p) if fighters else 0.0
         ln_seen = ln_ratio(a_power * ground_effect(deny_seen, air_share),
                            own * terms.perceived_arms + terms.troop_power + terms.perceived_add)
         ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
@@ -719,8 +743,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)
         lost = min(1.0, max(ground / max(territory, 1e-9), 0.0) * p["campaign.front_loading"])
         per_month = sum(d_stock[m] for m in interceptors) / p["forces.munition_months"]
-        leaking = salvo * leakage(salvo, per_month, p["air.shots_per_missile"],
-                                  p["air.intercept_probability_missile"])
+        leaking, damage = layered_air_defence(p, d_fighters, long_range, per_month,
+                                              terms.actual_air)
         consequences = {
             "p_hold_given_war": p_hold,
             "ground_lost_km2_given_war": ground,
@@ -732,6 +756,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             "p_blockade_given_war": blockade,
             "exports_lost_share_given_war": exports_lost,
             "missiles_leaking_per_month_given_war": leaking,
+            "infrastructure_damage_given_war": damage,
             "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
         }
         starts = peace * hazard

@@ -8,7 +8,7 @@ import numpy as np
 from guaranty.models import campaign
 
 CENTRAL = dict(
-    reference_ratio=2.05, prepared_defence=1.0, breakthrough_rate=0.01,
+    reference_ratio=1.66, prepared_defence=1.0, breakthrough_rate=0.01,
     breakthrough_exponent=2.5, casualties_per_defender=0.035, loss_exponent=1.0,
     casualties_per_km2=102.0, cost_exponent=0.5, exchange_ratio=2.2, exchange_exponent=1.0,
     culmination_share=0.3, duration_months=12.0, mobile_months=2.0, breakthrough_share=0.25,

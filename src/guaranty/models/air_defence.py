@@ -182,6 +182,9 @@ class Layer:
         Interceptors available for the month; ``inf`` where they do not bind.
     engages : tuple of three bools, optional
         Which kinds the layer engages; defaults to ``ENGAGES[name]``.
+    kill_engaged : tuple of three arrays, optional
+        :math:`1 - (1 - p)^m` per kind, when the caller has computed it once (per-world
+        constants: the engine does so once per chunk, :func:`with_kill_engaged`).
     """
 
     name: str
@@ -192,6 +195,7 @@ class Layer:
     shots: tuple[Value, Value, Value] = (1.0, 1.0, 1.0)
     interceptors: Value = math.inf
     engages: tuple[bool, bool, bool] | None = None
+    kill_engaged: tuple[Value, Value, Value] | None = None  # 1 - (1 - p)^m, when precomputed
 
     def engaged_kinds(self) -> tuple[bool, bool, bool]:
         """Which kinds the layer engages."""
@@ -230,6 +234,15 @@ def _kill_per_engagement(p: Array, m: Array) -> Array:
     """:math:`1 - (1 - p)^m`: the chance that an engaged threat is destroyed."""
     out: Array = 1.0 - (1.0 - p) ** m
     return out
+
+
+def with_kill_engaged(layer: Layer) -> Layer:
+    """The layer with :math:`1 - (1 - p)^m` computed once (the same numbers as computing it
+    at every pass)."""
+    dtype = _dtype(*_values(layer))
+    kills = tuple(_kill_per_engagement(np.asarray(p, dtype=dtype), np.asarray(m, dtype=dtype))
+                  for p, m in zip(layer.kill, layer.shots, strict=True))
+    return replace(layer, kill_engaged=(kills[0], kills[1], kills[2]))
 
 
 def engaged_shares(arriving: Sequence[Value], layer: Layer) -> Threats:
@@ -280,9 +293,12 @@ def _pass(arriving: Sequence[Value], layer: Layer) -> tuple[Threats, Threats]:
     factors = []
     survivors = []
     for kind in range(3):
-        p = np.asarray(layer.kill[kind], dtype=dtype)
-        m = np.asarray(layer.shots[kind], dtype=dtype)
-        factor: Array = 1.0 - f[kind] * _kill_per_engagement(p, m)
+        if layer.kill_engaged is not None:
+            kill = np.asarray(layer.kill_engaged[kind], dtype=dtype)
+        else:
+            kill = _kill_per_engagement(np.asarray(layer.kill[kind], dtype=dtype),
+                                        np.asarray(layer.shots[kind], dtype=dtype))
+        factor: Array = 1.0 - f[kind] * kill
         factors.append(factor)
         survivors.append(np.asarray(arriving[kind], dtype=dtype) * factor)
     return Threats(*survivors), Threats(*factors)

@@ -301,32 +301,71 @@ def air_denial(allied: float, fighters: float, long_range: float, aggressor: flo
     return inverse_odds(aggressor / defence, p["air.denial_steepness"])
 
 
+AIR_LAYERS = {  # which kinds (ballistic, cruise, drone) each layer engages
+    "allied": (False, True, True), "fighter": (False, True, True),
+    "short_range": (False, True, True), "medium_range": (False, True, True),
+    "long_range": (True, True, False)}
+THREAT_KINDS = ("ballistic", "cruise", "drone")
+SHOT_NAMES = ("air.shots_per_ballistic", "air.shots_per_missile", "air.shots_per_drone")
+
+
+def layer_leakage(arriving: list[float], layer: str, systems: float, interceptors: float,
+                  p: Mapping[str, float], scale: float = 1.0) -> list[float]:
+    """One layer's leakage factor per kind: each kind, highest priority first, is engaged in
+    the share min(coverage, what capacity and interceptors leave / threats) and killed with
+    1 - (1 - p)^m per engagement (guaranty.models.air_defence)."""
+    capacity = scale * systems * p[f"air_defence.engagements_per_system.{layer}"]
+    stock = interceptors if math.isinf(interceptors) else scale * interceptors
+    cover = min(systems * p[f"air_defence.coverage_per_system.{layer}"], 1.0)
+    used_c = used_r = 0.0
+    factors = []
+    for kind, engages in enumerate(AIR_LAYERS[layer]):
+        if not engages:
+            factors.append(1.0)
+            continue
+        shots = p[SHOT_NAMES[kind]]
+        left = max(min(capacity - used_c, (stock - used_r) / shots), 0.0)
+        share = min(cover, left / arriving[kind]) if arriving[kind] > 0 else cover
+        kill = 1.0 - (1.0 - p[f"air_defence.kill_probability.{THREAT_KINDS[kind]}.{layer}"]
+                      ) ** shots
+        factors.append(1.0 - share * kill)
+        used_c += arriving[kind]
+        used_r += shots * arriving[kind]
+    return factors
+
+
+def layered(salvo: list[float], layers: list[tuple[str, float, float]],
+            p: Mapping[str, float], scale: float = 1.0) -> list[float]:
+    """Leakage per kind through ``layers`` (name, systems, interceptors) in order."""
+    arriving, leak = list(salvo), [1.0, 1.0, 1.0]
+    for name, systems, interceptors in layers:
+        factors = layer_leakage(arriving, name, systems, interceptors, p,
+                                1.0 if name == "allied" else scale)
+        arriving = [a * f for a, f in zip(arriving, factors, strict=True)]
+        leak = [total * f for total, f in zip(leak, factors, strict=True)]
+    return leak
+
+
 def layered_air_defence(p: Mapping[str, float], fighters: float, long_range: float,
                         interceptors: float, allied: float) -> tuple[float, float]:
-    """(missiles leaking a month over the country, damage to the protected zone), with the
-    layered model of :mod:`guaranty.models.air_defence` (its own unit tests check its
-    arithmetic; here it is fed one world's numbers)."""
-    from guaranty.calibration.air_defence import (
-        allied_layer_from_parameters,
-        layers_from_parameters,
-    )
-    from guaranty.models import air_defence as ad
-
-    layers = layers_from_parameters(
-        p, fighters=fighters, short_range=p["air_defence.systems.short_range"],
-        medium_range=p["air_defence.systems.medium_range"], long_range=long_range,
-        medium_range_interceptors=p["air_defence.interceptors_per_month.medium_range"],
-        long_range_interceptors=interceptors)
+    """(missiles leaking a month over the country, damage to the protected zone a month):
+    the country's layers, and in the zone (its share of the threats and of every layer's
+    capacity and interceptors) the allied aircraft first."""
     missiles, share = p["air.salvo_missiles_per_month"], p["air_defence.ballistic_share"]
-    salvo = (missiles * share, missiles * (1.0 - share), p["air.salvo_drones_per_month"])
+    salvo = [missiles * share, missiles * (1.0 - share), p["air.salvo_drones_per_month"]]
+    own = [("fighter", fighters, math.inf),
+           ("short_range", p["air_defence.systems.short_range"], math.inf),
+           ("medium_range", p["air_defence.systems.medium_range"],
+            p["air_defence.interceptors_per_month.medium_range"]),
+           ("long_range", long_range, interceptors)]
     zone = p["air_defence.zone_share"]
-    inside, outside = ad.zone_leakage(salvo, layers, allied_layer_from_parameters(p, allied),
-                                      zone_share=zone)
-    country = ad.country_leakage(inside, outside, zone_share=zone)
-    leaking = salvo[0] * float(country.ballistic) + salvo[1] * float(country.cruise)
-    damage = ad.damage_index(salvo, inside, zone_share=zone, damage_weight=(
-        p["air_defence.damage_weight.ballistic"], p["air_defence.damage_weight.cruise"], 1.0))
-    return leaking, float(damage)
+    outside = layered(salvo, own, p)
+    inside = layered([zone * s for s in salvo], [("allied", allied, math.inf), *own], p, zone)
+    country = [zone * i + (1.0 - zone) * o for i, o in zip(inside, outside, strict=True)]
+    weights = [p["air_defence.damage_weight.ballistic"], p["air_defence.damage_weight.cruise"],
+               1.0]
+    damage = sum(w * zone * s * leak for w, s, leak in zip(weights, salvo, inside, strict=True))
+    return salvo[0] * country[0] + salvo[1] * country[1], damage
 
 
 def ground_effect(denial: float, air_share: float) -> float:

@@ -67,3 +67,39 @@ def test_the_defenders_power_moves_the_war_smoothly_and_materially(
     assert np.all(np.diff(hold) > 0) and np.all(np.diff(ground) < 0)
     assert np.all(np.diff(casualties) > 0)
     assert hold[-1] - hold[0] > 0.15 and ground[0] > 1.5 * ground[-1]
+
+
+@pytest.fixture(scope="module")
+def packages(ukraine: guaranty.Scenario) -> guaranty.Results:
+    return guaranty.simulate(ukraine, ["ceasefire-only", "strong-army", "sky-shield",
+                                       "deep-defence", "istanbul-2022"], worlds=3_000, seed=8)
+
+
+def test_a_deep_defence_holds_the_line_more_often(packages: guaranty.Results) -> None:
+    hold = {p: packages.metric(p, "p_hold_given_war").mean for p in packages.packages}
+    assert hold["deep-defence"] >= hold["ceasefire-only"] + 0.08
+
+
+def test_the_aggressors_losses_follow_the_balance(packages: guaranty.Results) -> None:
+    losses = [packages.metric(p, "aggressor_casualties_given_war").mean
+              for p in packages.packages]
+    assert max(losses) >= 1.15 * min(losses)
+
+
+def test_the_defender_denies_air_superiority_as_since_2022(packages: guaranty.Results) -> None:
+    assert packages.metric("ceasefire-only", "p_air_denied_given_war").mean >= 0.5
+
+
+@pytest.mark.xfail(strict=False, reason="issue 10 open: Sky Shield's aircraft are based abroad "
+                   "and engage without a treaty in 20-60 % of worlds, and ballistic missiles "
+                   "are beyond them; the zone's damage falls by about 7 %, missiles by 2 %")
+def test_sky_shield_lets_fewer_missiles_through(packages: guaranty.Results) -> None:
+    sky = packages.metric("sky-shield", "missiles_leaking_per_month_given_war").mean
+    army = packages.metric("strong-army", "missiles_leaking_per_month_given_war").mean
+    assert sky <= 0.85 * army
+
+
+def test_sky_shield_protects_the_zone_it_covers(packages: guaranty.Results) -> None:
+    sky = packages.metric("sky-shield", "infrastructure_damage_given_war").mean
+    army = packages.metric("strong-army", "infrastructure_damage_given_war").mean
+    assert sky < army

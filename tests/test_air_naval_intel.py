@@ -40,54 +40,9 @@ def test_basing_is_a_transit_time_share() -> None:
                                [1.0, 0.75, 0.5, 0.0, 0.0])
 
 
-def test_air_denial_is_even_at_parity_and_follows_the_logistic() -> None:
-    one = np.ones(1, dtype=F32)
-    assert air.air_denial(10 * one, 0 * one, 0 * one, 10 * one, k=2.0, gbad_weight=4.0) == 0.5
-    # 2:1 for the defence with k = 2: odds 4:1.
-    got = air.air_denial(10 * one, 6 * one, 1 * one, 10 * one, k=2.0, gbad_weight=4.0)
-    np.testing.assert_allclose(got, 0.8, rtol=1e-6)
-    np.testing.assert_allclose(got, 1 / (1 + np.exp(-2.0 * np.log(2.0))), rtol=1e-6)
-
-
-def test_air_denial_rests_on_own_fighters_and_gbad_without_allies() -> None:
-    zero = np.zeros(3, dtype=F32)
-    fighters = np.array([0.0, 40.0, 40.0], dtype=F32)
-    gbad = np.array([0.0, 0.0, 20.0], dtype=F32)
-    got = air.air_denial(zero, fighters, gbad, np.full(3, 100, dtype=F32), k=2.0, gbad_weight=5.0)
-    assert got[0] == 0.0 < got[1] < got[2]
-
-
-def test_air_denial_edge_cases() -> None:
-    got = air.air_denial(np.array([0.0, 5.0, 0.0], dtype=F32), 0.0, 0.0,
-                         np.array([0.0, 0.0, 7.0], dtype=F32), k=2.0, gbad_weight=5.0)
-    np.testing.assert_array_equal(got, [1.0, 1.0, 0.0])  # no attacker: denied; no defence: not
-    assert got.dtype == F32
-
-
 def test_ground_effect() -> None:
     got = air.ground_effect(np.array([0.0, 0.5, 1.0], dtype=F32), air_share=0.3)
     np.testing.assert_allclose(got, [1.0, 0.85, 0.7], rtol=1e-6)
-
-
-def test_leakage_known_answers() -> None:
-    salvo = np.full(3, 100.0, dtype=F32)
-    stock = np.array([0.0, 100.0, 1e6], dtype=F32)
-    got = air.leakage(salvo, stock, per_threat=2.0, intercept_probability=0.5)
-    # kill per engaged threat 1 - 0.5^2 = 0.75; engaged shares 0, 0.5, 1.
-    np.testing.assert_allclose(got, [1.0, 1 - 0.5 * 0.75, 0.25], rtol=1e-6)
-
-
-@pytest.mark.parametrize(("rates", "per_threat", "p"), [
-    ((0.81, 0.87), 1.0, (0.81, 0.87)),         # drones
-    ((0.64, 0.68), 2.0, (0.40, 0.434)),        # cruise missiles
-    ((0.06, 0.42), 2.0, (0.030, 0.238)),       # ballistic missiles
-])
-def test_intercept_defaults_reproduce_the_2025_rates(
-    rates: tuple[float, float], per_threat: float, p: tuple[float, float]
-) -> None:
-    got = air.leakage(F32(100.0), F32(1e6), per_threat=per_threat,
-                      intercept_probability=np.asarray(p, dtype=F32))
-    np.testing.assert_allclose(1.0 - got, rates, atol=0.005)
 
 
 def test_flying_cost_of_an_f35_is_the_gao_sustainment_figure() -> None:
@@ -160,9 +115,7 @@ def test_instant_mobilisation_and_c2() -> None:
 CALLS: list[tuple[str, Callable[[np.ndarray], np.ndarray]]] = [
     ("basing_factor", lambda x: air.basing_factor(x, combat_radius_km=800.0)),
     ("effective_aircraft", lambda x: air.effective_aircraft(x, 0.5, 1.0)),
-    ("air_denial", lambda x: air.air_denial(x, x, x, x, k=2.0, gbad_weight=5.0)),
     ("ground_effect", lambda x: air.ground_effect(x, air_share=0.3)),
-    ("leakage", lambda x: air.leakage(x, x, per_threat=2.0, intercept_probability=0.4)),
     ("flying_cost_usd", lambda x: air.flying_cost_usd(x, 187.0, 36_000.0)),
     ("sea_denial_power", lambda x: naval.sea_denial_power(x, x, x, x,
                                                           weights=(1.5, 1.0, 1.0, 5.0))),

@@ -34,42 +34,6 @@ MID = naval.SeaDenialWeights(anti_ship_missile=1.5, naval_drone=1.0, patrol_boat
 # --- air -----------------------------------------------------------------------------------
 
 @FAST
-@given(counts, counts, _worlds(0, 200), counts, counts, steepness, st.floats(0.0, 10.0),
-       st.integers(0, 3))
-def test_air_denial_is_a_probability_and_exactly_monotone(
-    allied: np.ndarray, fighters: np.ndarray, gbad: np.ndarray, attack: np.ndarray,
-    extra: np.ndarray, k: float, weight: float, which: int,
-) -> None:
-    args = _fit(allied, fighters, gbad, attack, extra)
-    extra = args.pop()
-    kw: dict[str, Any] = {"k": F32(k), "gbad_weight": F32(weight)}
-    base = air.air_denial(*args, **kw)
-    assert base.dtype == F32
-    assert np.all((base >= 0) & (base <= 1))
-    more = list(args)
-    more[which] = more[which] + extra
-    moved = air.air_denial(*more, **kw)
-    if which < 3:
-        assert np.all(moved >= base)
-    else:
-        assert np.all(moved <= base)
-
-
-@FAST
-@given(counts, counts, counts, _worlds(0.0, 4.0), shares)
-def test_leakage_is_a_share_and_never_rises_with_interceptors(
-    salvo: np.ndarray, stock: np.ndarray, extra: np.ndarray, per_threat: np.ndarray,
-    p: np.ndarray,
-) -> None:
-    salvo, stock, extra, per_threat, p = _fit(salvo, stock, extra, per_threat, p)
-    kw = {"per_threat": per_threat, "intercept_probability": p}
-    base = air.leakage(salvo, stock, **kw)
-    assert base.dtype == F32
-    assert np.all((base >= 0) & (base <= 1))
-    assert np.all(air.leakage(salvo, stock + extra, **kw) <= base)
-
-
-@FAST
 @given(_worlds(0.0, 3000.0), _worlds(0.0, 3000.0), _worlds(1.0, 2000.0), shares, shares)
 def test_basing_and_ground_effect_ranges_and_order(
     d: np.ndarray, extra: np.ndarray, radius: np.ndarray, share: np.ndarray, denial: np.ndarray

@@ -123,48 +123,6 @@ def effective_aircraft(count: Value, availability: Value, basing: Value) -> Arra
     return out
 
 
-def air_denial(
-    allied: Value,
-    defender_fighters: Value,
-    defender_gbad: Value,
-    aggressor_aircraft: Value,
-    *,
-    k: Value,
-    gbad_weight: Value,
-) -> Array:
-    """Probability that the aggressor is denied air superiority, in [0, 1].
-
-    Parameters
-    ----------
-    allied : array
-        Allied effective aircraft (:func:`effective_aircraft`).
-    defender_fighters : array
-        The defender's own serviceable fighters.
-    defender_gbad : array
-        The defender's long-range ground-based air-defence batteries (Patriot/SAMP-T class).
-    aggressor_aircraft : array
-        Combat aircraft the aggressor commits.
-    k : array
-        Steepness of the logistic in the log ratio (``air.denial_steepness``), > 0.
-    gbad_weight : array
-        Aircraft-equivalents per GBAD battery (``air.gbad_weight``), >= 0.
-
-    Returns
-    -------
-    array
-        :math:`1 / (1 + (X/D)^k)` with :math:`D = A + F + w_G G`: non-decreasing in the allied
-        aircraft, fighters and GBAD, non-increasing in the aggressor's aircraft.
-    """
-    a, f, g, x, kk, w = as_floats(allied, defender_fighters, defender_gbad, aggressor_aircraft,
-                                k, gbad_weight)
-    defence = a + f + w * g
-    with np.errstate(over="ignore"):
-        # X/D, then a power: both are monotone in floating point, unlike exp(k * log(X/D)).
-        ratio = x / np.maximum(defence, _tiny(defence))
-        out: Array = 1.0 / (1.0 + ratio**kk)
-    return out
-
-
 def ground_effect(denial: Value, *, air_share: Value) -> Array:
     """Multiplier on the aggressor's ground effectiveness: :math:`1 - s\\,p_{deny}`.
 
@@ -183,42 +141,6 @@ def ground_effect(denial: Value, *, air_share: Value) -> Array:
     """
     s, p = as_floats(air_share, denial)
     out: Array = 1.0 - s * p
-    return out
-
-
-def leakage(
-    salvo_per_month: Value,
-    interceptors_available: Value,
-    *,
-    per_threat: Value,
-    intercept_probability: Value,
-) -> Array:
-    """Share of incoming missiles or drones that are not intercepted, in [0, 1].
-
-    Parameters
-    ----------
-    salvo_per_month : array
-        Threats of one kind arriving in the month (drones, cruise or ballistic missiles).
-    interceptors_available : array
-        Interceptors the defender can fire at them in the month.
-    per_threat : array
-        Interceptors fired at each engaged threat, :math:`m` (``air.shots_per_<kind>``).
-    intercept_probability : array
-        Single-shot kill probability, :math:`p` (``air.intercept_probability_<kind>``).
-
-    Returns
-    -------
-    array
-        :math:`1 - \\min(1, I/(mS))\\,(1 - (1-p)^m)`, non-increasing in interceptors and in
-        :math:`p`. With no threats the defender engages all (the share a first threat leaks).
-    """
-    salvo, stock, m, p = as_floats(salvo_per_month, interceptors_available, per_threat,
-                                 intercept_probability)
-    demand = m * salvo
-    engaged = np.ones(np.broadcast_shapes(demand.shape, stock.shape), dtype=demand.dtype)
-    np.divide(stock, demand, out=engaged, where=stock < demand)
-    kill = 1.0 - (1.0 - p) ** m
-    out: Array = 1.0 - engaged * kill
     return out
 
 

@@ -42,7 +42,7 @@ At the middle weights, every corner of :math:`c \in [2, 4]` and :math:`k \in [1.
 :math:`p_{2022} \ge 0.6` and :math:`p_{2023\text{–}24} \le 0.15` (pinned by the tests): those are
 the defaults. Port strikes by drones and missiles (>880 drones and >170 missiles against
 Odesa-region ports to March 2024, cutting port capacity by 40 % in 2023, §6) are not a blockade;
-they belong to air defence (:func:`guaranty.models.air.leakage`).
+they belong to air defence (:mod:`guaranty.models.air_defence`).
 
 **Exports lost** to a blockade: :math:`x = s\,p_{\text{blockade}}` with :math:`s` the share of
 exports that go by sea (an assumption: PARAMETERS.md has no figure). Rerouting by rail, road and

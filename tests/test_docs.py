@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
 NOT_RUN = re.compile(r"<!--\s*not-run:(.*?)-->")
-DOCTEST_MODULES = ["guaranty", "guaranty.negotiation"]
+SRC = ROOT / "src"
+DOCTEST_MODULES = sorted(
+    ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+    for p in (SRC / "guaranty").rglob("*.py") if ">>>" in p.read_text())
+"""Every module of the package with a ``>>>`` example (found, not listed by hand)."""
 
 
 def _blocks(page: Path) -> list[tuple[int, str, str | None]]:

@@ -227,3 +227,38 @@ def test_a_hazard_only_step_keeps_the_same_survival(ukraine: guaranty.Scenario) 
         lean, month = step(inputs, lean, t, hazard_only=True)
         assert month.consequences == {}
     np.testing.assert_array_equal(full.ledger.survival, lean.ledger.survival)
+
+
+def test_bad_analysis_inputs_are_input_errors(ukraine: guaranty.Scenario) -> None:
+    from guaranty.errors import RegistryError
+    from guaranty.outside import outside_estimate
+    from guaranty.scenario import Provisions
+
+    plan = compile_plan(ukraine, "strong-army")
+    u = np.full(10, 0.5)
+    for kwargs in ({"months": 0}, {"months": -1}, {"chunk_size": 0}):
+        with pytest.raises(InputError):
+            run_design(plan, {"decision.failure_cost": u}, **kwargs)
+    with pytest.raises(InputError):
+        run_design(plan, {"decision.failure_cost": np.zeros((2, 5))})
+    with pytest.raises(InputError):
+        run_design(plan, {})
+    with pytest.raises(RegistryError, match=r"\[0, 1\]"):
+        plan.registry.ppf({"decision.failure_cost": np.array([0.2, 1.5])})
+    with pytest.raises(RegistryError, match=r"\[0, 1\]"):
+        plan.registry.ppf({"decision.failure_cost": np.array([np.nan])})
+    bare = ukraine.model_copy(update={"anchor": None})
+    with pytest.raises(InputError, match="anchor must be"):
+        guaranty.simulate(bare, ["ceasefire-only"], worlds=10, anchor="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="string"):
+        guaranty.simulate(ukraine, "strong-army", worlds=10)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="did you mean 'strong-army'"):
+        ukraine.with_package("strong-armi", neutrality=True)
+    with pytest.raises(InputError, match="neutrallity"):
+        ukraine.with_package("strong-army", neutrallity=True)
+    r = guaranty.simulate(ukraine, ["strong-army"], worlds=20, months=12, seed=1)
+    with pytest.raises(InputError, match="unknown package"):
+        r.inputs("nope")
+    estimate = outside_estimate(Provisions())
+    with pytest.raises(TypeError):
+        estimate.p_war[120] = (0.99, 0.0, 1.0)  # type: ignore[index]

@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 from guaranty.history.interstate import base_rate
@@ -41,7 +42,7 @@ Reference = Literal["interstate", "interstate-same-ending"]
 class OutsideEstimate:
     """The historical P(renewed war) for one package, by month: (estimate, lo, hi)."""
 
-    p_war: dict[int, tuple[float, float, float]]
+    p_war: Mapping[int, tuple[float, float, float]]  # read-only: the estimate is cached
     hazard_ratio: float
     reference: str
     reference_n: int
@@ -73,7 +74,7 @@ def hazard_ratio(provisions: Provisions, reference: Provisions | None = None) ->
 
 def _reference_rate(
     provisions: Provisions, reference: Reference, months: tuple[int, ...], level: float
-) -> tuple[dict[int, tuple[float, float, float]], str, int]:
+) -> tuple[Mapping[int, tuple[float, float, float]], str, int]:
     if reference == "interstate":
         rate = base_rate("interstate", "all", months=months, level=level)
         label = "UCDP interstate episodes 1946-2020, all endings (Kaplan-Meier)"
@@ -102,7 +103,7 @@ def outside_estimate(
             _transport(rates[m][2], hr))
         for m in months
     }
-    return OutsideEstimate(p_war=p_war, hazard_ratio=hr, reference=label,
+    return OutsideEstimate(p_war=MappingProxyType(p_war), hazard_ratio=hr, reference=label,
                            reference_n=n, unmapped=unmapped, level=level)
 
 

@@ -180,7 +180,12 @@ class Registry(Mapping[str, Parameter]):
             if isinstance(param.distribution, Fixed):
                 raise RegistryError(f"{name} is fixed at {param.distribution.value:g}; "
                                     "only uncertain parameters take a design")
-            out[name] = param.distribution.ppf(np.asarray(values, dtype=np.float64))
+            u_values = np.asarray(values, dtype=np.float64)
+            if u_values.size and not np.all((u_values >= 0.0) & (u_values <= 1.0)):
+                raise RegistryError(f"a design for {name} must hold uniforms in [0, 1], got "
+                                    f"values from {np.min(u_values):g} to "
+                                    f"{np.max(u_values):g}")
+            out[name] = param.distribution.ppf(u_values)
         return out
 
     def sample(self, seed: int, start: int, stop: int, *, memo: SampleMemo | None = None

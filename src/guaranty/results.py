@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from guaranty._version import __version__
+from guaranty.errors import InputError, unknown
 from guaranty.models.outcomes import GIVEN_WAR
 from guaranty.outside import OutsideEstimate
 from guaranty.params import Registry
@@ -187,6 +188,8 @@ class Results:
         :meth:`to_pandas` is the (X, Y) of scenario discovery, at no storage cost.
         ``names`` restricts the columns (default: every parameter).
         """
+        if package not in self.registries:
+            raise InputError(unknown("package", package, self.registries))
         registry = self.registries[package]
         chosen = list(registry) if names is None else list(names)
         sub = Registry({name: registry[name] for name in chosen})

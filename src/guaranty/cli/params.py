@@ -13,7 +13,7 @@ from guaranty.cli.options import JsonDoc, JsonFlag, LensName, ScenarioFile, chec
 from guaranty.errors import InputError, ScenarioError
 from guaranty.params import Registry, default_registry
 from guaranty.scenario import compile_plan, load_scenario
-from guaranty.scenario.compile import base_registry  # no public route yet
+from guaranty.scenario.compile import base_registry, scenario_registry  # no public route yet
 
 
 def validate(
@@ -60,10 +60,12 @@ def params(
         scenario = load_scenario(scenario_file)
         if package is None and lens is None:
             registry = base_registry(scenario)
+        elif package is None:
+            check_names(scenario, lens=lens)
+            registry = scenario_registry(scenario, lens)
         else:
-            name = package or next(iter(scenario.packages))
-            check_names(scenario, package=name, lens=lens)
-            registry = compile_plan(scenario, name, lens).registry
+            check_names(scenario, package=package, lens=lens)
+            registry = compile_plan(scenario, package, lens).registry
     if json_out:
         emit_json([p.as_dict() for p in registry.values()])
         return

@@ -30,8 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from guaranty.engine.chain import init, step
-from guaranty.engine.inputs import BASE_HAZARD_SCALE as SCALE
-from guaranty.engine.inputs import prepare
+from guaranty.engine.inputs import base_hazard_override, prepare, with_base_hazard_scale
 from guaranty.errors import InputError
 from guaranty.outside import Reference, outside_estimate
 from guaranty.results import Anchor
@@ -74,8 +73,8 @@ def calibrate(
     plan = compile_plan(scenario, name, lens)
     target_view = outside_estimate(plan.provisions, reference=reference)
     target = target_view.p_war[ANCHOR_MONTHS][0]
-    params = plan.registry.sample(seed, 0, CALIBRATION_WORLDS)
-    params[SCALE] = np.ones(CALIBRATION_WORLDS)
+    params = with_base_hazard_scale(plan.registry.sample(seed, 0, CALIBRATION_WORLDS), 1.0,
+                                    CALIBRATION_WORLDS)
     # Nothing upstream of the hazard depends on the factor c and h = 1 - exp(-c r), so each
     # world's P(war within 120 months) is 1 - exp(-c R), R = -ln S(120) at c = 1: one run.
     cumulative = -np.log(np.maximum(_survival(plan, params, ANCHOR_MONTHS), 1e-300))
@@ -139,10 +138,8 @@ def anchored(plan: Plan, anchor: Anchor | None) -> Plan:
     """The plan with its base-hazard factor set by ``anchor`` (unchanged without one)."""
     if anchor is None:
         return plan
-    registry = plan.registry.overridden(
-        SCALE,
-        {"dist": "fixed", "value": anchor.scale},
-        source=(f"anchored: {anchor.package} P(war within {anchor.months} months) set to "
-                f"{anchor.target:.3f}, the outside view ({anchor.source})"),
-    )
+    registry = base_hazard_override(
+        plan.registry, anchor.scale,
+        f"anchored: {anchor.package} P(war within {anchor.months} months) set to "
+        f"{anchor.target:.3f}, the outside view ({anchor.source})")
     return replace(plan, registry=registry)

@@ -111,25 +111,12 @@ def _rows(stock: Array, rows: Sequence[int]) -> Array:
     return out
 
 
-def _usable_rows(stock: Array, rows: Sequence[int], inputs: forces.PowerInputs) -> Array:
-    """Weapons of some categories that have munitions for the war-stock period."""
-    out: Array = np.zeros(stock.shape[1], dtype=stock.dtype)
-    position = {int(c): i for i, c in enumerate(inputs.weapon_rows)}
-    for c in rows:
-        usable = stock[c]
-        for munition_row, weapon_pos, rounds in inputs.munitions:
-            if weapon_pos == position[c]:
-                usable = np.minimum(usable, stock[munition_row] / np.maximum(rounds, 1e-12))
-        out = out + usable
-    return out
-
-
 def _ln_ratio(attacker: Array, defender: Array) -> Array:
     out: Array = np.log(np.maximum(attacker, 1e-12)) - np.log(np.maximum(defender, 1e-12))
     return out
 
 
-def _terms(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:
+def terms_at(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:
     """The instruments' terms and the attacker's surprise in month ``t``: row ``min(t, S)``
     of the schedule prepared once per chunk (they stop changing once troops have arrived)."""
     row = min(t, len(inputs.surprise) - 1)
@@ -164,7 +151,7 @@ def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> tuple[Arr
     return leaking, damage
 
 
-def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
+def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
              sigma: Array) -> tuple[Array, Array, Array]:
     """(ln perceived ratio, ln battle ratio, P(air denied) in a war): the balance this month."""
     stock, pers, a = state.supply.stock, state.defender_personnel, inputs.air
@@ -190,7 +177,7 @@ def _balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     return ln_perceived, ln_battle, actual_air
 
 
-def _expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array) -> campaign.War:
+def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array) -> campaign.War:
     """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio."""
     return campaign.war(
         ln_ratio, aggressor_personnel=state.aggressor_personnel,
@@ -203,7 +190,7 @@ def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expecte
     """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`), from the
     war it expects at the ratio it perceives (one war model for decision and outcomes)."""
     d = inputs.decision
-    expected = _expected_war(inputs, state, ln_perceived + d.bias)
+    expected = expected_war(inputs, state, ln_perceived + d.bias)
     value = decision.attack_value(
         expected, state.aggressor_personnel, gain=d.gain, neutral_discount=d.neutral_discount,
         failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
@@ -217,7 +204,7 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
          actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
     c, stock = inputs.campaign, state.supply.stock
-    fought = _expected_war(inputs, state, ln_battle)
+    fought = expected_war(inputs, state, ln_battle)
     supplied = list(inputs.supplied)
     stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
@@ -290,8 +277,8 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     hazard reads them): the survival and the forces are the same, for a caller that needs
     only P(war) (the anchoring).
     """
-    terms, sigma = _terms(inputs, t)
-    ln_perceived, ln_battle, actual_air = _balance(inputs, state, terms, sigma)
+    terms, sigma = terms_at(inputs, t)
+    ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
     ratio = np.exp(ln_battle)
     hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
     consequences = {} if hazard_only else _war(inputs, state, ln_battle, actual_air, terms)

@@ -47,6 +47,17 @@ BASE_HAZARD_SCALE = "decision.base_hazard_scale"
 """The factor on the aggressor's base hazard that anchoring sets (guaranty.engine.anchoring)."""
 
 
+def with_base_hazard_scale(params: Mapping[str, Any], value: float, n: int) -> dict[str, Any]:
+    """Sampled parameters with the base-hazard factor set to ``value`` in every world."""
+    return {**params, BASE_HAZARD_SCALE: np.full(n, value)}
+
+
+def base_hazard_override(registry: Any, value: float, source: str) -> Any:
+    """A registry whose base-hazard factor is fixed at ``value``, with its source."""
+    return registry.overridden(BASE_HAZARD_SCALE, {"dist": "fixed", "value": value},
+                               source=source)
+
+
 class Reader:
     """Sampled parameters in the working precision; each name is cast once."""
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -55,14 +56,14 @@ class RunSpec:
             rng.check_seed(self.seed)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WORLDS:
+        if isinstance(w, bool) or not isinstance(w, Integral) or not 1 <= w <= MAX_WORLDS:
             raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS}], got {w!r}")
-        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+        if isinstance(c, bool) or not isinstance(c, Integral) or c < 1:
             raise InputError(f"chunk_size must be an integer >= 1, got {c!r}")
-        if m is not None and (isinstance(m, bool) or not isinstance(m, int)
+        if m is not None and (isinstance(m, bool) or not isinstance(m, Integral)
                               or not 1 <= m <= 600):
             raise InputError(f"months must be an integer in [1, 600], got {m!r}")
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 256:
+        if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= 256:
             raise InputError(f"workers must be an integer in [1, 256], got {k!r}")
 
     def horizon(self, scenario: Scenario) -> int:
@@ -135,15 +136,16 @@ def pack(jobs: Sequence[Job], chunk_size: int) -> list[list[Job]]:
 
 def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor | None:
     """The anchor a run uses (None: unanchored)."""
+    if not isinstance(anchor, Anchor | AnchorCache | bool):
+        raise InputError(
+            f"anchor must be True, False, an Anchor or an AnchorCache, got {anchor!r}")
     if isinstance(anchor, Anchor):
         return anchor
     if anchor is False or anchor_package(scenario) is None:
         return None
     if isinstance(anchor, AnchorCache):
         return anchor.get(scenario, seed=seed)
-    if anchor is True:
-        return calibrate(scenario, seed=seed)
-    raise InputError(f"anchor must be True, False, an Anchor or an AnchorCache, got {anchor!r}")
+    return calibrate(scenario, seed=seed)
 
 
 def plans(scenario: Scenario, names: Sequence[str], lens: str | None, anchor: Anchor | None
@@ -250,6 +252,8 @@ def simulate(
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,
                    workers=workers)
     seed = int(seed)
+    if isinstance(packages, str):
+        raise InputError(f"packages must be a list of package names, got the string {packages!r}")
     names = list(scenario.packages) if not packages else list(packages)
     _check_names(scenario, names, lens)
     horizon = spec.horizon(scenario)
@@ -296,16 +300,19 @@ def run_design(
     parameters the design leaves out take their seeded draws for worlds 0..N-1, so a design
     over a few groups of parameters holds the rest at the run's sampled values.
     """
-    lengths = {len(np.asarray(v)) for v in design.values()}
+    columns = {name: np.asarray(v, dtype=np.float64) for name, v in design.items()}
+    if not columns or any(c.ndim != 1 for c in columns.values()):
+        raise InputError("design must map parameter names to one-dimensional columns")
+    lengths = {len(c) for c in columns.values()}
     if len(lengths) != 1:
         raise InputError(f"design columns must all have one length, got {sorted(lengths)}")
     total = lengths.pop()
-    horizon = months or plan.months
+    RunSpec(worlds=total, seed=seed, months=months, chunk_size=chunk_size)
+    horizon = months if months is not None else plan.months
     parts = []
     for a, b in chunk_bounds(total, chunk_size):
         values = plan.registry.sample(seed, a, b)
-        values.update(plan.registry.ppf(
-            {k: np.asarray(v, dtype=np.float64)[a:b] for k, v in design.items()}))
+        values.update(plan.registry.ppf({k: v[a:b] for k, v in columns.items()}))
         parts.append(run_chunk(plan, values, horizon))
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from guaranty.engine.chain import ChainState, _balance, _expected_war, _terms, init
+from guaranty.engine.chain import ChainState, balance, expected_war, init, terms_at
 from guaranty.engine.inputs import ChainInputs, prepare
 from guaranty.engine.run import RunSpec
+from guaranty.errors import InputError
 from guaranty.models._arrays import Array
 from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import Scenario
+
+
+def _only_package(scenario: Scenario) -> str:
+    if len(scenario.packages) != 1:
+        raise InputError(f"scenario {scenario.name!r} has {len(scenario.packages)} packages: "
+                         "name the package")
+    return next(iter(scenario.packages))
 
 
 def _start(plan: Plan, worlds: int, seed: int) -> tuple[ChainInputs, ChainState]:
@@ -27,23 +35,24 @@ def _start(plan: Plan, worlds: int, seed: int) -> tuple[ChainInputs, ChainState]
 
 def battle_ratio(inputs: ChainInputs, state: ChainState, *, surprise: bool = True) -> Array:
     """The log battle ratio at month 0 (with or without the attack's surprise)."""
-    terms, sigma = _terms(inputs, 0)
+    terms, sigma = terms_at(inputs, 0)
     if not surprise:
         sigma = np.ones_like(sigma)
-    _, ln_battle, _ = _balance(inputs, state, terms, sigma)
+    _, ln_battle, _ = balance(inputs, state, terms, sigma)
     return ln_battle
 
 
 def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed: int,
            lens: str | None = None) -> dict[str, Array]:
-    """Per-world arrays of a war begun at month 0 of ``package`` (default: the first)."""
+    """Per-world arrays of a war begun at month 0 of ``package`` (default: the scenario's only
+    package; a scenario with several must name one)."""
     RunSpec(worlds=worlds, seed=seed, lens=lens)
-    name = package or next(iter(scenario.packages))
+    name = package if package is not None else _only_package(scenario)
     scenario.package(name)
     plan = compile_plan(scenario, name, lens)
     inputs, state = _start(plan, worlds, seed)
     ln_battle = battle_ratio(inputs, state)
-    fought = _expected_war(inputs, state, ln_battle)
+    fought = expected_war(inputs, state, ln_battle)
     first = np.minimum(1.0, fought.months)  # the first month of the war
     p_1m = -np.expm1(-fought.rate * first)
     p_12m = -np.expm1(-fought.rate * np.minimum(12.0, fought.endurance_months))
@@ -71,7 +80,7 @@ def reference_ratio(scenario: Scenario, package: str | None = None, *, worlds: i
                     seed: int = 0) -> float:
     """Median battle ratio, without surprise, of ``package`` (default: the scenario's anchor
     package) at month 0: the balance of the war the scenario's forces come from."""
-    name = package or scenario.anchor or next(iter(scenario.packages))
+    name = package or scenario.anchor or _only_package(scenario)
     plan = compile_plan(scenario, name)
     inputs, state = _start(plan, worlds, seed)
     return float(np.exp(np.median(battle_ratio(inputs, state, surprise=False))))

@@ -16,9 +16,10 @@ https://doi.org/10.1177/0022343319856046
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -65,7 +66,7 @@ class BaseRate:
     outcome: str
     n: int
     failures: int
-    p_war: dict[int, tuple[float, float, float]]
+    p_war: Mapping[int, tuple[float, float, float]]  # read-only: base rates are cached
 
     def to_dict(self) -> dict[str, Any]:
         """Plain form for JSON."""
@@ -108,7 +109,7 @@ def base_rate(
     for m in months:
         s, lo, hi = curve.at(m)
         p_war[int(m)] = (1 - s, 1 - hi, 1 - lo)
-    return BaseRate(kind, outcome, curve.n, curve.events, p_war)
+    return BaseRate(kind, outcome, curve.n, curve.events, MappingProxyType(p_war))
 
 
 @cache

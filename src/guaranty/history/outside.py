@@ -84,7 +84,7 @@ class OutsideView:
     covariates: dict[str, float]
     unmapped: tuple[str, ...]
     notes: tuple[str, ...]
-    interstate: dict[int, tuple[float, float, float]]
+    interstate: Mapping[int, tuple[float, float, float]]
     interstate_n: int
     level: float
     curve_months: NDArray[np.float64]

@@ -460,8 +460,20 @@ class Scenario(Frozen):
             raise InputError(unknown("lens", name, self.lenses)) from None
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
-        """A copy with package ``name`` replaced or changed (never mutates)."""
-        current = package or self.packages.get(name, Package())
+        """A copy with package ``name`` replaced (``package``) or changed (``changes``).
+
+        Changing needs an existing package (an unknown name is an error, "did you mean");
+        giving ``package`` adds or replaces one. Invalid changes raise
+        :class:`~guaranty.errors.InputError` with pydantic's reason. Never mutates.
+        """
+        if package is None and name not in self.packages:
+            raise InputError(unknown("package", name, self.packages))
+        current = package or self.packages[name]
         if changes:
-            current = Package.model_validate({**current.model_dump(), **changes})
+            try:
+                current = Package.model_validate({**current.model_dump(), **changes})
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(x) for x in first["loc"])
+                raise InputError(f"package {name!r}: {where}: {first['msg']}") from None
         return self.model_copy(update={"packages": {**self.packages, name: current}})

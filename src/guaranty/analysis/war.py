@@ -26,6 +26,7 @@ import numpy as np
 from guaranty._datasets import scenario_path
 from guaranty._version import __version__
 from guaranty.calibration.war_record import RecordBand, load_record, record_path
+from guaranty.engine import RunSpec
 from guaranty.engine.war import replay as run_replay
 from guaranty.errors import InputError
 from guaranty.scenario import Scenario, load_scenario
@@ -130,8 +131,7 @@ def check_war(
         For fewer than one world, a bad record file, a replay scenario that cannot be loaded
         or has no ``war`` package, or a band whose metric the replay does not return.
     """
-    if isinstance(worlds, bool) or not isinstance(worlds, int) or worlds < 1:
-        raise InputError(f"worlds must be a whole number of at least 1, got {worlds!r}")
+    RunSpec(worlds=worlds, seed=seed)  # the engine's one check of worlds and seed
     if isinstance(record, str | Path) or record is None:
         where = str(record_path() if record is None else record)
         bands = load_record(record)

@@ -63,18 +63,28 @@ def _clean(x: float) -> float | None:
     return None if not math.isfinite(x) else float(x)
 
 
-def mean_of(values: Array, weights: Array | None = None) -> float:
-    """The mean :func:`summarise` reports, alone (no percentiles, no standard error)."""
+def _kept(values: Array, weights: Array | None
+          ) -> tuple[Array, Array | None, NDArray[np.bool_]]:
+    """The finite values (with positive weight), their weights, and the mask that kept them;
+    in double precision."""
     values = np.asarray(values, dtype=np.float64)
     if weights is None:
-        v = values[np.isfinite(values)]
-        return float(v.mean()) if v.size else math.nan
+        ok = np.isfinite(values)
+        return values[ok], None, ok
     weights = np.asarray(weights, dtype=np.float64)
     ok = np.isfinite(values) & (weights > 0)
-    v, w = values[ok], weights[ok]
-    if w.sum() <= 0:
-        return math.nan
-    return float((w * v).sum() / w.sum())
+    return values[ok], weights[ok], ok
+
+
+def _mean(v: Array, w: Array | None) -> float:
+    if w is None:
+        return float(v.mean()) if v.size else math.nan
+    return float((w * v).sum() / w.sum()) if w.sum() > 0 else math.nan
+
+
+def mean_of(values: Array, weights: Array | None = None) -> float:
+    """The mean :func:`summarise` reports, alone (no percentiles, no standard error)."""
+    return _mean(*_kept(values, weights)[:2])
 
 
 def summarise(values: Array, weights: Array | None = None) -> Summary:
@@ -83,24 +93,18 @@ def summarise(values: Array, weights: Array | None = None) -> Summary:
     With ``weights`` the mean is the weighted (ratio) estimator over all worlds. Inputs may be
     single precision; everything here is computed in double precision.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if weights is not None:
-        weights = np.asarray(weights, dtype=np.float64)
-    if weights is None:
-        ok = np.isfinite(values)
-        v = values[ok]
+    v, w, ok = _kept(values, weights)
+    if w is None:
         n = int(v.size)
         if n == 0:
             return Summary(math.nan, math.nan, math.nan, math.nan, 0)
         se = float(v.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
         p05, p95 = np.percentile(v, [5, 95])
-        return Summary(float(v.mean()), float(p05), float(p95), se, n)
-    ok = np.isfinite(values) & (weights > 0)
-    v, w = values[ok], weights[ok]
-    n_all = int(weights.size)
+        return Summary(_mean(v, None), float(p05), float(p95), se, n)
+    n_all = int(ok.size)
     if w.sum() <= 0:
         return Summary(math.nan, math.nan, math.nan, math.nan, 0)
-    mean = float((w * v).sum() / w.sum())
+    mean = _mean(v, w)
     # Delta method for the ratio of two means over all worlds (zeros where no war).
     wy = np.zeros(n_all)
     wy[ok] = w * v

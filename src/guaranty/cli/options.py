@@ -24,7 +24,6 @@ from typing import Annotated, Any, TypeVar, get_type_hints
 import typer
 
 from guaranty.engine import DEFAULT_CHUNK
-from guaranty.scenario import Scenario
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
@@ -122,11 +121,3 @@ def with_run_options(
 
     return decorate
 
-
-def check_names(scenario: Scenario, *, package: str | None = None,
-                lens: str | None = None) -> None:
-    """Raise :class:`InputError` ("did you mean") if ``package`` or ``lens`` is unknown."""
-    if package is not None:
-        scenario.package(package)
-    if lens is not None:
-        scenario.lens(lens)

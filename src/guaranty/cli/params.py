@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from guaranty.cli._format import emit_json, out_console
-from guaranty.cli.options import JsonDoc, JsonFlag, LensName, ScenarioFile, check_names
+from guaranty.cli.options import JsonDoc, JsonFlag, LensName, ScenarioFile
 from guaranty.errors import InputError, ScenarioError
 from guaranty.params import Registry, default_registry
 from guaranty.scenario import compile_plan, load_scenario
@@ -61,10 +61,10 @@ def params(
         if package is None and lens is None:
             registry = base_registry(scenario)
         elif package is None:
-            check_names(scenario, lens=lens)
+            scenario.check_names((), lens)
             registry = scenario_registry(scenario, lens)
         else:
-            check_names(scenario, package=package, lens=lens)
+            scenario.check_names([package], lens)
             registry = compile_plan(scenario, package, lens).registry
     if json_out:
         emit_json([p.as_dict() for p in registry.values()])

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from guaranty.engine.chain import init, step
+from guaranty.engine.chain import run
 from guaranty.engine.inputs import base_hazard_override, prepare, with_base_hazard_scale
 from guaranty.errors import InputError
 from guaranty.outside import Reference, outside_estimate
@@ -41,15 +41,10 @@ CALIBRATION_WORLDS = 2_000
 ANCHOR_MONTHS = 120
 
 
-def anchor_package(scenario: Scenario) -> str | None:
-    """The package the scenario anchors on (its ``anchor:`` field), or None."""
-    return scenario.anchor
-
-
 def anchor_key(scenario: Scenario, *, seed: int, lens: str | None = None,
                package: str | None = None) -> str:
     """A digest of everything a calibration depends on (and nothing else)."""
-    name = package or anchor_package(scenario)
+    name = package or scenario.anchor
     if name is None:
         raise InputError(f"scenario {scenario.name!r} names no anchor package")
     body = scenario.model_dump_json(exclude={"packages", "negotiation", "anchor"})
@@ -67,7 +62,7 @@ def calibrate(
     package: str | None = None,
 ) -> Anchor:
     """Find the base-hazard factor that makes the anchor package match the outside view."""
-    name = package or anchor_package(scenario)
+    name = package or scenario.anchor
     if name is None:
         raise InputError(f"scenario {scenario.name!r} names no anchor package (anchor: ...)")
     plan = compile_plan(scenario, name, lens)
@@ -101,11 +96,7 @@ def calibrate(
 
 def _survival(plan: Plan, params: dict[str, np.ndarray], months: int) -> np.ndarray:
     """Each world's probability of peace through ``months`` (double precision)."""
-    inputs = prepare(plan, params, months)
-    state = init(inputs)
-    for t in range(months):
-        state, _ = step(inputs, state, t, hazard_only=True)
-    out: np.ndarray = state.ledger.survival
+    out: np.ndarray = run(prepare(plan, params, months), hazard_only=True).ledger.survival
     return out
 
 

@@ -327,7 +327,12 @@ def run_chunk(plan: Plan, params: Any, months: int) -> dict[str, Array]:
     ``params`` maps every registry name to an array of shape (n,) (the sampled worlds).
     """
     inputs = prepare(plan, params, months)
+    return finish(inputs, run(inputs))
+
+
+def run(inputs: ChainInputs, *, hazard_only: bool = False) -> ChainState:
+    """The state after every month of ``inputs`` (the one loop over months)."""
     state = init(inputs)
-    for t in range(months):
-        state, _ = step(inputs, state, t)
-    return finish(inputs, state)
+    for t in range(inputs.months):
+        state, _ = step(inputs, state, t, hazard_only=hazard_only)
+    return state

@@ -19,9 +19,9 @@ from numbers import Integral
 import numpy as np
 
 from guaranty import rng
-from guaranty.engine.anchoring import AnchorCache, anchor_package, anchored, calibrate
+from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
-from guaranty.engine.chain import finish, init, run_chunk, step
+from guaranty.engine.chain import finish, run, run_chunk
 from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.models._arrays import Array
@@ -113,10 +113,7 @@ def run_batch(jobs: Sequence[Job], seed: int, months: int
         parts.append(prepare(plan, view, months))
         read |= view.read
     inputs = stack(parts)
-    state = init(inputs)
-    for t in range(months):
-        state, _ = step(inputs, state, t)
-    return split(finish(inputs, state), parts), frozenset(read)
+    return split(finish(inputs, run(inputs)), parts), frozenset(read)
 
 
 def pack(jobs: Sequence[Job], chunk_size: int) -> list[list[Job]]:
@@ -141,7 +138,7 @@ def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor 
             f"anchor must be True, False, an Anchor or an AnchorCache, got {anchor!r}")
     if isinstance(anchor, Anchor):
         return anchor
-    if anchor is False or anchor_package(scenario) is None:
+    if anchor is False or scenario.anchor is None:
         return None
     if isinstance(anchor, AnchorCache):
         return anchor.get(scenario, seed=seed)
@@ -176,7 +173,7 @@ def iter_chunks(
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size)
     seed = int(seed)
-    _check_names(scenario, [package], lens)
+    scenario.check_names([package], lens)
     plan = plans(scenario, [package], lens, resolve_anchor(scenario, anchor, seed))[package]
     horizon = spec.horizon(scenario)
     for a, b in spec.bounds():
@@ -185,13 +182,6 @@ def iter_chunks(
         a = max(a, start)
         out, _ = run_range(plan, seed, a, b, horizon)
         yield Chunk(package, a, b, out)
-
-
-def _check_names(scenario: Scenario, names: Sequence[str], lens: str | None) -> None:
-    for name in names:
-        scenario.package(name)
-    if lens is not None:
-        scenario.lens(lens)
 
 
 def _gather(
@@ -255,7 +245,7 @@ def simulate(
     if isinstance(packages, str):
         raise InputError(f"packages must be a list of package names, got the string {packages!r}")
     names = list(scenario.packages) if not packages else list(packages)
-    _check_names(scenario, names, lens)
+    scenario.check_names(names, lens)
     horizon = spec.horizon(scenario)
     bounds = spec.bounds()
     anchor_used = resolve_anchor(scenario, anchor, seed)

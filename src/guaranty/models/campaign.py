@@ -73,13 +73,6 @@ def attacker_success(ln_ratio: Array, mean: Array, sd: Array) -> Array:
     return out
 
 
-def square_law_loss(ln_ratio: Array) -> Array:
-    """Share of the attacker's force spent to win a square-law fight, in [0, 1]."""
-    inv_r2 = np.exp(-2.0 * ln_ratio)
-    out: Array = 1.0 - np.sqrt(np.maximum(0.0, 1.0 - inv_r2))
-    return out
-
-
 @dataclass(frozen=True)
 class WarCoefficients:
     """Per-world coefficients of :func:`war` (arrays of shape (n,))."""
@@ -152,30 +145,3 @@ def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Arra
     aggressor = fought * bound / np.maximum(fought + bound, 1e-9)
     return War(p_break, offensive, months, window, rate, pace, monthly, per_km2, exchange,
                ground, aggressor, aggressor / exchange)
-
-
-def ground_lost(
-    p_hold: Array,
-    ratio: Array,
-    *,
-    territory_km2: Array,
-    hold_rate_km2: Array,
-    duration_months: Array,
-    breakthrough_share: Array,
-) -> Array:
-    """Expected ground lost in km², shape (n,)."""
-    attritional = np.minimum(territory_km2, hold_rate_km2 * ratio * duration_months)
-    out: Array = p_hold * attritional + (1.0 - p_hold) * breakthrough_share * territory_km2
-    return out
-
-
-def casualties(
-    aggressor_personnel: Array,
-    *,
-    share_per_month: Array,
-    duration_months: Array,
-    exchange_ratio: Array,
-) -> tuple[Array, Array]:
-    """(aggressor, defender) casualties over the war, persons."""
-    aggressor = aggressor_personnel * share_per_month * duration_months
-    return aggressor, aggressor / np.maximum(exchange_ratio, 1e-9)

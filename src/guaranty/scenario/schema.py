@@ -16,7 +16,7 @@ instruments (troops, aircraft, naval assets, ISR, treaties, peacekeepers) are it
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -458,6 +458,14 @@ class Scenario(Frozen):
             return self.lenses[name]
         except KeyError:
             raise InputError(unknown("lens", name, self.lenses)) from None
+
+    def check_names(self, packages: Iterable[str] = (), lens: str | None = None) -> None:
+        """Raise :class:`~guaranty.errors.InputError` ("did you mean") for an unknown package
+        or lens."""
+        for name in packages:
+            self.package(name)
+        if lens is not None:
+            self.lens(lens)
 
     def with_package(self, name: str, package: Package | None = None, **changes: Any) -> Scenario:
         """A copy with package ``name`` replaced (``package``) or changed (``changes``).

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from guaranty.engine.inputs import DTYPE, ChainInputs, Costs, People, surprise
+from guaranty.engine.inputs import DTYPE, ChainInputs, Costs, surprise
 from guaranty.models import forces, response, supply
 from guaranty.models._arrays import Array
 
@@ -39,9 +39,13 @@ T = TypeVar("T")
 
 
 def _cat(arrays: Sequence[Any], ns: Sequence[int]) -> Any:
-    """Concatenate along the last (world) axis, broadcasting each part to its worlds."""
+    """Concatenate along the last (world) axis, broadcasting each part to its worlds.
+
+    A plain number becomes an array in the working precision: against single-precision
+    worlds that is the value a Python number (a weak scalar) takes anyway."""
     parts = [a if np.ndim(a) and np.shape(a)[-1] == n
-             else np.broadcast_to(a, (*np.shape(a)[:-1], n)) if np.ndim(a) else np.full(n, a)
+             else np.broadcast_to(a, (*np.shape(a)[:-1], n)) if np.ndim(a)
+             else np.full(n, a, dtype=DTYPE)
              for a, n in zip(arrays, ns, strict=True)]
     return np.concatenate(parts, axis=-1)
 
@@ -236,8 +240,6 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         return parts[0]
     ns = [p.n for p in parts]
     _same(parts, _structure)
-    regeneration = [replace(p.regeneration, personnel_cap=np.full(
-        p.n, p.regeneration.personnel_cap, dtype=DTYPE)) for p in parts]
     instruments, slots = _instruments([p.instruments for p in parts], ns)
     warning = _records([p.warning for p in parts], ns)
     terms = response.schedule(instruments, parts[0].months)
@@ -247,23 +249,17 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         supply=_supply([p.supply for p in parts], ns),
         defender=_power([p.defender for p in parts], ns),
         aggressor=_power([p.aggressor for p in parts], ns),
-        regeneration=_records(regeneration, ns),
+        regeneration=_records([p.regeneration for p in parts], ns),
         decision=_records([p.decision for p in parts], ns),
         campaign=_records([p.campaign for p in parts], ns),
         air=_records([p.air for p in parts], ns),
         warning=warning,
-        people=People(
-            perception=_records([p.people.perception for p in parts], ns),
-            investment=_records([p.people.investment for p in parts], ns),
-            returns=_records([p.people.returns for p in parts], ns),
-            return_probability=_cat([p.people.return_probability for p in parts], ns),
-            blockade=_cat([p.people.blockade for p in parts], ns),
-            exports_lost=_cat([p.people.exports_lost for p in parts], ns)),
+        people=_records([p.people for p in parts], ns),
         instruments=instruments,
         terms=terms,
         surprise=surprise(warning, terms.monitors),
         costs=_costs(parts, ns, slots),
-        start={k: _cat([p.start[k] for p in parts], ns) for k in parts[0].start},
+        start=_records([p.start for p in parts], ns),
         supplied=parts[0].supplied,
         fighters=parts[0].fighters,
         air_defence=parts[0].air_defence,

@@ -281,8 +281,9 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
     ratio = np.exp(ln_battle)
     hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
-    consequences = {} if hazard_only else _war(inputs, state, ln_battle, actual_air, terms)
+    consequences: dict[str, Array] = {}
     if not hazard_only:
+        consequences = _war(inputs, state, ln_battle, actual_air, terms)
         state = _people(inputs, state, hazard, terms.signal, t)
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),

@@ -506,16 +506,12 @@ def _deployment(d: TroopDeployment, p: Reader, n: int) -> response.Deployment:
                                d.location != "neighbour", arrival, power)
 
 
-def _requested(plan: Plan) -> dict[str, float]:
-    requested: dict[str, float] = {}
-    for d in _all_troops(plan):
-        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
-    return requested
-
-
 def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
-    deployments = tuple(_deployment(d, p, n) for d in _all_troops(plan))
-    requested = _requested(plan)
+    asked = _all_troops(plan)
+    deployments = tuple(_deployment(d, p, n) for d in asked)
+    requested: dict[str, float] = {}
+    for d in asked:
+        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
     ok = np.ones(n, dtype=bool)
     for g, size in requested.items():
         ok &= troops.feasible(np.asarray(size, dtype=DTYPE), p(f"guarantor.{g}.troop_pool"),

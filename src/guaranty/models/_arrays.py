@@ -21,3 +21,10 @@ def as_floats(*values: Value) -> tuple[Array, ...]:
     if not np.issubdtype(dtype, np.floating):
         dtype = np.dtype(np.float64)
     return tuple(np.asarray(v, dtype=dtype) for v in values)
+
+
+def like(values: Value, state: Array) -> Array:
+    """``values`` in the dtype of the state array they replace (a step's new state keeps the
+    precision of the old: single for stocks, double for running sums)."""
+    out: Array = np.asarray(values).astype(state.dtype, copy=False)
+    return out

@@ -58,6 +58,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.models._arrays import like
+
 Array = NDArray[np.floating[Any]]
 Value = Array | float  # an array of shape (n,) or a scalar shared by all worlds
 
@@ -274,14 +276,8 @@ def step_investment(
     starts = np.asarray(survival) * hazard
     lost = state.expected_lost + starts * loss_share * state.capital
     gross = state.expected_gross + (survival - starts) * np.asarray(flow_usd_bn)
-    return InvestmentState(_keep(state.capital + flow_usd_bn, state.capital),
-                           _keep(gross, state.expected_gross), _keep(lost, state.expected_lost))
-
-
-def _keep(values: Array, like: Array) -> Array:
-    """``values`` in the dtype of the running sum they replace."""
-    out: Array = np.asarray(values).astype(like.dtype, copy=False)
-    return out
+    return InvestmentState(like(state.capital + flow_usd_bn, state.capital),
+                           like(gross, state.expected_gross), like(lost, state.expected_lost))
 
 
 def needs_met_share(state: InvestmentState, needs_usd_bn: Value) -> Array:

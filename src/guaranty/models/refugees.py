@@ -69,6 +69,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.models._arrays import like
+
 Array = NDArray[np.floating[Any]]
 Value = Array | float  # an array of shape (n,) or a scalar shared by all worlds
 
@@ -240,16 +242,10 @@ def step_returns(
     reversed_ = state.expected_reversed + starts * reversal_share * state.returned
     flow = state.intending * np.clip(rate, 0.0, 1.0)
     gross = state.expected_gross + (survival - starts) * flow
-    intending = _keep(state.intending - flow, state.intending) * keep
+    intending = like(state.intending - flow, state.intending) * keep
     return ReturnState(
-        intending=_keep(intending, state.intending),
-        returned=_keep(state.returned + flow, state.returned),
-        expected_gross=_keep(gross, state.expected_gross),
-        expected_reversed=_keep(reversed_, state.expected_reversed),
+        intending=like(intending, state.intending),
+        returned=like(state.returned + flow, state.returned),
+        expected_gross=like(gross, state.expected_gross),
+        expected_reversed=like(reversed_, state.expected_reversed),
     )
-
-
-def _keep(values: Array, like: Array) -> Array:
-    """``values`` in the dtype of the running sum they replace."""
-    out: Array = np.asarray(values).astype(like.dtype, copy=False)
-    return out

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from guaranty.models._arrays import like
+
 Array = NDArray[np.floating[Any]]
 
 
@@ -96,9 +98,9 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
     """The supply chain one month later: a new state (``state`` is not changed)."""
     backlog: Array = state.backlog + inputs.orders
     shipped: Array = np.minimum(backlog, capacity(inputs, state.decay))
-    backlog = _like(backlog - shipped, state.backlog)
+    backlog = like(backlog - shipped, state.backlog)
     arrived = state.transit * inputs.inv_lag
-    transit = _like(state.transit + shipped, state.transit) - arrived
+    transit = like(state.transit + shipped, state.transit) - arrived
     stock = state.stock * inputs.keep + arrived
     stock = np.minimum(stock + inputs.domestic, inputs.caps)
     return SupplyState(
@@ -108,12 +110,6 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
         shipped_usd=state.shipped_usd + np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd),
         decay=state.decay * inputs.ramp_factor,
     )
-
-
-def _like(values: Array, state: Array) -> Array:
-    """``values`` in the dtype of the state they replace."""
-    out: Array = values.astype(state.dtype, copy=False)
-    return out
 
 
 def apply_caps(stock: Array, caps: Array) -> Array:

@@ -209,7 +209,7 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
     stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
                                      c.front_loading) * stock_value / 1e9
-    leaking, damage = _leakage(inputs, state, terms.actual_air)
+    leaking, damage = _leakage(inputs, state, terms.zone_air)
     return {
         "p_hold_given_war": 1.0 - fought.p_breakthrough,
         "ground_lost_km2_given_war": fought.ground_km2,

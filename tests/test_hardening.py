@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
+import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -96,3 +100,56 @@ def test_a_base_chain_within_the_cap_resolves_without_recursion(
 def test_plain_scalars_are_read_by_yaml_1_2(text: str, value: object) -> None:
     data, _ = read_yaml(f"a: {text}\n")
     assert data["a"] == value and type(data["a"]) is type(value)
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_workers_die_with_their_parent(sig: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guaranty.cli", "run", str(TINY), "--worlds", "400000",
+         "--chunk-size", "2000", "--workers", "2", "--months", "60", "--no-anchor", "--json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            workers = _children(process.pid)
+        assert len(workers) >= 2, "the run did not start its workers"
+        process.send_signal(sig)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        alive = workers
+        while time.monotonic() < deadline and alive:
+            time.sleep(0.2)
+            alive = {w for w in workers if _alive(w)}
+        assert not alive, f"orphan workers after {sig.name}: {sorted(alive)}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from guaranty import __version__
+from guaranty._processes import terminate_on_sigterm
 from guaranty.cli.calibrate import app as calibrate_app
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    terminate_on_sigterm()
     try:
         code = app(args=args, standalone_mode=False)
     except ScenarioError as exc:

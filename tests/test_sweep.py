@@ -94,6 +94,27 @@ def test_a_local_dask_cluster_of_two_workers_gives_the_same_bits(
     assert doc["lenses"]["luzin"] == reference[1]["luzin"].to_dict()
 
 
+CONNECT = """
+import sys
+from distributed import LocalCluster
+from guaranty.cli import main
+
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                  dashboard_address=None) as cluster:
+    main([*sys.argv[1:], "--dask", cluster.scheduler_address])
+"""
+
+
+def test_a_sweep_connects_to_a_running_scheduler_by_address(
+        reference: tuple[Path, dict[str, Results]], tmp_path: Path) -> None:
+    store = tmp_path / "address.duckdb"
+    args = sweep_args(store, "--lens", "default", "--lens", "luzin", "--json")
+    done = subprocess.run([sys.executable, "-c", CONNECT, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr
+    assert bits(load_results(store)) == bits(reference[1])
+
+
 def _catalogue(store: Path) -> list[tuple[str, str, int]]:
     con = duckdb.connect(str(store), read_only=True)
     try:

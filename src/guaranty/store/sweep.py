@@ -273,7 +273,7 @@ def executor(workers: int = 1, dask: str | None = None, *, processes: bool = Tru
                                    silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
-            client = Client(dask, timeout="20s")
+            client = Client(dask, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         if cluster is not None:
             cluster.close()

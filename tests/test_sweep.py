@@ -125,7 +125,7 @@ def _catalogue(store: Path) -> list[tuple[str, str, int]]:
 
 
 def test_a_sweep_killed_mid_way_resumes_with_every_chunk_exactly_once(
-        tmp_path: Path, ukraine: Scenario) -> None:
+        tmp_path: Path, ukraine: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
     worlds, chunk = 1_200, 50  # 24 small chunks (~0.3 s each): a kill lands mid-sweep
     package = PACKAGES[1]
     total = worlds // chunk
@@ -146,7 +146,11 @@ def test_a_sweep_killed_mid_way_resumes_with_every_chunk_exactly_once(
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     before = _catalogue(store)
-    print(f"killed with {len(before)} of {total} chunks committed")
+    code, out, _ = cli(capsys, "runs", "list", "--store", str(store), "--json")
+    [run] = json.loads(out)["runs"]
+    assert code == 0 and not run["finished"] and run["chunks_done"] == len(before)
+    code, _, err = cli(capsys, "runs", "show", "--store", str(store))
+    assert code == 2 and "is unfinished" in err
     assert 1 <= len(before) < total, "the kill did not land mid-sweep"
 
     resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300,

@@ -52,7 +52,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "results": ("params", "models.outcomes", "outside", "errors", "_version"),
 }
 # Optional heavy packages that ``import guaranty`` must not load.
-HEAVY = ("lifelines", "negmas", "matplotlib")
+HEAVY = ("lifelines", "negmas", "matplotlib", "duckdb", "dask", "distributed")
 FACE = "__init__"
 
 

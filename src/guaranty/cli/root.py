@@ -16,6 +16,7 @@ from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
 from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
+from guaranty.cli.sweep import runs, sweep
 from guaranty.errors import GuarantyError, InputError, ScenarioError
 
 app = typer.Typer(
@@ -25,10 +26,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (validate, run, lenses, negotiate, params):
+for command in (validate, run, lenses, sweep, negotiate, params):
     app.command()(command)
 app.add_typer(durability_app, name="durability")
 app.add_typer(calibrate_app, name="calibrate")
+app.add_typer(runs, name="runs")
 
 
 def _version(value: bool) -> None:

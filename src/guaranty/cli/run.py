@@ -36,6 +36,11 @@ def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> 
     if json_out:
         emit_json(results.to_dict())
         return
+    show_results(results)
+
+
+def show_results(results: Results) -> None:
+    """Print what ``guaranty run`` prints for ``results`` (also ``guaranty runs show``)."""
     console = out_console()
     for name in results.packages:
         console.print(package_table(results, name))

@@ -20,20 +20,23 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with(parent: int) -> None:
-    """Initializer of every worker (module level, so it pickles)."""
+def _die_with() -> None:
+    """Initializer of every worker (module level, so it pickles). The parent is the process
+    that started the worker: this process for ``fork``, the fork server (which exits with this
+    process) for ``forkserver``."""
+    parent = os.getppid()
+    if parent == 1:  # already orphaned before it could ask
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the call above took effect
-        os._exit(1)
-
     def watch() -> None:
         while True:
             time.sleep(0.5)
@@ -43,9 +46,9 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="guaranty-parent-watch", daemon=True).start()
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
+def worker_pool(workers: int, mp_context: BaseContext | None = None) -> ProcessPoolExecutor:
     """A process pool of ``workers`` whose workers die with this process."""
-    return ProcessPoolExecutor(workers, initializer=_die_with, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_die_with)
 
 
 def stop_pool(pool: ProcessPoolExecutor, *, failed: bool) -> None:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guaranty._processes import stop_pool, worker_pool
 from guaranty.engine.run import (
     DEFAULT_CHUNK,
     RunSpec,
@@ -257,8 +258,13 @@ def executor(workers: int = 1, dask: str | None = None, *, processes: bool = Tru
             return
         context = multiprocessing.get_context(
             "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = worker_pool(workers, context)
+        failed = True
+        try:
             yield pool, workers
+            failed = False
+        finally:
+            stop_pool(pool, failed=failed)
         return
     try:
         from distributed import Client, LocalCluster

@@ -232,7 +232,7 @@ def _same(parts: Sequence[ChainInputs], get: Callable[[ChainInputs], Any]) -> An
 
 def _structure(p: ChainInputs) -> tuple[Any, ...]:
     return (p.months, p.supplied, p.fighters, p.air_defence, p.interceptors,
-            tuple(p.defender.weapon_rows))
+            tuple(p.defender.weapon_rows), p.ground_weapons.tobytes())
 
 
 def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
@@ -265,6 +265,7 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         fighters=parts[0].fighters,
         air_defence=parts[0].air_defence,
         interceptors=parts[0].interceptors,
+        ground_weapons=parts[0].ground_weapons,
     )
 
 

@@ -176,20 +176,52 @@ def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     return ln_perceived, ln_battle, actual_air
 
 
-def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array) -> campaign.War:
-    """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio."""
+def equipment_path(inputs: ChainInputs, state: ChainState) -> Array:
+    """:math:`m(t) = P(S(t))/P(S(0))` at :data:`guaranty.models.campaign.PATH_MONTHS`, shape
+    (J, n): the defender's power as a war wears its ground weapons down at the record's rate
+    and its supply chain's deliveries (scaled by the record's ratio) replace them."""
+    stock, pers, d, ground, c = (state.supply.stock, state.defender_personnel,
+                                 inputs.defender, inputs.ground_weapons, inputs.campaign)
+    deliveries = supply.war_deliveries(inputs.supply, state.supply) / c.reference_resupply
+    loss = c.equipment_loss_share
+    own = np.maximum(forces.combat_power(stock, pers, d), 1e-12)
+    rows = [np.ones_like(own)]
+    for months in campaign.PATH_MONTHS[1:]:
+        kept = np.exp(-loss * months)
+        grown = -np.expm1(-loss * months) / np.maximum(loss, 1e-9)
+        at = stock + ground * (stock * (kept - 1.0) + deliveries * grown)
+        rows.append(forces.combat_power(at, pers, d) / own)
+    return np.stack(rows)
+
+
+def own_share(inputs: ChainInputs, state: ChainState, arms: Array, add: Array,
+              troops: Array) -> Array:
+    """The share of the defender's side of the ratio that its own forces make (the rest,
+    allied troops and surges, does not wear in the war)."""
+    pers = state.defender_personnel
+    own = forces.combat_power(state.supply.stock, pers, inputs.defender) * (
+        forces.space_factor(pers, inputs.campaign.front_km, inputs.campaign.space_threshold)
+        * inputs.campaign.c2) * arms
+    out: Array = own / np.maximum(own + troops + add, 1e-12)
+    return out
+
+
+def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array,
+                 kit: campaign.Equipment | None = None) -> campaign.War:
+    """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio; ``kit``
+    (the defender's equipment path and own share) moves the ratio over the war."""
     return campaign.war(
         ln_ratio, aggressor_personnel=state.aggressor_personnel,
         defender_personnel=state.defender_personnel,
-        recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war)
+        recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war, equipment=kit)
 
 
 def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expected_cost: Array,
-            t: int) -> Array:
+            t: int, kit: campaign.Equipment) -> Array:
     """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`), from the
     war it expects at the ratio it perceives (one war model for decision and outcomes)."""
     d = inputs.decision
-    expected = expected_war(inputs, state, ln_perceived + d.bias)
+    expected = expected_war(inputs, state, ln_perceived + d.bias, kit)
     value = decision.attack_value(
         expected, state.aggressor_personnel, gain=d.gain, neutral_discount=d.neutral_discount,
         failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
@@ -200,10 +232,11 @@ def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expecte
 
 
 def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
-         actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
+         actual_air: Array, terms: response.MonthTerms, kit: campaign.Equipment
+         ) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
     c, stock = inputs.campaign, state.supply.stock
-    fought = expected_war(inputs, state, ln_battle)
+    fought = expected_war(inputs, state, ln_battle, kit)
     supplied = list(inputs.supplied)
     stock_value = row_sum(stock[supplied] * inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
@@ -279,10 +312,15 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     terms, sigma = terms_at(inputs, t)
     ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
     ratio = np.exp(ln_battle)
-    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
+    path = equipment_path(inputs, state)
+    seen = campaign.Equipment(path, own_share(inputs, state, terms.perceived_arms,
+                                              terms.perceived_power_add, terms.troop_power))
+    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t, seen)
     consequences: dict[str, Array] = {}
     if not hazard_only:
-        consequences = _war(inputs, state, ln_battle, actual_air, terms)
+        fought = campaign.Equipment(path, own_share(inputs, state, terms.actual_arms,
+                                                    terms.actual_power_add, terms.troop_power))
+        consequences = _war(inputs, state, ln_battle, actual_air, terms, fought)
         state = _people(inputs, state, hazard, terms.signal, t)
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),

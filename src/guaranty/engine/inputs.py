@@ -116,6 +116,8 @@ class Campaign:
     space_threshold: Array
     c2: Array
     front_loading: Array
+    equipment_loss_share: Array  # l, ground weapons lost a month of war
+    reference_resupply: Array  # A_ref, deliveries over losses in the 2023-25 war
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class ChainInputs:
     fighters: tuple[int, ...]
     air_defence: tuple[int, ...]
     interceptors: tuple[int, ...]  # munitions that feed air defence
+    ground_weapons: Array  # (C, 1) 1 for the weapons a war wears down at the front, else 0
 
 
 def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
@@ -225,6 +228,7 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
         fighters=tuple(plan.fighters),
         air_defence=tuple(plan.air_defence),
         interceptors=interceptors,
+        ground_weapons=_ground_weapons(plan),
     )
 
 
@@ -370,6 +374,13 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
     )
 
 
+def _ground_weapons(plan: Plan) -> Array:
+    """(C, 1): 1 for the categories a war wears down at the front (``front_losses``)."""
+    out = np.zeros((len(plan.categories), 1), dtype=DTYPE)
+    out[list(plan.front_weapons)] = 1.0
+    return out
+
+
 def _campaign(p: Reader) -> Campaign:
     return Campaign(
         war=campaign.WarCoefficients(
@@ -394,6 +405,8 @@ def _campaign(p: Reader) -> Campaign:
         space_threshold=p("forces.space_density_threshold"),
         c2=intel.c2_factor(p("intel.c2_resilience"), strike_severity=p("intel.strike_severity")),
         front_loading=p("campaign.front_loading"),
+        equipment_loss_share=p("campaign.equipment_loss_share_per_month"),
+        reference_resupply=p("campaign.reference_resupply_ratio"),
     )
 
 

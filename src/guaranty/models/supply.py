@@ -112,6 +112,15 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
     )
 
 
+def war_deliveries(inputs: SupplyInputs, state: SupplyState) -> Array:
+    """Units a month the supply chain delivers in a war begun now, shape (C, n): what the
+    month's orders and the backlog can draw from the open capacity, and domestic production
+    (the steady flow, without the pipeline's lag)."""
+    wanted = state.backlog + inputs.orders
+    out: Array = np.minimum(wanted, capacity(inputs, state.decay)) + inputs.domestic
+    return out
+
+
 def apply_caps(stock: Array, caps: Array) -> Array:
     """Clip stocks to negotiated caps; never raises a stock."""
     return np.minimum(stock, caps)

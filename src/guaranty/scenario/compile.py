@@ -71,6 +71,7 @@ class Plan:
     guarantors: tuple[str, ...] = ()
     fighters: tuple[int, ...] = ()  # categories with the fighter role
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
+    front_weapons: tuple[int, ...] = ()  # categories a war wears down at the front
     rejected_by: tuple[str, ...] = ()  # parties on record as rejecting the package, with why
     settlement: Settlement = field(default_factory=Settlement)
     isr_set: bool = False  # the package provides ISR of its own (and pays for it)
@@ -340,9 +341,11 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
         for c, cat in s.equipment.items():
             if cat.range_km is not None and cat.range_km > pkg.caps.missile_range_km:
                 caps[index[c]] = 0.0
+    front_weapons = tuple(index[c] for c, cat in s.equipment.items() if cat.lost_at_front)
     return Plan(
         scenario=s.name,
         package=package,
+        front_weapons=front_weapons,
         lens=lens,
         registry=registry,
         months=s.horizon_months,

@@ -195,6 +195,20 @@ class Category(Frozen):
     wear_per_month: ShareMonthly | None = None
     range_km: float | None = Field(default=None, ge=0)
     role: Literal["fighter", "air-defence"] | None = None
+    front_losses: bool | None = None
+    """Whether a war wears this category down at the front at the record's rate
+    (``campaign.equipment_loss_share_per_month``). Default: crewed weapons (a crew of at
+    least one) without an air role or a strike range: tanks, armoured vehicles, artillery;
+    not drones, missiles, aircraft or air defence."""
+
+    @property
+    def lost_at_front(self) -> bool:
+        """:attr:`front_losses`, or its default."""
+        if self.front_losses is not None:
+            return self.front_losses
+        crew = self.crew.distribution.mean if self.crew is not None else 0.0
+        return (self.kind == "weapon" and self.role is None and self.range_km is None
+                and crew >= 1.0)
 
     @model_validator(mode="after")
     def _by_kind(self) -> Category:

@@ -171,9 +171,40 @@ def ln_ratio(attacker: float, defender: float) -> float:
     return math.log(max(attacker, TINY_POWER)) - math.log(max(defender, TINY_POWER))
 
 
+PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)
+
+
+def equipment_path(stock: list[float], personnel: float, s: Side, ground: set[int],
+                   deliveries: list[float], p: Mapping[str, float]) -> list[float]:
+    """m(t) = P(S(t))/P(S(0)) at PATH_MONTHS (guaranty.engine.chain.equipment_path), for one
+    world: front weapons lost at the record's share a month, deliveries scaled by A_ref."""
+    loss = p["campaign.equipment_loss_share_per_month"]
+    scale = p["campaign.reference_resupply_ratio"]
+    own = max(combat_power(stock, personnel, s), 1e-12)
+    path = [1.0]
+    for t in PATH_MONTHS[1:]:
+        kept, grown = math.exp(-loss * t), -math.expm1(-loss * t) / max(loss, 1e-9)
+        at = [v * kept + deliveries[c] / scale * grown if c in ground else v
+              for c, v in enumerate(stock)]
+        path.append(combat_power(at, personnel, s) / own)
+    return path
+
+
+def path_at(t: float, path: list[float]) -> float:
+    """m(t): linear between PATH_MONTHS, flat after the last."""
+    t = min(max(t, PATH_MONTHS[0]), PATH_MONTHS[-1])
+    for k in range(1, len(PATH_MONTHS)):
+        if t < PATH_MONTHS[k] or k == len(PATH_MONTHS) - 1:
+            lo, hi = PATH_MONTHS[k - 1], PATH_MONTHS[k]
+            return path[k - 1] + (t - lo) / (hi - lo) * (path[k] - path[k - 1])
+    raise AssertionError("unreachable")
+
+
 def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
-        p: Mapping[str, float]) -> dict[str, float]:
-    """The campaign of a war begun now (guaranty.models.campaign.war), for one world."""
+        p: Mapping[str, float], kit: tuple[list[float], float] | None = None
+        ) -> dict[str, float]:
+    """The campaign of a war begun now (guaranty.models.campaign.war), for one world; ``kit``
+    is (the equipment path m at PATH_MONTHS, the defender's own share of its side)."""
     x = (ln_r - math.log(p["campaign.reference_ratio"])
          - math.log(p["campaign.prepared_defence"]))
     monthly = (p["campaign.casualties_per_defender_per_month"] * d_pers
@@ -185,6 +216,13 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
     window = d0 * endurance / max(d0 + endurance, 1e-9)
     rate = p["campaign.breakthrough_rate_per_month"] * math.exp(
         p["campaign.breakthrough_exponent"] * x)
+    if kit is not None:
+        mean = 0.0
+        for node, weight in zip(*np.polynomial.legendre.leggauss(8), strict=True):
+            t = 0.5 * window * (node + 1.0)
+            defender = max(1.0 + kit[1] * (path_at(t, kit[0]) - 1.0), 1e-6)
+            mean += 0.5 * weight * defender ** -p["campaign.breakthrough_exponent"]
+        rate *= mean
     p_break = -math.expm1(-rate * window)
     offensive = p_break / rate if rate > 0 else window
     pace = monthly / (p["campaign.casualties_per_km2"] * math.exp(
@@ -724,6 +762,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     exports_lost = p["naval.sea_export_share"] * blockade
     fighters = plan.fighters
     gbad = set(plan.air_defence)
+    ground_weapons = set(plan.front_weapons)  # the weapons a war wears down at the front
     interceptors = [m for m, w in plan.munitions if w in gbad]
     air_share = p["air.ground_air_share"]
     neutral = p["decision.neutrality_discount"] if plan.neutrality else 0.0
@@ -768,9 +807,18 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
 
-        # 3. Decision.
+        # 3. Decision, with the equipment's drift over a war begun now.
+        deliveries = list(domestic)
+        for c in plan.supplied:
+            available = sum((end + (start - end) * capacity_decay(t, ramp)) * share
+                            for k, start, end, ramp, share in producers if k == c)
+            deliveries[c] += min(backlog[c] + orders[c], available)
+        path = equipment_path(d_stock, d_pers, defender, ground_weapons, deliveries, p)
+        mine_seen, mine = own * terms.perceived_arms, own * terms.actual_arms
+        share_seen = mine_seen / max(mine_seen + terms.troop_power + terms.perceived_add, 1e-12)
+        share = mine / max(mine + terms.troop_power + terms.actual_add, 1e-12)
         expected = campaign_war(ln_seen + p["decision.misperception_bias"], a_pers, d_pers,
-                       recruitment, p)
+                       recruitment, p, (path, share_seen))
         p_win = expected["p_break"]
         value = (
             p_win * p["decision.gain"] * (1.0 - neutral)
@@ -785,7 +833,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         hazard = -math.expm1(-rate) if ready else 0.0
 
         # 4. Campaign, were the war to start this month.
-        fought = campaign_war(ln_battle, a_pers, d_pers, recruitment, p)
+        fought = campaign_war(ln_battle, a_pers, d_pers, recruitment, p, (path, share))
         p_hold, ground = 1.0 - fought["p_break"], fought["ground"]
         a_cas, d_cas = fought["aggressor"], fought["defender"]
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)

@@ -84,9 +84,7 @@ def init(inputs: ChainInputs) -> ChainState:
     checkpoints = [m for m in ECONOMY_CHECKPOINTS if m <= inputs.months]
     nan = np.full(n, np.nan, dtype=DTYPE)
     return ChainState(
-        supply=supply.SupplyState(stock=stock, backlog=np.zeros_like(stock),
-                                  transit=np.zeros_like(stock), shipped_usd=np.zeros(n),
-                                  decay=np.ones_like(inputs.supply.capacity_start)),
+        supply=supply.SupplyState.start(inputs.supply, stock),
         defender_personnel=s["defender_personnel"],
         aggressor_personnel=s["aggressor_personnel"],
         aggressor_stock=s["aggressor_stock"],
@@ -308,6 +306,10 @@ def finish(inputs: ChainInputs, state: ChainState) -> dict[str, Array]:
         state.supply.shipped_usd / 1e9 / years + c.budget_support_usd_bn_per_year
         + peacetime / 1e9 / years + war_cost_expected / years
     )
+    money = supply.money_balance(inputs.supply, state.supply, months)
+    out["weapons_delivered_usd_bn_per_year"] = money["delivered"] / 1e9 / years
+    out["weapons_backlog_usd_bn"] = money["backlog"] / 1e9
+    out["weapons_unspent_usd_bn"] = money["unspent"] / 1e9
     if inputs.instruments.deployments:
         out["troops_feasible"] = inputs.instruments.feasible
     out["investment_usd_bn_per_year"] = state.capital.expected_gross / years

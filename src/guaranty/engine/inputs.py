@@ -70,6 +70,13 @@ class Reader:
             self._cache[name] = np.asarray(self._params[name], dtype=DTYPE)
         return self._cache[name]
 
+    def first(self, *names: str) -> Array:
+        """The first of ``names`` that the worlds hold (a specific name before a default)."""
+        for name in names[:-1]:
+            if name in self._params:
+                return self(name)
+        return self(names[-1])
+
     def rows(self, names: Iterable[str]) -> Array:
         """Named parameters stacked as rows: shape (len(names), n), category-major."""
         cols = [self(name) for name in names]
@@ -273,12 +280,23 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
         )
     orders, unit_cost = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
     inv_lag = np.ones((c, n), dtype=DTYPE)
+    money = np.zeros((c, n), dtype=DTYPE)
+    grow_max, grow_rate = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
+    start_open = np.zeros((c, n), dtype=DTYPE)
+    for j, ref in enumerate(plan.producers):
+        start_open[ref.category] += start[j] * p(f"supplier.{ref.supplier}.will") * p(
+            f"supplier.{ref.supplier}.commitment")
     per_month_usd = p("financing.weapons_usd_bn_per_year") * DTYPE(1e9 / 12.0)
     for i in plan.supplied:
         key = f"supply.{cats[i]}"
         unit_cost[i] = p(f"{key}.unit_cost_usd")
-        orders[i] = per_month_usd * p(f"{key}.financing_share") / np.maximum(unit_cost[i], 1e-9)
+        money[i] = per_month_usd * p(f"{key}.financing_share")
+        orders[i] = money[i] / np.maximum(unit_cost[i], 1e-9)
         inv_lag[i] = DTYPE(1.0) / np.maximum(p(f"{key}.delivery_lag_months"), DTYPE(1.0))
+        grow = p.first(f"{key}.expansion_multiple", "supply.expansion_multiple")
+        grow_max[i] = supply.expansion_max(start_open[i], grow)
+        grow_rate[i] = supply.expansion_rate(
+            p.first(f"{key}.expansion_ramp_months", "supply.expansion_ramp_months"))
     wear = p.rows(plan.wear_parameter(i) for i in range(c))
     return supply.SupplyInputs(
         capacity_start=start,
@@ -293,6 +311,11 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
         wear=wear,
         keep=DTYPE(1.0) - wear,
         caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
+        money_usd=money,
+        unallocated_usd=np.maximum(per_month_usd - money.sum(axis=0), DTYPE(0.0)),
+        expansion_max=grow_max,
+        expansion_rate=grow_rate,
+        order_book_months=p("supply.order_book_months"),
     )
 
 

@@ -151,6 +151,11 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
             put(f"{key}.capacity_end", cap.end, f"{where}.capacity_per_month.end")
             put(f"{key}.ramp_months", cap.ramp_months, f"{where}.capacity_per_month.ramp_months")
             put(f"{key}.share_to_defender", p.share_to_defender, f"{where}.share_to_defender")
+        if sup.expansion is not None:
+            put(f"supply.{c}.expansion_multiple", sup.expansion.multiple,
+                f"supply.{c}.expansion.multiple")
+            put(f"supply.{c}.expansion_ramp_months", sup.expansion.ramp_months,
+                f"supply.{c}.expansion.ramp_months")
     for k, sp in s.suppliers.items():
         put(f"supplier.{k}.will", sp.will, f"suppliers.{k}.will")
         put(f"supplier.{k}.commitment", sp.commitment, f"suppliers.{k}.commitment")

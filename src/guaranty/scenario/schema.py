@@ -135,6 +135,7 @@ PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
 ShareMonthly = Annotated[Quantity, _q("share/month")]
 HoursPerYear = Annotated[Quantity, _q("hours/year")]
+Ratio = Annotated[Quantity, _q("ratio")]
 
 
 class NavalAssets(Frozen):
@@ -225,6 +226,18 @@ class Producer(Frozen):
     share_to_defender: Share
 
 
+class Expansion(Frozen):
+    """How far and how fast the defender's multi-year orders can grow a category's output.
+
+    ``multiple`` is the most the category's start capacity open to the defender's suppliers
+    can grow to (1: it cannot grow); ``ramp_months`` the time constant of new lines
+    (:mod:`guaranty.models.supply`). Without it, the registry's ``supply.expansion_*``.
+    """
+
+    multiple: Ratio
+    ramp_months: Months
+
+
 class Supply(Frozen):
     """How the defender obtains one category beyond its own production."""
 
@@ -232,6 +245,7 @@ class Supply(Frozen):
     delivery_lag_months: Months
     financing_share: Share
     producers: list[Producer] = Field(default_factory=list)
+    expansion: Expansion | None = None
 
 
 class Supplier(Frozen):

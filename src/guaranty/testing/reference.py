@@ -44,7 +44,8 @@ One month ``t`` of one world, in the order the engine applies it:
    (:mod:`guaranty.models.economy`, :mod:`guaranty.models.refugees`).
 6. The war ledger (:mod:`guaranty.models.outcomes`): :math:`S_{t+1} = S_t (1 - h_t)` and the
    survival-weighted sums :math:`\sum_u S_u h_u y_u`.
-7. Supply (:mod:`guaranty.models.supply`): capacity ramps, backlog, first-order delivery delay,
+7. Supply (:mod:`guaranty.models.supply`): capacity ramps, money waiting unspent, orders up to
+   an order book, new lines built by orders, backlog, first-order delivery delay,
    wear, domestic production, caps; then the aggressor regenerates and the defender's army
    drifts toward its peacetime size.
 """
@@ -682,11 +683,28 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         ))
     money_per_month = p["financing.weapons_usd_bn_per_year"] * 1e9 / 12.0
     orders, unit_cost, lag = [0.0] * nc, [0.0] * nc, [1.0] * nc
+    money, grow_max, grow_rate = [0.0] * nc, [0.0] * nc, [0.0] * nc
+    order_book = p["supply.order_book_months"]
+
+    def first(*names: str) -> float:
+        return next((p[x] for x in names[:-1] if x in p), p[names[-1]])
+
     for c in plan.supplied:
         key = f"supply.{cats[c]}"
         unit_cost[c] = p[f"{key}.unit_cost_usd"]
-        orders[c] = money_per_month * p[f"{key}.financing_share"] / max(unit_cost[c], 1e-9)
+        money[c] = money_per_month * p[f"{key}.financing_share"]
+        orders[c] = money[c] / max(unit_cost[c], 1e-9)
         lag[c] = max(p[f"{key}.delivery_lag_months"], 1.0)
+        # New lines: up to (multiple - 1) x the start capacity the suppliers let through.
+        start_open = sum(
+            p[f"{ref.prefix}.capacity_start"] * p[f"supplier.{ref.supplier}.will"]
+            * p[f"supplier.{ref.supplier}.commitment"]
+            for ref in plan.producers if ref.category == c)
+        multiple = first(f"{key}.expansion_multiple", "supply.expansion_multiple")
+        grow_max[c] = max(multiple - 1.0, 0.0) * start_open
+        tau = first(f"{key}.expansion_ramp_months", "supply.expansion_ramp_months")
+        grow_rate[c] = 1.0 - math.exp(-1.0 / tau) if tau > 0 else 1.0
+    unallocated = max(money_per_month - sum(money), 0.0)
     wear = [p[plan.wear_parameter(c)] for c in range(nc)]
     domestic = [p[f"defender.production.{x}"] for x in cats]
 
@@ -694,6 +712,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     d_pers = min(p["defender.personnel"], plan.personnel_cap)
     d_stock = [min(p[f"defender.stock.{x}"], caps[c]) for c, x in enumerate(cats)]
     backlog, transit = [0.0] * nc, [0.0] * nc
+    unspent, added = [0.0] * nc, [0.0] * nc
     shipped_usd = 0.0
     peacetime = p["defender.peacetime_personnel"]
     demobilisation = max(p["defender.demobilisation_months"], 1.0)
@@ -836,12 +855,22 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             for k, start, end, ramp, share in producers:
                 if k == c:
                     available += (end + (start - end) * capacity_decay(t, ramp)) * share
-            backlog[c] += orders[c]
-            shipped = min(backlog[c], available)
+            # Money waits unspent until producers take it as orders (H months of output).
+            output = available + added[c]
+            unspent[c] += money[c]
+            ordered = min(unspent[c] / max(unit_cost[c], 1e-9),
+                          max(order_book * output - backlog[c], 0.0))
+            ordered = ordered if unit_cost[c] > 0 else 0.0
+            unspent[c] -= ordered * unit_cost[c]
+            backlog[c] += ordered
+            shipped = min(backlog[c], output)
             backlog[c] -= shipped
             arrived[c] = transit[c] / lag[c]
             transit[c] += shipped - arrived[c]
             shipped_usd += shipped * unit_cost[c]
+            # Orders beyond what the suppliers let through build new lines, with a lag.
+            target = min(max(orders[c] - available, 0.0), grow_max[c])
+            added[c] += grow_rate[c] * max(target - added[c], 0.0)
         for c in range(nc):
             d_stock[c] = min(d_stock[c] * (1.0 - wear[c]) + arrived[c] + domestic[c], caps[c])
 
@@ -866,6 +895,10 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         # The guarantors' war costs, weighted by the probability of the war they answer.
         + sums["guarantor_war_cost_usd_bn_given_war"] / years
     )
+    out["weapons_delivered_usd_bn_per_year"] = shipped_usd / 1e9 / years
+    out["weapons_backlog_usd_bn"] = sum(b * u for b, u in zip(backlog, unit_cost,
+                                                              strict=True)) / 1e9
+    out["weapons_unspent_usd_bn"] = (sum(unspent) + unallocated * months) / 1e9
     if troops:
         out["troops_feasible"] = feasible(troops, p)
     out["investment_usd_bn_per_year"] = gross_investment / years

@@ -34,6 +34,7 @@ from guaranty.models import (
     decision,
     economy,
     forces,
+    naval,
     refugees,
     response,
     supply,
@@ -199,7 +200,8 @@ def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expecte
 
 
 def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
-         actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
+         actual_air: Array, terms: response.MonthTerms, sea: naval.SeaMonth
+         ) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
     c, stock = inputs.campaign, state.supply.stock
     fought = expected_war(inputs, state, ln_battle)
@@ -216,16 +218,16 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
         "war_months_given_war": fought.months,
         "equipment_captured_usd_bn_given_war": captured,
         "p_air_denied_given_war": actual_air,
-        "p_blockade_given_war": inputs.people.blockade,
-        "exports_lost_share_given_war": inputs.people.exports_lost,
+        "p_blockade_given_war": sea.blockade,
+        "exports_lost_share_given_war": sea.exports_lost,
         "missiles_leaking_per_month_given_war": leaking,
         "infrastructure_damage_given_war": damage,
         "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
     }
 
 
-def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int
-            ) -> ChainState:
+def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int,
+            exports_lost: Array) -> ChainState:
     """Investors and families see a biased, slow view of the hazard, lowered by visible
     guarantees; investment and returns flow only at peace (:mod:`guaranty.models.economy`)."""
     seen, invest, ret = inputs.people.perception, inputs.people.investment, inputs.people.returns
@@ -237,7 +239,7 @@ def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array
     # Investors discount the seaborne part by the chance of a war that closes the sea lanes
     # within the year: perceived annual risk x exports lost to a blockade.
     flow = economy.investment_per_year(
-        risk, invest, exports_lost_share=risk * inputs.people.exports_lost) / 12.0
+        risk, invest, exports_lost_share=risk * exports_lost) / 12.0
     capital = economy.step_investment(state.capital, flow, survival=survival, hazard=hazard,
                                       loss_share=invest.loss_share)
     returns = refugees.step_returns(
@@ -277,12 +279,16 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     """
     terms, sigma = terms_at(inputs, t)
     ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
+    # The sea: a blockade is one of the aggressor's gains, and lost exports sap the defender.
+    sea = naval.sea_month(inputs.people.sea, terms.perceived_air, terms.actual_air)
+    ln_perceived, ln_battle = ln_perceived - np.log(sea.perceived_sustain), ln_battle - np.log(
+        sea.sustain)
     ratio = np.exp(ln_battle)
-    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
+    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost - sea.value, t)
     consequences: dict[str, Array] = {}
     if not hazard_only:
-        consequences = _war(inputs, state, ln_battle, actual_air, terms)
-        state = _people(inputs, state, hazard, terms.signal, t)
+        consequences = _war(inputs, state, ln_battle, actual_air, terms, sea)
+        state = _people(inputs, state, hazard, terms.signal, t, sea.exports_lost)
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),
         force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),

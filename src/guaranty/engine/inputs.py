@@ -160,8 +160,7 @@ class People:
     investment: economy.InvestmentInputs
     returns: refugees.ReturnInputs
     return_probability: Array  # (n,) of the settlement as announced
-    blockade: Array  # (n,) P(blockade) if war came
-    exports_lost: Array  # (n,) share of exports lost then
+    sea: naval.SeaInputs  # the blockade, month by month (naval.sea_month)
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,7 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
         instruments=arrays,
         terms=terms,
         surprise=surprise(warning, terms.monitors),
-        costs=_costs(plan, p, arrays),
+        costs=_costs(plan, p, arrays, months),
         start=_start(plan, p),
         supplied=tuple(plan.supplied),
         fighters=tuple(plan.fighters),
@@ -421,7 +420,6 @@ def _campaign(p: Reader) -> Campaign:
 
 
 def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
-    blockade, exports_lost = _sea_blockade(plan, p)
     returns = refugees.ReturnInputs(
         abroad_m=p("refugees.abroad_m"),
         keep=refugees.intention_keep(
@@ -455,8 +453,7 @@ def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
         ),
         returns=returns,
         return_probability=returns.return_probability(settlement_attributes(plan, announced)),
-        blockade=blockade,
-        exports_lost=exports_lost,
+        sea=_sea(plan, p),
     )
 
 
@@ -480,8 +477,8 @@ def settlement_attributes(plan: Plan, signal: Array) -> dict[str, Array | float]
     }
 
 
-def _sea_blockade(plan: Plan, p: Reader) -> tuple[Array, Array]:
-    """(P(blockade) if war came, share of exports lost then), shape (n,)."""
+def _sea(plan: Plan, p: Reader) -> naval.SeaInputs:
+    """The sea war's constants: own and added means of sea denial, the corridor's protection."""
     assets = {f: p(f"defender.naval.{f}") + getattr(plan.naval, f)
               for f in ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")}
     power = naval.sea_denial_power(
@@ -489,10 +486,15 @@ def _sea_blockade(plan: Plan, p: Reader) -> tuple[Array, Array]:
         assets["patrol_aircraft"],
         weights=(p("naval.weight_anti_ship_missile"), p("naval.weight_naval_drone"),
                  p("naval.weight_patrol_boat"), p("naval.weight_patrol_aircraft")))
-    blockade = naval.blockade_probability(p("aggressor.fleet"), power,
-                                          k=p("naval.blockade_steepness"),
-                                          c=p("naval.denial_per_warship"))
-    return blockade, naval.exports_lost_share(blockade, sea_share=p("naval.sea_export_share"))
+    for asset in naval.CORRIDOR_ASSETS:
+        count = getattr(plan.naval, asset)
+        if count:
+            power = power + count * p(f"naval.weight_{asset}")
+    return naval.SeaInputs(
+        power=power, fleet=p("aggressor.fleet"), steepness=p("naval.blockade_steepness"),
+        per_warship=p("naval.denial_per_warship"), sea_share=p("naval.sea_export_share"),
+        air_weight=p("naval.weight_air_cover"), gain=p("naval.blockade_gain"),
+        dependence=p("naval.war_export_dependence"))
 
 
 def surprise(warning: Warning, monitors: Array) -> Array:
@@ -610,7 +612,7 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
     )
 
 
-def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> Costs:
+def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays, months: int) -> Costs:
     n = arrays.n
     zero = np.zeros(n, dtype=DTYPE)
     fixed = zero.copy()
@@ -618,6 +620,10 @@ def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> Costs:
         count = getattr(plan.naval, f"{asset}s" if asset != "patrol_aircraft" else asset)
         if count:
             fixed = fixed + count * p(f"naval.unit_cost_usd.{asset}")
+    for asset in naval.CORRIDOR_ASSETS:  # paid every year of the horizon
+        count = getattr(plan.naval, asset)
+        if count:
+            fixed = fixed + count * p(f"naval.cost_per_year_usd.{asset}") * (months / 12.0)
     air_per_year = zero.copy()
     for a in plan.aircraft:
         key = f"aircraft.{a.aircraft_type}"

@@ -19,6 +19,7 @@ from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     AirDeployment,
     Lens,
+    OWN_NAVAL,
     NavalAssets,
     Package,
     Peacekeepers,
@@ -194,7 +195,7 @@ def base_registry(s: Scenario) -> Registry:
             params[ceiling] = params[f"aggressor.stock.{c}"].model_copy(
                 update={"name": ceiling, "assumption": f"no ceiling given for {c}: "
                         "the aggressor's stock stays at its starting level", "source": None})
-    for asset in NavalAssets.model_fields:
+    for asset in OWN_NAVAL:
         name = f"defender.naval.{asset}"
         if name not in params:
             params[name] = _zero(name, "units", f"no {asset} given for the defender: none")

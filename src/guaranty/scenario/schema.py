@@ -138,13 +138,23 @@ HoursPerYear = Annotated[Quantity, _q("hours/year")]
 Ratio = Annotated[Quantity, _q("ratio")]
 
 
+OWN_NAVAL = ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")
+"""The defender's own means of sea denial (``defender.naval``); a package can add to them."""
+
+
 class NavalAssets(Frozen):
-    """Assets that deny the sea to the aggressor's fleet."""
+    """Assets that deny the sea to the aggressor's fleet: the defender's kinds, which a package
+    gives (bought once), and the protection of the shipping corridor partners provide (paid
+    each year): escort warships, mine-countermeasure vessels, aircraft covering the corridor
+    (:mod:`guaranty.models.naval`)."""
 
     anti_ship_missiles: float = Field(default=0.0, ge=0)
     naval_drones: float = Field(default=0.0, ge=0)
     patrol_boats: float = Field(default=0.0, ge=0)
     patrol_aircraft: float = Field(default=0.0, ge=0)
+    escorts: float = Field(default=0.0, ge=0, le=1_000)
+    mine_countermeasures: float = Field(default=0.0, ge=0, le=1_000)
+    air_cover: float = Field(default=0.0, ge=0, le=10_000)
 
 
 class Side(Frozen):

@@ -87,6 +87,7 @@ NAVAL_ASSETS = (  # (field of NavalAssets, parameter suffix)
     ("patrol_boats", "patrol_boat"),
     ("patrol_aircraft", "patrol_aircraft"),
 )
+CORRIDOR = ("escorts", "mine_countermeasures", "air_cover")  # paid each year
 SETTLEMENT_PAIRS = (("territory_most", "territory_1991"), ("nato_guarantees", "nato_membership"))
 SETTLEMENT_SINGLES = ("agreement", "jobs", "eu_accession", "less_corruption")
 
@@ -374,12 +375,17 @@ def ground_effect(denial: float, air_share: float) -> float:
     return 1.0 - air_share * denial
 
 
-def blockade_probability(plan: Plan, p: Mapping[str, float]) -> float:
-    """:math:`1/(1 + (Q/(cF))^k)` with :math:`Q = \\sum w_j n_j` over own and added assets."""
-    denial = sum(
+def sea_denial(plan: Plan, p: Mapping[str, float]) -> float:
+    """:math:`Q_0 = \\sum w_j n_j` over own and added assets and the corridor's protection."""
+    own = sum(
         p[f"naval.weight_{suffix}"] * (p[f"defender.naval.{field}"] + getattr(plan.naval, field))
         for field, suffix in NAVAL_ASSETS
     )
+    return own + sum(p[f"naval.weight_{a}"] * getattr(plan.naval, a) for a in CORRIDOR)
+
+
+def blockade_probability(denial: float, p: Mapping[str, float]) -> float:
+    """:math:`1/(1 + (Q/(cF))^k)` at sea-denial power ``denial``."""
     fleet = p["aggressor.fleet"]
     if fleet <= 0.0:
         return 0.0
@@ -579,6 +585,8 @@ def peacetime_cost_usd(plan: Plan, p: Mapping[str, float], troops: list[Deployme
                   * months / 12.0)
     total += sum(getattr(plan.naval, field) * p[f"naval.unit_cost_usd.{suffix}"]
                  for field, suffix in NAVAL_ASSETS if getattr(plan.naval, field))
+    total += sum(getattr(plan.naval, a) * p[f"naval.cost_per_year_usd.{a}"] * months / 12.0
+                 for a in CORRIDOR if getattr(plan.naval, a))
     if plan.isr_set:
         total += p["intel.level"] * p["intel.cost_usd_bn_per_year_full"] * 1e9 * months / 12.0
     return total
@@ -730,8 +738,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     treaties = guarantees(plan, p)
     planes = aircraft(plan, p, treaties)
     c2 = c2_factor(p["intel.c2_resilience"], p["intel.strike_severity"])
-    blockade = blockade_probability(plan, p)
-    exports_lost = p["naval.sea_export_share"] * blockade
+    denial = sea_denial(plan, p)
     fighters = plan.fighters
     gbad = set(plan.air_defence)
     interceptors = [m for m, w in plan.munitions if w in gbad]
@@ -774,6 +781,16 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
                            own * terms.perceived_arms + terms.troop_power + terms.perceived_add)
         ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
                              own * terms.actual_arms + terms.troop_power + terms.actual_add)
+        # The sea this month: allied aircraft cover the corridor; a closed sea is a gain to
+        # the aggressor and lost exports sap the defender's war effort.
+        seen_blockade = blockade_probability(denial + p["naval.weight_air_cover"]
+                                             * terms.perceived_air, p)
+        blockade = blockade_probability(denial + p["naval.weight_air_cover"] * terms.actual_air,
+                                        p)
+        dependence = p["naval.war_export_dependence"]
+        exports_lost = p["naval.sea_export_share"] * blockade
+        ln_seen -= math.log(1.0 - dependence * p["naval.sea_export_share"] * seen_blockade)
+        ln_battle -= math.log(1.0 - dependence * exports_lost)
         ratio = math.exp(ln_battle)
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
@@ -787,6 +804,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             - (1.0 - p_win) * p["decision.failure_cost"]
             - p["decision.loss_aversion"] * expected["aggressor"] / max(a_pers, 1.0)
             - (p["decision.sanctions_cost"] + terms.expected_cost)
+            + p["naval.blockade_gain"] * seen_blockade
         )
         exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
         base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]

@@ -227,7 +227,7 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
 
 
 def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int,
-            exports_lost: Array) -> ChainState:
+            exports_lost: Array, p_hold: Array) -> ChainState:
     """Investors and families see a biased, slow view of the hazard, lowered by visible
     guarantees; investment and returns flow only at peace (:mod:`guaranty.models.economy`)."""
     seen, invest, ret = inputs.people.perception, inputs.people.investment, inputs.people.returns
@@ -242,9 +242,14 @@ def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array
         risk, invest, exports_lost_share=risk * exports_lost) / 12.0
     capital = economy.step_investment(state.capital, flow, survival=survival, hazard=hazard,
                                       loss_share=invest.loss_share)
+    # Families weigh the same perceived risk, and whether the army would hold (returns follow
+    # security: refugees.security_share).
+    share = refugees.security_share(
+        inputs.people.return_probability, worst_case=ret.worst_case, perceived_annual_risk=risk,
+        p_hold=p_hold, insecurity_aversion=ret.insecurity_aversion)
     returns = refugees.step_returns(
-        state.returns, rate=refugees.return_rate(risk, delay_months=ret.delay_months,
-                                                 risk_aversion=ret.risk_aversion),
+        state.returns, rate=share * refugees.return_rate(
+            risk, delay_months=ret.delay_months, risk_aversion=ret.risk_aversion),
         keep=ret.keep, survival=survival, hazard=hazard, reversal_share=ret.reversal_share)
     net, home = capital.expected_net, returns.expected_returned
     return state._replace(
@@ -288,7 +293,8 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     consequences: dict[str, Array] = {}
     if not hazard_only:
         consequences = _war(inputs, state, ln_battle, actual_air, terms, sea)
-        state = _people(inputs, state, hazard, terms.signal, t, sea.exports_lost)
+        state = _people(inputs, state, hazard, terms.signal, t, sea.exports_lost,
+                        consequences["p_hold_given_war"])
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),
         force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),

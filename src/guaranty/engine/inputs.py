@@ -432,6 +432,7 @@ def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
         reversal_share=p("refugees.reversal_share"),
         worst_case=p("refugees.worst_case_return_probability"),
         effects_pp={name: p(f"refugees.effect_{name}_pp") for name in refugees.ATTRIBUTES},
+        insecurity_aversion=p("refugees.insecurity_aversion"),
     )
     announced = response.month_terms(arrays, None).signal
     return People(

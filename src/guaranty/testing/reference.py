@@ -848,7 +848,13 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         lost_capital += starts * p["economy.loss_share_in_war"] * capital
         gross_investment += (peace - starts) * flow
         capital += flow
-        going = intending * return_rate(risk, p)
+        # The settlement's effects hold as far as families believe a war would not be lost.
+        q_settle = return_probability(
+            settlement_levels(plan, guarantee_signal(troops, treaties, None, p)), p)
+        q_worst = min(p["refugees.worst_case_return_probability"], q_settle)
+        belief = math.exp(-p["refugees.insecurity_aversion"] * clip01(risk) * (1.0 - p_hold))
+        share = (q_worst + (q_settle - q_worst) * belief) / q_settle if q_settle > 0 else 1.0
+        going = intending * min(max(share * return_rate(risk, p), 0.0), 1.0)
         reversed_returns += starts * p["refugees.reversal_share"] * home
         gross_returned += (peace - starts) * going
         home += going

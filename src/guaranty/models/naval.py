@@ -48,6 +48,13 @@ they belong to air defence (:mod:`guaranty.models.air_defence`).
 exports that go by sea (an assumption: PARAMETERS.md has no figure). Rerouting by rail, road and
 the Danube is left out, so :math:`x` is an upper bound.
 
+**Month by month** (:func:`sea_month`, inside the chain's step): a package's corridor
+protection (escort warships, mine countermeasures, aircraft covering the corridor) adds to
+:math:`Q`, and so do the allied aircraft that would fight in a war begun this month. A closed
+sea is one of the aggressor's coercive gains, :math:`g_B\,\hat p_{blockade}` added to its
+value of attacking, and lost exports sap the defender's war effort: its power in the force
+ratio is scaled by :math:`1 - d\,x` (:func:`sustainment`).
+
 All functions are pure, vectorised over worlds and keep the floating dtype of their inputs.
 """
 

@@ -17,9 +17,9 @@ from typing import Any
 from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
+    OWN_NAVAL,
     AirDeployment,
     Lens,
-    OWN_NAVAL,
     NavalAssets,
     Package,
     Peacekeepers,

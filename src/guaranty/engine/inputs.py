@@ -283,8 +283,9 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
     grow_max, grow_rate = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
     start_open = np.zeros((c, n), dtype=DTYPE)
     for j, ref in enumerate(plan.producers):
-        start_open[ref.category] += start[j] * p(f"supplier.{ref.supplier}.will") * p(
-            f"supplier.{ref.supplier}.commitment")
+        # Lasting lines only: a stock being emptied (capacity ramping down) cannot grow.
+        start_open[ref.category] += np.minimum(start[j], end[j]) * p(
+            f"supplier.{ref.supplier}.will") * p(f"supplier.{ref.supplier}.commitment")
     per_month_usd = p("financing.weapons_usd_bn_per_year") * DTYPE(1e9 / 12.0)
     for i in plan.supplied:
         key = f"supply.{cats[i]}"

@@ -38,8 +38,9 @@ Shipments :math:`X_c = \min(B_c, \hat A_c)` are paid on delivery, so every month
 :math:`E_c` is capacity that the defender's multi-year orders add: new lines dedicated to it
 at producers in supplier states (and the defender's own industry paid by partners, the
 "Danish model"). It moves toward the unmet demand with time constant :math:`\tau^E_c`, never
-above :math:`E^{\max}_c = (\chi_c - 1)\sum_{k\in c} K^0_k\, w_{s(k)} m_{s(k)}` (a new line
-needs the supplier state's consent, not a place in the queue), and is never dismantled:
+above :math:`E^{\max}_c = (\chi_c - 1)\sum_{k\in c} \min(K^0_k, K^\infty_k)\, w_{s(k)}
+m_{s(k)}` (lasting lines only: a stock being emptied cannot grow; a new line needs the supplier
+state's consent, not a place in the queue), and is never dismantled:
 
 .. math:: E_c \leftarrow E_c + (1 - e^{-1/\tau^E_c})\,
           \max\big(\min(\max(M_c/u_c - A_c, 0),\, E^{\max}_c) - E_c,\; 0\big)
@@ -146,8 +147,9 @@ def expansion_rate(ramp_months: Array) -> Array:
 
 
 def expansion_max(start_open: Array, multiple: Array) -> Array:
-    r""":math:`E^{\max} = (\chi - 1)\,\sum_k K^0_k w m`: the most capacity orders can add,
-    from a category's start capacity open to the defender's suppliers (``start_open``)."""
+    r""":math:`E^{\max} = (\chi - 1)\,\sum_k \min(K^0_k, K^\infty_k) w m`: the most capacity
+    orders can add, from a category's lasting start capacity open to the defender's suppliers
+    (``start_open``)."""
     out: Array = np.maximum(multiple - 1.0, 0.0) * start_open
     return out
 

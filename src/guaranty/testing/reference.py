@@ -705,7 +705,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         lag[c] = max(p[f"{key}.delivery_lag_months"], 1.0)
         # New lines: up to (multiple - 1) x the start capacity the suppliers let through.
         start_open = sum(
-            p[f"{ref.prefix}.capacity_start"] * p[f"supplier.{ref.supplier}.will"]
+            min(p[f"{ref.prefix}.capacity_start"], p[f"{ref.prefix}.capacity_end"])
+            * p[f"supplier.{ref.supplier}.will"]
             * p[f"supplier.{ref.supplier}.commitment"]
             for ref in plan.producers if ref.category == c)
         multiple = first(f"{key}.expansion_multiple", "supply.expansion_multiple")

@@ -286,8 +286,8 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
     # The sea: a blockade is one of the aggressor's gains, and lost exports sap the defender.
     sea = naval.sea_month(inputs.people.sea, terms.perceived_air, terms.actual_air)
-    ln_perceived, ln_battle = ln_perceived - np.log(sea.perceived_sustain), ln_battle - np.log(
-        sea.sustain)
+    ln_perceived = ln_perceived - np.log(sea.perceived_sustain)
+    ln_battle = ln_battle - np.log(sea.sustain)
     ratio = np.exp(ln_battle)
     hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost - sea.value, t)
     consequences: dict[str, Array] = {}

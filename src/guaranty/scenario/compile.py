@@ -17,6 +17,7 @@ from typing import Any
 from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
+    OWN_NAVAL,
     AirDeployment,
     Lens,
     NavalAssets,
@@ -152,6 +153,11 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
             put(f"{key}.capacity_end", cap.end, f"{where}.capacity_per_month.end")
             put(f"{key}.ramp_months", cap.ramp_months, f"{where}.capacity_per_month.ramp_months")
             put(f"{key}.share_to_defender", p.share_to_defender, f"{where}.share_to_defender")
+        if sup.expansion is not None:
+            put(f"supply.{c}.expansion_multiple", sup.expansion.multiple,
+                f"supply.{c}.expansion.multiple")
+            put(f"supply.{c}.expansion_ramp_months", sup.expansion.ramp_months,
+                f"supply.{c}.expansion.ramp_months")
     for k, sp in s.suppliers.items():
         put(f"supplier.{k}.will", sp.will, f"suppliers.{k}.will")
         put(f"supplier.{k}.commitment", sp.commitment, f"suppliers.{k}.commitment")
@@ -190,7 +196,7 @@ def base_registry(s: Scenario) -> Registry:
             params[ceiling] = params[f"aggressor.stock.{c}"].model_copy(
                 update={"name": ceiling, "assumption": f"no ceiling given for {c}: "
                         "the aggressor's stock stays at its starting level", "source": None})
-    for asset in NavalAssets.model_fields:
+    for asset in OWN_NAVAL:
         name = f"defender.naval.{asset}"
         if name not in params:
             params[name] = _zero(name, "units", f"no {asset} given for the defender: none")

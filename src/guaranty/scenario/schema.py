@@ -135,15 +135,26 @@ PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
 ShareMonthly = Annotated[Quantity, _q("share/month")]
 HoursPerYear = Annotated[Quantity, _q("hours/year")]
+Ratio = Annotated[Quantity, _q("ratio")]
+
+
+OWN_NAVAL = ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")
+"""The defender's own means of sea denial (``defender.naval``); a package can add to them."""
 
 
 class NavalAssets(Frozen):
-    """Assets that deny the sea to the aggressor's fleet."""
+    """Assets that deny the sea to the aggressor's fleet: the defender's kinds, which a package
+    gives (bought once), and the protection of the shipping corridor partners provide (paid
+    each year): escort warships, mine-countermeasure vessels, aircraft covering the corridor
+    (:mod:`guaranty.models.naval`)."""
 
     anti_ship_missiles: float = Field(default=0.0, ge=0)
     naval_drones: float = Field(default=0.0, ge=0)
     patrol_boats: float = Field(default=0.0, ge=0)
     patrol_aircraft: float = Field(default=0.0, ge=0)
+    escorts: float = Field(default=0.0, ge=0, le=1_000)
+    mine_countermeasures: float = Field(default=0.0, ge=0, le=1_000)
+    air_cover: float = Field(default=0.0, ge=0, le=10_000)
 
 
 class Side(Frozen):
@@ -239,6 +250,18 @@ class Producer(Frozen):
     share_to_defender: Share
 
 
+class Expansion(Frozen):
+    """How far and how fast the defender's multi-year orders can grow a category's output.
+
+    ``multiple`` is the most the category's start capacity open to the defender's suppliers
+    can grow to (1: it cannot grow); ``ramp_months`` the time constant of new lines
+    (:mod:`guaranty.models.supply`). Without it, the registry's ``supply.expansion_*``.
+    """
+
+    multiple: Ratio
+    ramp_months: Months
+
+
 class Supply(Frozen):
     """How the defender obtains one category beyond its own production."""
 
@@ -246,6 +269,7 @@ class Supply(Frozen):
     delivery_lag_months: Months
     financing_share: Share
     producers: list[Producer] = Field(default_factory=list)
+    expansion: Expansion | None = None
 
 
 class Supplier(Frozen):

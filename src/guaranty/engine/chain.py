@@ -310,6 +310,7 @@ def finish(inputs: ChainInputs, state: ChainState) -> dict[str, Array]:
     )
     if inputs.instruments.deployments:
         out["troops_feasible"] = inputs.instruments.feasible
+        out["troops_shortfall_share"] = inputs.instruments.shortfall
     out["investment_usd_bn_per_year"] = state.capital.expected_gross / years
     needs = inputs.people.investment.needs_usd_bn
     for month, net in state.needs_met.items():

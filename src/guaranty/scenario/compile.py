@@ -17,6 +17,7 @@ from typing import Any
 from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
+    AggressorPositions,
     AirDeployment,
     Lens,
     NavalAssets,
@@ -68,6 +69,7 @@ class Plan:
     naval: NavalAssets = field(default_factory=NavalAssets)  # the package's, added to own
     treaties: tuple[Treaty, ...] = ()
     peacekeepers: Peacekeepers | None = None
+    aggressor_positions: AggressorPositions | None = None
     guarantors: tuple[str, ...] = ()
     fighters: tuple[int, ...] = ()  # categories with the fighter role
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
@@ -343,7 +345,8 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
         troops=tuple(pkg.troops),
         aircraft=tuple(pkg.aircraft),
         naval=pkg.naval,
-        treaties=tuple(pkg.treaties),
+        treaties=tuple(row for tr in pkg.treaties for row in tr.rows()),
+        aggressor_positions=pkg.aggressor_positions,
         peacekeepers=pkg.peacekeepers,
         guarantors=tuple(s.guarantors),
         fighters=tuple(i for i, c in enumerate(categories) if s.equipment[c].role == "fighter"),
@@ -433,11 +436,18 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 problems.append(((*here, "suppliers", k),
                                  f"must name a supplier ({suppliers}), got {k!r}"))
         guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
-        for section in ("troops", "aircraft", "treaties"):
+        for section in ("troops", "aircraft"):
             for i, item in enumerate(getattr(pkg, section)):
                 if item.guarantor not in s.guarantors:
                     problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
                                      f"({guarantors}), got {item.guarantor!r}"))
+        for i, tr in enumerate(pkg.treaties):
+            where: Path = ((*here, "treaties", i, "guarantor") if tr.guarantor is not None
+                           else (*here, "treaties", i, "guarantors"))
+            for j, g in enumerate(tr.members):
+                if g not in s.guarantors:
+                    problems.append(((*where, j) if tr.guarantor is None else where,
+                                     f"must name a guarantor ({guarantors}), got {g!r}"))
         types = ", ".join(sorted(s.aircraft_types)) or "none defined"
         for i, air in enumerate(pkg.aircraft):
             if air.aircraft_type not in s.aircraft_types:

@@ -107,6 +107,8 @@ class Decision:
     base_rate: Array  # base hazard x anchoring factor
     sensitivity: Array
     min_reconstitution_months: Array
+    preventive_weight: Array  # value of waiting lost per unit of closing window (hypothesis c)
+    preventive_memory_months: Array
 
 
 @dataclass(frozen=True)
@@ -372,6 +374,8 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
         base_rate=p("decision.base_hazard_per_month") * p(BASE_HAZARD_SCALE),
         sensitivity=p("decision.value_sensitivity"),
         min_reconstitution_months=p("decision.min_reconstitution_months"),
+        preventive_weight=p("decision.preventive_weight"),
+        preventive_memory_months=p("decision.preventive_memory_months"),
     )
 
 

@@ -16,7 +16,10 @@ The aggressor's expectation of "at least one guarantor fights" uses the same cop
 .. math:: P\Big(\bigcup_g \{u_g < p_g\}\Big) = 1 - \int \phi(x) \prod_g
           \Big[1 - \Phi\Big(\frac{\Phi^{-1}(p_g) - \sqrt r\,x}{\sqrt{1-r}}\Big)\Big]\,dx,
 
-by Gauss–Hermite quadrature (:data:`NODES` nodes). At :math:`r = 0` it is
+by the midpoint rule in probability space: :math:`x_j = \Phi^{-1}((j + \tfrac12)/J)`,
+:math:`j = 0..J-1` (:data:`NODES` = :math:`J`). Near :math:`r = 1` the integrand is a step in
+:math:`x`, where Gauss–Hermite quadrature fails (it can return less than :math:`\max_g p_g`);
+the midpoint rule's error stays below :math:`1/J` whatever :math:`r`. At :math:`r = 0` it is
 :math:`1 - \prod_g (1 - p_g)`; as :math:`r \to 1` it tends to :math:`\max_g p_g`. So one
 treaty naming five guarantors and five treaties with the same guarantors are the same thing,
 and the number of rows no longer does the work of the evidence.
@@ -35,10 +38,10 @@ from guaranty.models._arrays import Array
 
 __all__ = ["NODES", "latent_uniform", "p_any"]
 
-#: Gauss–Hermite nodes of the quadrature over the common factor.
-NODES = 24
-_X, _W = np.polynomial.hermite_e.hermegauss(NODES)
-_W = _W / _W.sum()
+#: Points of the quadrature over the common factor (equal weights in probability).
+NODES = 128
+_X = ndtri((np.arange(NODES) + 0.5) / NODES)
+_W = np.full(NODES, 1.0 / NODES)
 _R_MAX = 0.999  # keeps sqrt(1 - r) away from 0
 
 

@@ -315,7 +315,7 @@ def realised_rung(
     shortfall: Sequence[ArrayLike] | None = None,
     tilt: ArrayLike = 0.0,
 ) -> IntArray:
-    """The rung each world's guarantor actually climbs to, from one uniform per world.
+    r"""The rung each world's guarantor actually climbs to, from one uniform per world.
 
     Parameters
     ----------

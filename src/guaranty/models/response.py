@@ -143,6 +143,8 @@ class MonthTerms:
     actual_air: Array
     war_cost_usd: Array  # what the guarantors' realised responses cost in a war begun now
     signal: Array  # how visible the guarantee is, in [0, 1]
+    p_direct: Array  # P(at least one guarantor enters the war), cohesion copula
+    direct_air: Array  # the part of perceived_air that comes only with a direct war
 
 
 def treaty_terms(
@@ -296,6 +298,8 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         p_air = p_air + _pick(tr.perceived_air, here_g)
         a_air = a_air + _pick(tr.actual_air, here_g)
         signal = np.maximum(signal, tr.signal)
+    direct_air = p_air.copy()  # so far only the treaties' air surges (R >= air-naval)
+    p_direct = zero.copy()
     if engage_p:
         # One war with the guarantors, its probability under their shared cohesion factor.
         p_direct = cohesion.p_any(list(engage_p.values()), arrays.correlation)
@@ -312,10 +316,11 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         ea = np.where(treaty, engage_a.get(a.guarantor, zero), a.engaged_without_treaty)
         p_air = p_air + a.effective * ep
         a_air = a_air + a.effective * ea
+        direct_air = direct_air + np.where(treaty, a.effective * ep, 0.0)
     if not arrays.any:
         signal = zero
     return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
-                      a_arms, a_air, war_cost, signal)
+                      a_arms, a_air, war_cost, signal, p_direct, direct_air)
 
 
 def settled_month(arrays: ResponseArrays, months: int) -> int:

@@ -67,7 +67,7 @@ def feasible(requested: Array, pool: Array, rotation: Array) -> NDArray[np.bool_
 
 
 def supported_share(requested: Array, pool: Array, rotation: Array) -> Array:
-    """Share of ``requested`` soldiers a contributor can keep deployed, in [0, 1], per world:
+    r"""Share of ``requested`` soldiers a contributor can keep deployed, in [0, 1], per world:
     :math:`\min(1, P / (\kappa N))` (1 when nothing is requested)."""
     need = requested * rotation
     out: Array = np.where(need > 0, np.minimum(1.0, pool / np.maximum(need, 1e-9)), 1.0)

@@ -352,19 +352,48 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
         fighters=tuple(i for i, c in enumerate(categories) if s.equipment[c].role == "fighter"),
         air_defence=tuple(i for i, c in enumerate(categories)
                           if s.equipment[c].role == "air-defence"),
-        rejected_by=_rejections(pkg),
+        rejected_by=_rejections(s, pkg),
         settlement=pkg.settlement,
         isr_set=pkg.isr.level is not None,
     )
 
 
-def _rejections(pkg: Package) -> tuple[str, ...]:
-    """Positions on record that rule a package out, by party (for the negotiation issue)."""
+def _rejections(s: Scenario, pkg: Package) -> tuple[str, ...]:
+    """Positions on record that rule a package out: each party's red line (the scenario's
+    ``negotiation`` data) whose rejected option the package contains, with its source. An
+    option with no levers (the status quo) is contained in every package and rules out none;
+    a scenario without a negotiation section records none."""
+    if s.negotiation is None:
+        return ()
+    have = pkg.model_dump(mode="json")
     out = []
-    if pkg.peacekeepers is not None and "aggressor" in pkg.peacekeepers.members:
-        out.append("defender: the aggressor takes part in the guarantee (Zelensky: Russian "
-                   "involvement in any guarantees is out of the question; source article)")
+    for key, party in s.negotiation.parties.items():
+        for line in party.red_lines:
+            issue = s.negotiation.issues[line.issue]
+            for option in line.reject:
+                fragment = issue.options[option].package
+                if not fragment:
+                    continue
+                wanted = Package.model_validate(fragment).model_dump(mode="json",
+                                                                     exclude_unset=True)
+                if _contains(have, wanted):
+                    why = line.source or line.assumption
+                    out.append(f"{key}'s red line on {line.issue} ({option}): {why}")
     return tuple(out)
+
+
+def _contains(have: Any, wanted: Any) -> bool:
+    """Whether ``have`` holds every lever ``wanted`` sets (lists: every wanted item is matched
+    by one of ``have``'s)."""
+    if isinstance(wanted, dict):
+        return isinstance(have, dict) and all(
+            k in have and _contains(have[k], v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return isinstance(have, list) and all(any(_contains(h, w) for h in have)
+                                              for w in wanted)
+    if isinstance(wanted, float | int) and isinstance(have, float | int):
+        return math.isclose(float(have), float(wanted), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(have == wanted)
 
 
 def check_references(s: Scenario) -> list[tuple[Path, str]]:

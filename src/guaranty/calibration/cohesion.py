@@ -16,7 +16,8 @@ a marginal honour probability :math:`p = \Phi(c)` and correlation :math:`r`,
 
 .. math::
     P(\text{all}) = \int \phi(x)\,\Phi\!\Big(\frac{c - \sqrt r\,x}{\sqrt{1-r}}\Big)^{k} dx,\qquad
-    P(\text{none}) = \int \phi(x)\,\Big[1 - \Phi\!\Big(\frac{c - \sqrt r\,x}{\sqrt{1-r}}\Big)\Big]^{k}
+    P(\text{none}) = \int \phi(x)\,\Big[1 - \Phi\!\Big(\frac{c - \sqrt r\,x}{\sqrt{1-r}}\Big)
+    \Big]^{k}
     dx,
 
 and :math:`P(\text{some}) = 1 - P(\text{all}) - P(\text{none})`, integrated by Gauss–Hermite
@@ -83,7 +84,8 @@ class Cohesion:
 
 def load_multilateral_cases(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The 42 multilateral-alliance cases (strict and lenient coding, ATOP member count)."""
-    file = data_path("alliance_reliability", "multilateral_cases.csv") if path is None else Path(path)
+    file = (data_path("alliance_reliability", "multilateral_cases.csv") if path is None
+            else Path(path))
     raw = read_checked_csv(
         file, sha256=SHA256, columns=COLUMNS, what="multilateral alliance cases",
         restore="data/alliance_reliability/multilateral_cases.csv from the repository")

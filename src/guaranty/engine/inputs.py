@@ -35,8 +35,8 @@ from guaranty.models import (
     troops,
 )
 from guaranty.models._arrays import Array
-from guaranty.scenario.compile import Plan
 from guaranty.models.guarantors import Rung
+from guaranty.scenario.compile import Plan
 from guaranty.scenario.schema import Treaty, TroopDeployment
 
 DTYPE = np.float32
@@ -585,7 +585,7 @@ def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
     asked = _all_troops(plan)
     scale, missing = _force_generation(asked, p, n)
     deployments = tuple(_deployment(d, p, n, scale[d.guarantor]) for d in asked)
-    deployed: dict[str, Array] = {}
+    deployed: dict[str, Array | float] = {}
     for dep in deployments:
         deployed[dep.guarantor] = deployed.get(dep.guarantor, 0.0) + dep.size
     ok = np.ones(n, dtype=bool)
@@ -700,8 +700,8 @@ def _implicit(plan: Plan, g: str, p: Reader, n: int, deployed: Mapping[str, Arra
         air_surge=None if g in with_aircraft else p("guarantors.air_surge_aircraft"),
         automaticity=np.zeros(n, dtype=DTYPE),
         obliged=response.GROUND,
-        shortfall=(np.ones(n, dtype=DTYPE),) + tuple(
-            np.zeros(n, dtype=DTYPE) for _ in range(response.GROUND - 1)),
+        shortfall=(np.ones(n, dtype=DTYPE),
+                   *(np.zeros(n, dtype=DTYPE) for _ in range(response.GROUND - 1))),
         **_surge(p, g, deployed),
     )
 

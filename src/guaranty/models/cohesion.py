@@ -1,7 +1,8 @@
 r"""Guarantors decide together: a latent cohesion factor shared by every guarantor in a world.
 
 Guarantor :math:`g`'s response in a world is read off one uniform :math:`u_g`: it reaches rung
-:math:`k` or more when :math:`u_g < P(R_g \ge k)` (:func:`guaranty.models.guarantors.realised_rung`).
+:math:`k` or more when :math:`u_g < P(R_g \ge k)`
+(:func:`guaranty.models.guarantors.realised_rung`).
 The uniforms are not independent. Each is :math:`u_g = \Phi(z_g)` with
 
 .. math:: z_g = \sqrt{r}\, f + \sqrt{1 - r}\; e_g,\qquad f, e_g \sim N(0, 1)\ \text{independent},

@@ -5,7 +5,8 @@ A settlement may leave the aggressor's troops stationed inside the defender's te
 already where an offensive would start, so the defender sees less of the build-up: of the
 :math:`W` months of warning (:mod:`guaranty.models.intel`) it keeps
 
-.. math:: W' = W\,(1 - \lambda),\qquad \lambda = \lambda_{\max}\,\big(1 - e^{-N_a / N_\mathrm{ref}}\big),
+.. math:: W' = W\,(1 - \lambda),\qquad
+          \lambda = \lambda_{\max}\,\big(1 - e^{-N_a / N_\mathrm{ref}}\big),
 
 with :math:`N_a` the aggressor's soldiers stationed, :math:`\lambda_{\max}` the most warning such
 positions can take away and :math:`N_\mathrm{ref}` the garrison at which they take

@@ -53,8 +53,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from statistics import NormalDist
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
@@ -601,9 +601,12 @@ class Terms:
     direct_air: float  # the part of perceived_air that comes only with a direct war
 
 
-def _wanted(plan: Plan) -> list[tuple[str, float, str, str, str, float | None]]:
-    wanted = [(d.guarantor, d.size, d.mission, d.location, d.rules_of_engagement,
-               d.arrival_months) for d in plan.troops]
+Wanted = tuple[str, float, str, str, str, float | None]
+
+
+def _wanted(plan: Plan) -> list[Wanted]:
+    wanted: list[Wanted] = [(d.guarantor, d.size, d.mission, d.location,
+                             d.rules_of_engagement, d.arrival_months) for d in plan.troops]
     pk = plan.peacekeepers
     if pk is not None:
         # The aggressor's share of a mixed contingent is not an allied deployment.
@@ -948,7 +951,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
 
         # 3. Decision: V = (1 - pi) V(calm) + pi V(fight); the value of waiting falls as the
         # window closes (preventive war, 0 unless a lens says so).
-        def value_at(ln: float) -> float:
+        def value_at(ln: float, a_pers: float = a_pers, d_pers: float = d_pers,
+                     terms: Terms = terms) -> float:
             expected = campaign_war(ln + p["decision.misperception_bias"], a_pers, d_pers,
                                     recruitment, p)
             p_win = expected["p_break"]

@@ -24,6 +24,7 @@ SEED = 2025
 REFERENCE_WORLDS = 300
 ENGINE_WORLDS = 50_000
 BIG = 1_000_000
+SWEEP_WORLDS = 200_000
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 Record = dict[str, dict[str, Any]]
@@ -305,6 +306,38 @@ def measure_simulate_all(workers: int) -> Record:
     }
 
 
+def measure_sweep(worlds: int) -> Record:
+    """``guaranty sweep`` of ``worlds`` worlds of one package into a fresh store: in this
+    process, then on 2 local processes; the two stores must hold the same bits."""
+    import tempfile
+
+    import guaranty
+    from guaranty.store import executor, load_results, sweep
+
+    scenario = guaranty.load_scenario(SCENARIO)
+    with tempfile.TemporaryDirectory() as folder:
+        walls = {}
+        for workers in (1, 2):
+            store = Path(folder) / f"w{workers}.duckdb"
+            start = time.perf_counter()
+            with executor(workers) as (pool, slots):
+                sweep(scenario, store, [PACKAGE], worlds=worlds, seed=SEED, months=MONTHS,
+                      executor=pool, window=2 * slots)
+            walls[workers] = time.perf_counter() - start
+        one, two = (load_results(Path(folder) / f"w{w}.duckdb")["default"] for w in (1, 2))
+        same = all(one.outcomes[PACKAGE][k].tobytes() == two.outcomes[PACKAGE][k].tobytes()
+                   for k in one.outcomes[PACKAGE])
+    label = f"{worlds:,} worlds of {PACKAGE}, chunks of 16,384, into a DuckDB+Parquet store"
+    return {
+        "sweep_in_process_s": {"value": walls[1], "unit": f"s wall, in process, {label}"},
+        "sweep_2_processes_s": {"value": walls[2], "unit": f"s wall, 2 local processes, {label}"},
+        "sweep_2_processes_speedup": {"value": walls[1] / walls[2],
+                                      "unit": "x, in process over 2 local processes"},
+        "sweep_identical": {"value": float(same),
+                            "unit": "1 if both stores hold the same bits"},
+    }
+
+
 def measure_rss(worlds: int, chunk_size: int | None) -> Record:
     """Peak RSS of streaming ``worlds`` worlds through iter_chunks, keeping running sums."""
     import resource
@@ -363,6 +396,8 @@ def _worker(args: list[str]) -> None:
         record = measure_negotiation()
     elif kind == "imports":
         record = measure_imports()
+    elif kind == "sweep":
+        record = measure_sweep(int(args[1]))
     elif kind == "rss":
         record = measure_rss(int(args[1]), int(args[2]) or None)
     else:
@@ -421,6 +456,8 @@ def main() -> None:
         (f"simulate 10^6 worlds, {min(cores, 2)} workers", ("simulate", str(min(cores, 2)))),
         (f"simulate 10^6 worlds, every instrument, {min(cores, 2)} workers",
          ("simulate-all", str(min(cores, 2)))),
+        (f"sweep {SWEEP_WORLDS:,} worlds, in process and on 2 processes",
+         ("sweep", str(SWEEP_WORLDS))),
         ("stream 10^5 worlds", ("rss", str(BIG // 10), "0")),
         ("stream 10^6 worlds", ("rss", str(BIG), "0")),
         ("stream 10^6 worlds, chunk 65,536", ("rss", str(BIG), "65536")),
@@ -464,6 +501,7 @@ def main() -> None:
         "anchor_closed_form_rel_diff": ("<= 1e-5", value("anchor_closed_form_rel_diff") <= 1e-5),
         "negotiation_one_pass_speedup": (">= 3", value("negotiation_one_pass_speedup") >= 3),
         "negotiation_one_pass_identical": ("= 1", value("negotiation_one_pass_identical") == 1),
+        "sweep_identical": ("= 1", value("sweep_identical") == 1),
     }
     table = Table(title=f"guaranty benchmarks ({SCENARIO}, {PACKAGE}, {MONTHS} months, "
                   f"{cores} CPUs)")

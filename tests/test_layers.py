@@ -32,7 +32,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "src" / "guaranty"
 # pattern places a module ("history.cli" beats "history"). "__init__" is the package face,
 # guaranty/__init__.py.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "_version", "units", "rng", "distributions", "_arrays",
+    ("base", ("errors", "_version", "units", "rng", "distributions", "_arrays", "_processes",
               "models._arrays", "_provisions")),
     ("data", ("params", "_datasets", "datasets", "models", "history", "calibration")),
     ("scenario", ("scenario", "outside")),
@@ -52,7 +52,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "results": ("params", "models.outcomes", "outside", "errors", "_version"),
 }
 # Optional heavy packages that ``import guaranty`` must not load.
-HEAVY = ("lifelines", "negmas", "matplotlib")
+HEAVY = ("lifelines", "negmas", "matplotlib", "duckdb", "dask", "distributed")
 FACE = "__init__"
 
 

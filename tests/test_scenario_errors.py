@@ -190,7 +190,7 @@ CASES = {
         "true", "aggressor.personnel", ["must be a number or a mapping", "got true"]),
     "bool-for-a-value": (
         mutate("{value: 50000,", "{value: yes,"), "yes, unit", "defender.personnel.value",
-        ["must be a number", "got true"]),
+        ["must be a number", "got 'yes'"]),  # YAML 1.2: yes is text
     "list-for-a-mapping": (
         mutate("financing:\n  weapons_usd_bn_per_year: {value: 2, unit: USD bn/year, "
                'assumption: "Made up."}\n  budget_support_usd_bn_per_year: {value: 1, '

@@ -90,9 +90,10 @@ def test_the_defender_denies_air_superiority_as_since_2022(packages: guaranty.Re
     assert packages.metric("ceasefire-only", "p_air_denied_given_war").mean >= 0.5
 
 
-@pytest.mark.xfail(strict=False, reason="issue 10 open: Sky Shield's aircraft are based abroad "
-                   "and engage without a treaty in 20-60 % of worlds, and ballistic missiles "
-                   "are beyond them; the zone's damage falls by about 7 %, missiles by 2 %")
+@pytest.mark.xfail(strict=True, reason="a physical limit, not a defect: about three quarters "
+                   "of the missiles that leak are ballistic, which only Patriot/SAMP-T class "
+                   "interceptors engage (air_defence.ENGAGES); fighters over the zone stop "
+                   "cruise missiles only, so all missiles leaking fall by a few per cent")
 def test_sky_shield_lets_fewer_missiles_through(packages: guaranty.Results) -> None:
     sky = packages.metric("sky-shield", "missiles_leaking_per_month_given_war").mean
     army = packages.metric("strong-army", "missiles_leaking_per_month_given_war").mean
@@ -100,6 +101,17 @@ def test_sky_shield_lets_fewer_missiles_through(packages: guaranty.Results) -> N
 
 
 def test_sky_shield_protects_the_zone_it_covers(packages: guaranty.Results) -> None:
+    # An air-policing mission: its aircraft meet the zone's cruise missiles and drones first.
     sky = packages.metric("sky-shield", "infrastructure_damage_given_war").mean
     army = packages.metric("strong-army", "infrastructure_damage_given_war").mean
-    assert sky < army
+    assert sky <= 0.92 * army
+    leaking = {p: packages.metric(p, "missiles_leaking_per_month_given_war").mean
+               for p in ("sky-shield", "strong-army")}
+    assert leaking["sky-shield"] < leaking["strong-army"]
+
+
+def test_air_policing_does_not_contest_the_air_over_the_front(
+        packages: guaranty.Results) -> None:
+    sky = packages.metric("sky-shield", "p_air_denied_given_war").mean
+    army = packages.metric("strong-army", "p_air_denied_given_war").mean
+    assert sky == pytest.approx(army, abs=1e-9)

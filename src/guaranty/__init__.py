@@ -15,6 +15,7 @@ from guaranty.models.outcomes import METRICS, Metric, metric_info
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.results import Anchor, Results
 from guaranty.scenario import Lens, Package, Quantity, Scenario, load_scenario, parse_scenario
+from guaranty.store import sweep
 
 __all__ = [
     "METRICS",
@@ -43,4 +44,5 @@ __all__ = [
     "parse_scenario",
     "run_design",
     "simulate",
+    "sweep",
 ]

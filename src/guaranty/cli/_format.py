@@ -3,26 +3,53 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from guaranty.analysis import LensComparison
 from guaranty.models.outcomes import metric_info
 from guaranty.results import Results, Summary
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, bidirectional overrides and lone surrogates shown
+    as ``\\uXXXX`` escapes: scenario text never drives the terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeConsole(Console):
+    """A console that shows every string literally: no Rich markup (``[/]`` and ``[sic]`` in a
+    scenario's text are text), no control characters. Styled output is built with
+    :class:`rich.text.Text` (:func:`styled`)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs["markup"] = False
+        kwargs.setdefault("highlight", False)
+        return super().render_str(printable(text), **kwargs)
+
+
+def styled(text: str, style: str) -> Text:
+    """``text`` (shown literally) in a Rich ``style``."""
+    return Text(printable(text), style=style)
+
 
 def out_console(width: int | None = None) -> Console:
     """The console for standard output: ``width`` columns, or the terminal's but at least 100."""
-    return Console(width=width or max(100, Console().width))
+    return SafeConsole(width=width or max(100, Console().width))
 
 
 def err_console() -> Console:
     """The console for standard error (progress bars)."""
-    return Console(stderr=True)
+    return SafeConsole(stderr=True)
 
 
 def emit_json(document: Any) -> None:
@@ -43,9 +70,10 @@ def fmt(value: float | None, metric: str) -> str:
     return metric_info(metric).format(value)
 
 
-def _cell(s: Summary, metric: str) -> str:
+def _cell(s: Summary, metric: str) -> Text:
     """Mean over the 5–95 % spread, dimmed."""
-    return f"{fmt(s.mean, metric)}\n[dim]{fmt(s.p05, metric)}–{fmt(s.p95, metric)}[/dim]"
+    return Text.assemble(f"{fmt(s.mean, metric)}\n",
+                         (f"{fmt(s.p05, metric)}–{fmt(s.p95, metric)}", "dim"))
 
 
 def package_table(results: Results, package: str) -> Table:

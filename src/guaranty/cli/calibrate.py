@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from guaranty.analysis.war import WarCheck, check_war
-from guaranty.cli._format import emit_json, out_console
+from guaranty.cli._format import emit_json, out_console, styled
 from guaranty.cli.options import JsonFlag, Seed, Worlds
 
 app = typer.Typer(
@@ -66,7 +66,7 @@ def war_table(result: WarCheck) -> Table:
         table.add_row(
             r.band, r.replay, r.metric, _num(r.model_mean, r.unit), spread,
             f"{_num(r.record_low, r.unit)}–{_num(r.record_high, r.unit)}",
-            "[green]yes[/green]" if r.inside else "[red]no[/red]",
+            styled("yes", "green") if r.inside else styled("no", "red"),
         )
     return table
 

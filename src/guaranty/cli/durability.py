@@ -10,8 +10,9 @@ import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from guaranty.cli._format import emit_json, out_console
+from guaranty.cli._format import emit_json, out_console, printable
 from guaranty.cli.options import JsonDoc
 from guaranty.errors import InputError
 from guaranty.history.curves import GROUPINGS, curves_by
@@ -313,4 +314,4 @@ def predict(
     for line in view.notes:
         console.print(f"note: {line}")
     for line in view.unmapped:
-        console.print(f"[bold]unmapped[/bold]: {line}")
+        console.print(Text.assemble(("unmapped", "bold"), f": {printable(line)}"))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from guaranty.cli._format import emit_json, fmt, out_console
+from guaranty.cli._format import emit_json, fmt, out_console, styled
 from guaranty.cli.options import JsonFlag, LensName, Workers
 from guaranty.scenario import load_scenario
 
@@ -43,7 +43,7 @@ def negotiate(
     pair = [p for p in ("defender", "aggressor") if p in result.parties]
     if len(pair) == 2:
         table.add_row("defender and aggressor", f"{len(result.accepted_by(*pair)):,}")
-    table.add_row("[bold]all (feasible)[/bold]", f"{int(result.feasible.sum()):,}")
+    table.add_row(styled("all (feasible)", "bold"), f"{int(result.feasible.sum()):,}")
     console.print(table)
 
     def show(i: int | None) -> str:

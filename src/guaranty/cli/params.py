@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from guaranty.cli._format import emit_json, out_console
+from guaranty.cli._format import emit_json, out_console, styled
 from guaranty.cli.options import JsonDoc, JsonFlag, LensName, ScenarioFile
 from guaranty.errors import InputError, ScenarioError
 from guaranty.params import Registry, default_registry
@@ -73,6 +74,8 @@ def params(
     for col in ("name", "distribution", "unit", "source / assumption"):
         table.add_column(col, overflow="fold")
     for p in registry.values():
-        origin = p.source if p.source else f"[yellow]assumption:[/yellow] {p.assumption}"
+        origin = (styled(p.source, "") if p.source
+                  else Text.assemble(("assumption:", "yellow"), " ",
+                                     styled(p.assumption or "", "")))
         table.add_row(p.name, p.distribution.describe(), p.unit, origin)
     out_console().print(table)

@@ -10,11 +10,13 @@ from typing import Annotated
 import typer
 
 from guaranty import __version__
+from guaranty._processes import terminate_on_sigterm
 from guaranty.cli.calibrate import app as calibrate_app
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
 from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
+from guaranty.cli.sweep import runs, sweep
 from guaranty.errors import GuarantyError, InputError, ScenarioError
 
 app = typer.Typer(
@@ -24,10 +26,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (validate, run, lenses, negotiate, params):
+for command in (validate, run, lenses, sweep, negotiate, params):
     app.command()(command)
 app.add_typer(durability_app, name="durability")
 app.add_typer(calibrate_app, name="calibrate")
+app.add_typer(runs, name="runs")
 
 
 def _version(value: bool) -> None:
@@ -55,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    terminate_on_sigterm()
     try:
         code = app(args=args, standalone_mode=False)
     except ScenarioError as exc:

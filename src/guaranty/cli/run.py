@@ -14,6 +14,7 @@ from guaranty.cli._format import (
     lens_tables,
     out_console,
     package_table,
+    styled,
 )
 from guaranty.cli.options import JsonFlag, RunOptions, ScenarioFile, with_run_options
 from guaranty.engine import simulate
@@ -35,13 +36,18 @@ def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> 
     if json_out:
         emit_json(results.to_dict())
         return
+    show_results(results)
+
+
+def show_results(results: Results) -> None:
+    """Print what ``guaranty run`` prints for ``results`` (also ``guaranty runs show``)."""
     console = out_console()
     for name in results.packages:
         console.print(package_table(results, name))
     for table in comparison_tables(results):
         console.print(table)
     for note in results.notes():
-        console.print(f"[yellow]{note}[/yellow]")
+        console.print(styled(note, "yellow"))
     if results.anchor is not None:
         a = results.anchor
         console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "

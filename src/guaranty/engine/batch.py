@@ -185,15 +185,16 @@ def _treaties(parts: Sequence[response.ResponseArrays], ns: Sequence[int]
 def _aircraft(parts: Sequence[response.ResponseArrays], ns: Sequence[int]
               ) -> list[response.Aircraft]:
     out = []
-    for owners in _slots([[a.guarantor for a in p.aircraft] for p in parts]):
+    for owners in _slots([[(a.guarantor, a.policing) for a in p.aircraft] for p in parts]):
         mine = {i: parts[i].aircraft[k] for i, k in owners.items()}
+        first = next(iter(mine.values()))
 
         def cat(name: str, mine: dict[int, response.Aircraft] = mine) -> Array:
             return _spread(ns, {i: getattr(a, name) for i, a in mine.items()}, 0.0, DTYPE)
 
         out.append(response.Aircraft(
-            next(iter(mine.values())).guarantor, cat("effective"), cat("treaty_air"),
-            cat("engage_without_treaty"), cat("engaged_without_treaty")))
+            first.guarantor, cat("effective"), cat("treaty_air"),
+            cat("engage_without_treaty"), cat("engaged_without_treaty"), first.policing))
     return out
 
 

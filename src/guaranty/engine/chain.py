@@ -38,7 +38,7 @@ from guaranty.models import (
     response,
     supply,
 )
-from guaranty.models._arrays import Array
+from guaranty.models._arrays import Array, row_sum
 from guaranty.models.outcomes import WarLedger
 from guaranty.scenario.compile import Plan
 
@@ -109,8 +109,7 @@ def _rows(stock: Array, rows: Sequence[int]) -> Array:
     """Sum of some category rows of a (C, n) stock; zeros when there are none."""
     if not rows:
         return np.zeros(stock.shape[1], dtype=stock.dtype)
-    out: Array = stock[list(rows)].sum(axis=0)
-    return out
+    return row_sum(stock[list(rows)])
 
 
 def _ln_ratio(attacker: Array, defender: Array) -> Array:
@@ -240,10 +239,10 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
     c, stock = inputs.campaign, state.supply.stock
     fought = expected_war(inputs, state, ln_battle)
     supplied = list(inputs.supplied)
-    stock_value = np.einsum("cn,cn->n", stock[supplied], inputs.supply.unit_cost_usd[supplied])
+    stock_value = row_sum(stock[supplied] * inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
                                      c.front_loading) * stock_value / 1e9
-    leaking, damage = _leakage(inputs, state, terms.actual_air)
+    leaking, damage = _leakage(inputs, state, terms.zone_air)
     return {
         "p_hold_given_war": 1.0 - fought.p_breakthrough,
         "ground_lost_km2_given_war": fought.ground_km2,

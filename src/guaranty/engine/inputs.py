@@ -711,7 +711,9 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
     distance = 0.0 if a.basing == "in-country" else a.distance_km
     basing = air.basing_factor(np.full(n, distance, dtype=DTYPE),
                                combat_radius_km=p("air.combat_radius_km"))
-    engage = p("guarantors.air_engagement_without_treaty")
+    policing = a.mission == "air-policing"
+    engage = p("guarantors.air_policing_continues_in_war" if policing
+               else "guarantors.air_engagement_without_treaty")
     return response.Aircraft(
         a.guarantor,
         air.effective_aircraft(np.asarray(a.count, dtype=DTYPE), p(f"{key}.availability"),
@@ -719,6 +721,7 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
         np.full(n, float(treaty_air), dtype=DTYPE),
         engage,
         (response_draw(p, a.guarantor) < engage).astype(DTYPE),
+        policing,
     )
 
 

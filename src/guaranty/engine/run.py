@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 
 from guaranty import rng
+from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
 from guaranty.engine.chain import finish, run, run_chunk
@@ -252,12 +253,8 @@ def simulate(
     plan_of = plans(scenario, names, lens, anchor_used)
     jobs = [(plan_of[name], a, b) for name in names for a, b in bounds]
     processes = min(workers, len(pack(jobs, chunk_size)))
-    own = ProcessPoolExecutor(processes) if executor is None and processes > 1 else None
-    try:
+    with owned_pool(processes if executor is None else 1) as own:
         outs, read = _gather(jobs, seed, horizon, chunk_size, executor or own, progress)
-    finally:
-        if own is not None:
-            own.shutdown()
     per_package = {name: _joined(outs[i * len(bounds):(i + 1) * len(bounds)])
                    for i, name in enumerate(names)}
     return Results(

@@ -28,3 +28,16 @@ def like(values: Value, state: Array) -> Array:
     precision of the old: single for stocks, double for running sums)."""
     out: Array = np.asarray(values).astype(state.dtype, copy=False)
     return out
+
+
+def row_sum(rows: Array) -> Array:
+    """Sum of a (C, n) array over its first axis, row after row, in the same order whatever
+    ``n``: the same bits for a world alone or among thousands (NumPy's ``sum(axis=0)`` and
+    ``einsum`` switch to pairwise or blocked summation when the summed axis is contiguous, as
+    it is in a (C, 1) chunk)."""
+    if rows.shape[0] == 0:
+        return np.zeros(rows.shape[1:], dtype=rows.dtype)
+    out: Array = rows[0].copy()
+    for row in rows[1:]:
+        out += row
+    return out

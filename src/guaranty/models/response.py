@@ -104,6 +104,7 @@ class Aircraft:
     treaty_air: Array  # (n,) 1 where its government has a treaty commitment to air support
     engage_without_treaty: Array  # (n,) P(engage) without such a treaty
     engaged_without_treaty: Array  # (n,) 0 or 1: engages in this world
+    policing: bool = False  # air-policing mission: protects the zone only, never the front
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class MonthTerms:
     actual_arms: Array
     actual_air: Array
     war_cost_usd: Array  # what the guarantors' realised responses cost in a war begun now
+    zone_air: Array  # allied aircraft protecting the zone in a war (combat and air policing)
     signal: Array  # how visible the guarantee is, in [0, 1]
     p_direct: Array  # P(at least one guarantor enters the war), cohesion copula
     direct_air: Array  # the part of perceived_air that comes only with a direct war
@@ -310,17 +312,24 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
             # governments may answer.
             expected_cost = expected_cost + arrays.tripwire_cost * cohesion.p_any(
                 exposed, arrays.correlation)
+    zone_air = zero.copy()
     for a in arrays.aircraft:
         treaty = a.treaty_air > 0
-        ep = np.where(treaty, engage_p.get(a.guarantor, zero), a.engage_without_treaty)
         ea = np.where(treaty, engage_a.get(a.guarantor, zero), a.engaged_without_treaty)
+        if a.policing:
+            # An air-policing mission protects the zone while it goes on (a treaty's air
+            # rung keeps it going); it does not contest the air over the front.
+            zone_air = zone_air + a.effective * ea
+            continue
+        ep = np.where(treaty, engage_p.get(a.guarantor, zero), a.engage_without_treaty)
         p_air = p_air + a.effective * ep
         a_air = a_air + a.effective * ea
         direct_air = direct_air + np.where(treaty, a.effective * ep, 0.0)
+    zone_air = zone_air + a_air
     if not arrays.any:
         signal = zero
     return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
-                      a_arms, a_air, war_cost, signal, p_direct, direct_air)
+                      a_arms, a_air, war_cost, zone_air, signal, p_direct, direct_air)
 
 
 def settled_month(arrays: ResponseArrays, months: int) -> int:

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from guaranty.models._arrays import like
+from guaranty.models._arrays import like, row_sum
 
 Array = NDArray[np.floating[Any]]
 
@@ -107,7 +107,7 @@ def step_supply(inputs: SupplyInputs, state: SupplyState) -> SupplyState:
         stock=stock,
         backlog=backlog,
         transit=transit,
-        shipped_usd=state.shipped_usd + np.einsum("cn,cn->n", shipped, inputs.unit_cost_usd),
+        shipped_usd=state.shipped_usd + row_sum(shipped * inputs.unit_cost_usd),
         decay=state.decay * inputs.ramp_factor,
     )
 

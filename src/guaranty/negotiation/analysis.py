@@ -16,12 +16,13 @@ problem and its solutions are in :mod:`guaranty.negotiation.bargaining`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from guaranty._processes import owned_pool
 from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate
 from guaranty.engine import MAX_WORLDS
 from guaranty.errors import InputError
@@ -155,12 +156,8 @@ def analyse(
             raise InputError(f"{name} must be an integer in [1, {top}], got {value!r}")
     space.check(scenario)
     cache = cache if cache is not None else Evaluations()
-    own = ProcessPoolExecutor(workers) if executor is None and workers > 1 else None
-    try:
+    with owned_pool(workers if executor is None else 1) as own:
         return _analyse(scenario, lens, worlds, seed, max_concessions, own or executor, cache)
-    finally:
-        if own is not None:
-            own.shutdown()
 
 
 def _analyse(scenario: Scenario, lens: str | None, worlds: int, seed: int,

@@ -22,6 +22,38 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "time
 _STANDARD_TAGS = _SCALAR_TAGS | {_YAML + "map", _YAML + "seq"}
 _MERGE = _YAML + "merge"
 _EXPONENT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+")
+# YAML 1.2's core schema for plain scalars (PyYAML resolves by YAML 1.1, where 010 is octal 8,
+# 1:30 is sexagesimal 90, 1_000 is 1000 and yes/no/on/off are booleans).
+_CORE_INT = re.compile(r"[-+]?[0-9]+")
+_CORE_OCT = re.compile(r"0o[0-7]+")
+_CORE_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_CORE_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_CORE_NAN = re.compile(r"\.(nan|NaN|NAN)")
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True,
+              "false": False, "False": False, "FALSE": False}
+_CORE_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+def _core(text: str) -> Any:
+    """A plain scalar resolved by YAML 1.2's core schema."""
+    if text in _CORE_NULL:
+        return None
+    if text in _CORE_BOOL:
+        return _CORE_BOOL[text]
+    if _CORE_INT.fullmatch(text):
+        return int(text, 10)
+    if _CORE_OCT.fullmatch(text):
+        return int(text[2:], 8)
+    if _CORE_HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _CORE_FLOAT.fullmatch(text):
+        return float(text)
+    if _CORE_INF.fullmatch(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _CORE_NAN.fullmatch(text):
+        return float("nan")
+    return text
 MAX_NODES = 100_000  # the Ukraine scenario has about 2,000
 MAX_DEPTH = 64
 
@@ -86,6 +118,13 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _explicit(node: yaml.ScalarNode) -> bool:
+    """Whether a scalar carries an explicit tag (``!!int 010``): YAML resolves those itself."""
+    return node.start_mark is not None and node.end_mark is not None and \
+        node.start_mark.buffer is not None and \
+        node.start_mark.buffer[node.start_mark.pointer:node.start_mark.pointer + 1] == "!"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -321,8 +360,8 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALAR_TAGS:
             self.problem(node, path, f"must be a scalar, got tag {_short_tag(node.tag)}")
             return None
-        if node.tag == _YAML + "str" and node.style is None and _EXPONENT.fullmatch(node.value):
-            return float(node.value)  # 1e6: a number in YAML 1.2, text to PyYAML's YAML 1.1
+        if node.style is None and node.tag != _YAML + "timestamp" and not _explicit(node):
+            return _core(node.value)  # plain scalars by YAML 1.2: 1e6 a number, 010 ten
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception:  # PyYAML raises ValueError and others on a bad tagged scalar

@@ -224,24 +224,43 @@ def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
     return registry
 
 
-def resolve_package(s: Scenario, name: str, _seen: tuple[str, ...] = ()) -> Package:
+MAX_BASE_DEPTH = 64
+"""Longest ``base`` chain a package may have (a package built on a package ... 64 deep)."""
+
+
+def base_chain(s: Scenario, name: str) -> list[str]:
+    """``name`` and the packages its ``base`` chain names, nearest first, in linear time.
+
+    Raises ``ValueError`` on an unknown base, a cycle or a chain deeper than
+    :data:`MAX_BASE_DEPTH` (the loader reports these with their place first).
+    """
+    chain, seen = [name], {name}
+    cur = s.package(name).base
+    while cur is not None:
+        if cur not in s.packages or cur in seen or len(chain) > MAX_BASE_DEPTH:
+            raise ValueError(f"package {name!r} has a bad base chain at {cur!r}")
+        chain.append(cur)
+        seen.add(cur)
+        cur = s.packages[cur].base
+    return chain
+
+
+def resolve_package(s: Scenario, name: str) -> Package:
     """The package with its ``base`` chain merged in (the package's own fields win).
 
-    An unknown name raises :class:`~guaranty.errors.InputError` (:meth:`Scenario.package`).
+    The chain is merged from its root down, without recursion. An unknown name raises
+    :class:`~guaranty.errors.InputError` (:meth:`Scenario.package`).
     """
-    pkg = s.package(name)
-    if pkg.base is None:
-        return pkg
-    if pkg.base in _seen or pkg.base not in s.packages:
-        raise ValueError(f"package {name!r} has a bad base {pkg.base!r}")
-    parent = resolve_package(s, pkg.base, (*_seen, name))
-    merged = parent.model_dump()
-    for f in pkg.model_fields_set:
-        value = getattr(pkg, f)
-        if f in ("parameters", "suppliers", "guarantors"):
-            merged[f] = {**getattr(parent, f), **value}
-        else:
-            merged[f] = value
+    chain = base_chain(s, name)
+    if len(chain) == 1:
+        return s.packages[name]
+    merged = s.packages[chain[-1]].model_dump()
+    for child in reversed(chain[:-1]):
+        pkg = s.packages[child]
+        own = pkg.model_dump()
+        for f in pkg.model_fields_set:
+            merged[f] = ({**merged.get(f, {}), **own[f]}
+                         if f in ("parameters", "suppliers", "guarantors") else own[f])
     merged["base"] = None
     return Package.model_validate(merged)
 
@@ -446,17 +465,28 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
         here: Path = ("packages", name)
         if pkg.base is not None:
             chain: list[str] = [name]
+            seen = {name}
             cur: str | None = pkg.base
             while cur is not None:
                 if cur not in s.packages:
-                    problems.append(((*here, "base"), f"must name a package "
-                                     f"({', '.join(sorted(s.packages))}), got {cur!r}"))
+                    close = closest(cur, s.packages)
+                    hint = f"; did you mean {close!r}?" if close else ""
+                    known = (", ".join(sorted(s.packages)) if len(s.packages) <= 20
+                             else f"{len(s.packages)} in this file")
+                    problems.append(((*here, "base"), f"must name a package ({known}), "
+                                     f"got {cur!r}{hint}"))
                     break
-                if cur in chain:
+                if cur in seen:
+                    shown = [*chain, cur] if len(chain) <= 8 else [*chain[:8], "...", cur]
                     problems.append(((*here, "base"), f"must not form a cycle, got "
-                                     f"{' -> '.join([*chain, cur])}"))
+                                     f"{' -> '.join(shown)}"))
+                    break
+                if len(chain) > MAX_BASE_DEPTH:
+                    problems.append(((*here, "base"), f"must be a chain of at most "
+                                     f"{MAX_BASE_DEPTH} packages, got a longer one"))
                     break
                 chain.append(cur)
+                seen.add(cur)
                 cur = s.packages[cur].base
         for c in pkg.caps.stocks:
             cat_ref((*here, "caps", "stocks", c), c)

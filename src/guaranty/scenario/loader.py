@@ -10,6 +10,7 @@ so one mistake does not cascade into many. The last layer checks the ``parameter
 
 from __future__ import annotations
 
+import stat
 import types
 import typing
 from functools import lru_cache
@@ -44,9 +45,12 @@ def load_scenario(source: str | FsPath) -> Scenario:
         if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
             path = scenario_path(name)
         is_dir = path.is_dir()
+        mode = path.stat().st_mode
+        # A FIFO would block, a device never end, a socket not open: refuse before reading.
+        special = not is_dir and not stat.S_ISREG(mode)
         size = 0 if is_dir else path.stat().st_size
         raw = b""
-        if not is_dir and size <= MAX_BYTES:
+        if not is_dir and not special and size <= MAX_BYTES:
             with path.open("rb") as fh:
                 raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -63,9 +67,17 @@ def load_scenario(source: str | FsPath) -> Scenario:
                             ) from None
     if is_dir:
         raise _file_problem(name, "must be a YAML file, got a directory")
+    if special:
+        raise _file_problem(name, f"must be a regular file, got {_special_file(mode)}")
     if size > MAX_BYTES:
         raise _file_problem(name, _too_large(size))
     return parse_scenario(raw, name=name)
+
+
+def _special_file(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((what for test, what in kinds if test(mode)), "a special file")
 
 
 def _exists(path: FsPath) -> bool:

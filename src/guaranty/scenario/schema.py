@@ -298,6 +298,13 @@ class AirDeployment(Frozen):
     count: float = Field(ge=0, le=10_000)
     basing: Literal["in-country", "neighbour"] = "neighbour"
     distance_km: float = Field(default=0.0, ge=0, le=5_000)
+    mission: Literal["combat", "air-policing"] = "combat"
+    """``combat``: the aircraft fight the aggressor's forces in a war if their government
+    answers (a treaty's air rung, or the political decision without one); they count for air
+    denial over the front and protect the scenario's zone. ``air-policing``: they protect the
+    zone against missiles and drones and nothing else (Sky Shield's air protection zone: cruise
+    missiles and drones over the west, pilots kept away from Russia); in a war the mission
+    goes on with ``guarantors.air_policing_continues_in_war``."""
 
 
 class Isr(Frozen):

@@ -581,6 +581,7 @@ class Aircraft:
     effective: float  # n a b
     treaty_air: bool  # its government promised air support or more
     draw: float  # its government's correlated uniform
+    policing: bool = False  # an air-policing mission: protects the zone only
 
 
 @dataclass(frozen=True)
@@ -597,6 +598,7 @@ class Terms:
     actual_arms: float
     actual_air: float
     war_cost_usd: float
+    zone_air: float  # allied aircraft protecting the zone (combat and air policing)
     p_direct: float  # P(some guarantor enters the war)
     direct_air: float  # the part of perceived_air that comes only with a direct war
 
@@ -732,7 +734,7 @@ def aircraft(plan: Plan, p: Mapping[str, float], treaties: list[Guarantee]) -> l
         basing = basing_factor(distance, p["air.combat_radius_km"])
         effective = a.count * p[f"aircraft.{a.aircraft_type}.availability"] * basing
         out.append(Aircraft(a.guarantor, effective, a.guarantor in air_promised,
-                            _draw(p, a.guarantor)))
+                            _draw(p, a.guarantor), a.mission == "air-policing"))
     return out
 
 
@@ -812,18 +814,24 @@ def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deploym
     if exposed:
         # The political cost of attacking through troops whose governments may answer.
         expected_cost += p["tripwire.political_cost"] * p_any(exposed, r)
+    zone_air = 0.0
     for a in planes:
         if a.treaty_air:
             seen, flies = engage_p[a.guarantor], engage_a[a.guarantor]
-            direct_air += a.effective * seen
         else:
-            seen = p["guarantors.air_engagement_without_treaty"]
+            seen = p["guarantors.air_policing_continues_in_war" if a.policing
+                     else "guarantors.air_engagement_without_treaty"]
             flies = float(a.draw < seen)
+        if a.policing:  # protects the zone only
+            zone_air += a.effective * flies
+            continue
+        if a.treaty_air:  # comes only with the guarantor's entry into the war
+            direct_air += a.effective * seen
         perceived_air += a.effective * seen
         actual_air += a.effective * flies
     return Terms(troop_power, monitors, expected_cost, perceived_add, perceived_arms,
-                 perceived_air, actual_add, actual_arms, actual_air, war_cost, p_direct,
-                 direct_air)
+                 perceived_air, actual_add, actual_arms, actual_air, war_cost,
+                 zone_air + actual_air, p_direct, direct_air)
 
 
 def feasible(plan: Plan, p: Mapping[str, float]) -> tuple[float, float]:
@@ -984,7 +992,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         lost = min(1.0, max(ground / max(territory, 1e-9), 0.0) * p["campaign.front_loading"])
         per_month = sum(d_stock[m] for m in interceptors) / p["forces.munition_months"]
         leaking, damage = layered_air_defence(p, d_fighters, long_range, per_month,
-                                              terms.actual_air)
+                                              terms.zone_air)
         consequences = {
             "p_hold_given_war": p_hold,
             "ground_lost_km2_given_war": ground,

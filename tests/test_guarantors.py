@@ -137,8 +137,9 @@ def test_realised_rung_frequencies_match_rung_at_least(committed: int, any_seed:
 def test_realised_rung_edges() -> None:
     u = np.array([1e-9, 0.3, 0.5, 0.999999])
     np.testing.assert_array_equal(realised_rung(np.ones(4), 5, u), 5)
-    np.testing.assert_array_equal(realised_rung(np.zeros(4), 5, u), [0, 1, 2, 4])
-    np.testing.assert_array_equal(realised_rung(np.full(4, 0.5), 4, u), [4, 4, 0, 3])
+    # R = #{k >= 1 : u < P(R >= k)}: a low draw is a resolute government.
+    np.testing.assert_array_equal(realised_rung(np.zeros(4), 5, u), [4, 3, 2, 0])
+    np.testing.assert_array_equal(realised_rung(np.full(4, 0.5), 4, u), [4, 4, 3, 0])
     np.testing.assert_array_equal(realised_rung(np.full(4, 0.5), 0, u), 0)
 
 
@@ -192,3 +193,60 @@ def test_docs_page_table_is_the_fit() -> None:
         assert line in text, line
     base = reliability(treaty_type="defense", era="post-1945")
     assert f"a: {base.beta[0]}" in text and f"b: {base.beta[1]}" in text
+
+
+# --------------------------------------------------------------------------- shortfall, wording
+
+SHORTFALL = [0.1, 0.05, 0.15, 0.35, 0.3, 0.05]  # none .. air-naval (the registry's weights)
+
+
+def test_shortfall_puts_a_dishonoured_promise_on_sanctions_and_arms() -> None:
+    p = np.array([0.0])
+    tail = [float(rung_at_least(p, 6, k, shortfall=SHORTFALL)[0]) for k in range(8)]
+    law = -np.diff(tail)  # P(R = k)
+    np.testing.assert_allclose(law[:6], SHORTFALL, atol=1e-12)
+    assert law[6] == 0.0
+    # Not honoured, it goes to air or naval war 1 time in 20, not 1 in 6 as a uniform fall.
+    assert tail[5] == pytest.approx(0.05)
+    assert float(rung_at_least(p, 6, 5)[0]) == pytest.approx(1 / 6)
+
+
+def test_consult_wording_obliges_consultation_only() -> None:
+    p = np.array([0.4])
+    defence = [float(rung_at_least(p, 6, k, shortfall=SHORTFALL)[0]) for k in range(1, 7)]
+    consult = [float(rung_at_least(p, 6, k, obliged=1, shortfall=SHORTFALL)[0])
+               for k in range(1, 7)]
+    assert consult[0] == pytest.approx(defence[0])  # it does consult
+    for k in range(1, 6):  # above consultation only the shortfall remains
+        assert consult[k] == pytest.approx(sum(SHORTFALL[k + 1:]), abs=1e-12)
+        assert consult[k] < defence[k]
+
+
+@pytest.mark.parametrize("tilt", [-1.5, -0.3, 0.7])
+def test_wording_tilt_moves_the_whole_distribution(tilt: float) -> None:
+    p = np.array([0.2])
+    base = np.array([float(rung_at_least(p, 6, k, shortfall=SHORTFALL)[0]) for k in range(1, 6)])
+    moved = np.array([float(rung_at_least(p, 6, k, shortfall=SHORTFALL, tilt=tilt)[0])
+                      for k in range(1, 6)])
+    # Every rung moves the same way (a proportional-odds shift of the shortfall).
+    assert np.all(np.sign(moved - base) == np.sign(tilt))
+    assert np.all(np.diff(moved) <= 0)
+
+
+def test_realised_rung_follows_the_shortfall_law(any_seed: int) -> None:
+    worlds = 200_000
+    rng = np.random.default_rng(any_seed)
+    p = rng.uniform(0, 0.5, worlds)
+    tilt = rng.normal(0, 0.5, worlds)
+    rungs = realised_rung(p, 6, rng.uniform(0, 1, worlds), obliged=6, shortfall=SHORTFALL,
+                          tilt=tilt)
+    for k in range(1, 7):
+        expected = rung_at_least(p, 6, k, shortfall=SHORTFALL, tilt=tilt)
+        sd = np.sqrt(np.sum(expected * (1 - expected)))
+        assert abs((rungs >= k).sum() - expected.sum()) <= 5 * sd, k
+
+
+def test_realised_rung_is_monotone_in_the_draw() -> None:
+    u = np.linspace(0.001, 0.999, 500)
+    rungs = realised_rung(np.full(500, 0.2), 6, u, shortfall=SHORTFALL)
+    assert np.all(np.diff(rungs) <= 0)

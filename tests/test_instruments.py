@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
 import guaranty
@@ -52,10 +51,26 @@ INSTRUMENTS = {
 }
 
 
+# Hypotheses under which an instrument may raise the risk: provocation (b) and preventive war
+# (c). Monotonicity is asserted only where neither is switched on (the default registry takes
+# no side on either); tests/test_guarantees.py shows a lens under which troops raise the risk.
+BACKFIRE = ("tripwire.provocation", "decision.preventive_weight")
+
+
+def test_the_default_takes_no_side_on_backfire(ukraine: Scenario) -> None:
+    from guaranty.scenario.compile import scenario_registry
+
+    registry = scenario_registry(ukraine, None)
+    for name in BACKFIRE:
+        assert registry[name].distribution.value == 0.0  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("name", list(INSTRUMENTS))
 def test_each_instrument_never_raises_the_risk_and_shows_its_cost(
     ukraine: Scenario, name: str
 ) -> None:
+    """Under the default hypotheses (no provocation, no preventive motive) every instrument
+    lowers the risk or leaves it, at a cost."""
     without, with_it = _pair(ukraine, "strong-army", **INSTRUMENTS[name])
     assert with_it["p_war_120m"] <= without["p_war_120m"] + 1e-9
     assert with_it["cost_usd_bn_per_year"] > without["cost_usd_bn_per_year"]
@@ -75,6 +90,10 @@ def test_an_infeasible_force_request_is_reported(ukraine: Scenario) -> None:
     results = guaranty.simulate(ukraine, ["deep-defence", "monitoring-6k"], worlds=400, seed=2)
     assert results.metric("deep-defence", "troops_feasible").mean == 0.0
     assert results.metric("monitoring-6k", "troops_feasible").mean == 1.0
+    # Deployments are scaled to what the pools supply: most of deep-defence is missing.
+    assert results.metric("deep-defence", "troops_shortfall_share").mean > 0.5
+    assert results.metric("monitoring-6k", "troops_shortfall_share").mean == 0.0
+    assert any("deep-defence" in note and "missing" in note for note in results.notes())
 
 
 def test_lenses_diverge_on_monitors_through_the_tripwire(ukraine: Scenario) -> None:
@@ -86,9 +105,11 @@ def test_lenses_diverge_on_monitors_through_the_tripwire(ukraine: Scenario) -> N
                               seed=SEED, lens=lens)
         effect[lens] = (r.metric("ceasefire-only", "p_war_120m").mean
                         - r.metric("monitoring-6k", "p_war_120m").mean)
-    # The magnitudes moved with the campaign model (issue 10); the divergence remains.
-    assert effect["gorenburg"] > 0.03 and effect["gorenburg"] > 1.5 * effect["miron"]
-    # Switch the tripwire off inside Gorenburg's lens: most of his monitors' effect goes.
+    # The magnitudes moved with the campaign model (issue 10) and again when the tripwire came
+    # to work through governments, scaled by exposure (issue 11): 6,000 monitors bind their
+    # governments only partly. Under Miron's provocation hypothesis they raise the risk.
+    assert effect["gorenburg"] > 0.015 and effect["miron"] < 0
+    # Switch the tripwire off inside Gorenburg's lens: a good part of his monitors' effect goes.
     lens = ukraine.lenses["gorenburg"]
     off = {**lens.parameters,
            "tripwire.response_shift": {"value": 0.0, "unit": "log-odds", "assumption": "off"},
@@ -100,7 +121,9 @@ def test_lenses_diverge_on_monitors_through_the_tripwire(ukraine: Scenario) -> N
                           seed=SEED, lens="no-tripwire")
     without = (r.metric("ceasefire-only", "p_war_120m").mean
                - r.metric("monitoring-6k", "p_war_120m").mean)
-    assert without < 0.5 * effect["gorenburg"]
+    # Part of the monitors' effect is their warning and the unwritten commitment their presence
+    # makes without any tripwire shift; the tripwire is the rest.
+    assert without < 0.75 * effect["gorenburg"]
 
 
 def test_base_reliability_is_the_fit_listed_with_its_data(
@@ -117,11 +140,13 @@ def test_base_reliability_is_the_fit_listed_with_its_data(
     assert record["distribution"].startswith(f"beta(a={a:g}, b={b:g}")
 
 
-def test_p5_veto_removes_any_response(ukraine: Scenario) -> None:
+def test_p5_veto_stops_only_the_contingent(ukraine: Scenario) -> None:
+    """The aggressor in a mixed contingent vetoes that contingent's response, not a third
+    party's treaty (no silent veto)."""
     pkg = ukraine.packages["p5-peacekeepers"].model_dump()
     pkg["treaties"] = [Treaty(guarantor="us", rung="ground-troops", wording="shall-armed-force")]
     vetoed = ukraine.with_package("p5-with-treaty",
                                   ukraine.packages["p5-peacekeepers"].model_validate(pkg))
-    r = guaranty.simulate(vetoed, ["p5-peacekeepers", "p5-with-treaty"], worlds=400, seed=3)
-    np.testing.assert_array_equal(r.outcomes["p5-peacekeepers"]["p_war_120m"],
-                                  r.outcomes["p5-with-treaty"]["p_war_120m"])
+    r = guaranty.simulate(vetoed, ["p5-peacekeepers", "p5-with-treaty"], worlds=1500, seed=3)
+    assert (r.metric("p5-with-treaty", "p_war_120m").mean
+            < r.metric("p5-peacekeepers", "p_war_120m").mean - 0.01)

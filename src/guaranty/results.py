@@ -251,8 +251,13 @@ class Results:
             if "troops_feasible" in self.metrics(package):
                 share = self.metric(package, "troops_feasible").mean
                 if share < 1.0:
+                    missing = (self.metric(package, "troops_shortfall_share").mean
+                               if "troops_shortfall_share" in self.metrics(package) else None)
+                    scaled = ("" if missing is None else
+                              f"; deployments are scaled to what the pools supply, "
+                              f"{missing:.0%} of the troops asked for missing on average")
                     notes.append(f"{package}: the troops asked for fit the contributors' "
-                                 f"rotation pools in only {share:.0%} of worlds")
+                                 f"rotation pools in only {share:.0%} of worlds{scaled}")
             notes.extend(f"{package}: rejected by the {why}"
                          for why in self.rejections.get(package, ()))
         return notes

@@ -37,6 +37,9 @@ from guaranty.models._arrays import Array
 
 T = TypeVar("T")
 
+#: Outcomes only packages with troops report.
+TROOP_METRICS = ("troops_feasible", "troops_shortfall_share")
+
 
 def _cat(arrays: Sequence[Any], ns: Sequence[int]) -> Any:
     """Concatenate along the last (world) axis, broadcasting each part to its worlds.
@@ -149,8 +152,8 @@ def _deployments(parts: Sequence[response.ResponseArrays], ns: Sequence[int]
         first = next(iter(mine.values()))
         out.append(response.Deployment(
             guarantor=first.guarantor,
-            size=_spread(ns, {i: np.full(ns[i], d.size, dtype=DTYPE) for i, d in mine.items()},
-                         0.0, DTYPE),
+            size=_spread(ns, {i: np.broadcast_to(np.asarray(d.size, dtype=DTYPE), (ns[i],))
+                              for i, d in mine.items()}, 0.0, DTYPE),
             monitors=first.monitors, in_country=first.in_country,
             arrival=_spread(ns, {i: d.arrival for i, d in mine.items()}, np.inf, DTYPE),
             power=_spread(ns, {i: d.power for i, d in mine.items()}, 0.0, DTYPE)))
@@ -171,7 +174,6 @@ def _treaties(parts: Sequence[response.ResponseArrays], ns: Sequence[int]
 
         out.append(response.TreatyTerms(
             guarantor=first.guarantor, expected_cost=pair("expected_cost", 0.0),
-            no_direct_war=pair("no_direct_war", 1.0),
             perceived_arms=pair("perceived_arms", 0.0), actual_arms=pair("actual_arms", 0.0),
             perceived_add=pair("perceived_add", 0.0), actual_add=pair("actual_add", 0.0),
             war_cost_usd=pair("war_cost_usd", 0.0),
@@ -208,8 +210,10 @@ def _instruments(parts: Sequence[response.ResponseArrays], ns: Sequence[int]
     return response.ResponseArrays(
         n=sum(ns), deployments=tuple(deployments), treaties=tuple(_treaties(parts, ns)),
         aircraft=tuple(_aircraft(parts, ns)), tripwire_cost=cat("tripwire_cost"),
-        cost_direct_war=cat("cost_direct_war"), monitor_line=cat("monitor_line"),
-        full_signal=cat("full_signal"), feasible=cat("feasible")), slots
+        cost_direct_war=cat("cost_direct_war"), correlation=cat("correlation"),
+        provocation=cat("provocation"), monitor_line=cat("monitor_line"),
+        full_signal=cat("full_signal"), feasible=cat("feasible"),
+        shortfall=cat("shortfall")), slots
 
 
 def _costs(parts: Sequence[ChainInputs], ns: Sequence[int], slots: list[dict[int, int]]
@@ -277,7 +281,7 @@ def split(outcomes: dict[str, Array], parts: Sequence[ChainInputs]) -> list[dict
     for part in parts:
         stop = start + part.n
         own = {k: v[start:stop] for k, v in outcomes.items()
-               if k != "troops_feasible" or part.instruments.deployments}
+               if k not in TROOP_METRICS or part.instruments.deployments}
         out.append(own)
         start = stop
     return out

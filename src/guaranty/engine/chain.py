@@ -66,6 +66,7 @@ class ChainState(NamedTuple):
     returned: dict[int, Array]  # expected refugees returned at those checkpoints
     force_ratio_12m: Array
     force_ratio_horizon: Array
+    ln_seen_memory: Array  # the aggressor's remembered perceived ratio (preventive war)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def init(inputs: ChainInputs) -> ChainState:
         returned={m: np.zeros(n) for m in checkpoints},
         force_ratio_12m=nan,
         force_ratio_horizon=nan,
+        ln_seen_memory=nan.copy(),
     )
 
 
@@ -149,30 +151,52 @@ def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> tuple[Arr
     return leaking, damage
 
 
+class Balance(NamedTuple):
+    """The balance in one month, as the aggressor perceives it and as a war would find it."""
+
+    ln_perceived: Array  # ln ratio the aggressor perceives if no guarantor enters the war
+    ln_battle: Array  # ln battle ratio (the realised responses)
+    actual_air: Array  # P(air denied) in a war
+    ln_fight: Array | None  # ln ratio it perceives if the guarantors fight (None: no treaty)
+
+
 def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
-             sigma: Array) -> tuple[Array, Array, Array]:
-    """(ln perceived ratio, ln battle ratio, P(air denied) in a war): the balance this month."""
+            sigma: Array) -> Balance:
+    """The balance this month: the perceived ratio without and with the guarantors in the war
+    (:func:`guaranty.models.decision.mixed_value` weighs them), the battle ratio and P(air
+    denied)."""
     stock, pers, a = state.supply.stock, state.defender_personnel, inputs.air
     own = forces.combat_power(stock, pers, inputs.defender)
     own = own * (forces.space_factor(pers, inputs.campaign.front_km,
                                      inputs.campaign.space_threshold) * inputs.campaign.c2)
     a_power = forces.combat_power(state.aggressor_stock, state.aggressor_personnel,
                                   inputs.aggressor) * sigma
+    fight = bool(inputs.instruments.treaties)
+    # Conditional on the guarantors fighting, what comes only with a direct war arrives in
+    # full: E[X | fight] = E[X] / P(fight), for X that is zero unless some R_g >= air-naval.
+    share = 1.0 / np.maximum(terms.p_direct, DTYPE(1e-6))
+    calm_air = terms.perceived_air - terms.direct_air
+    fight_air = calm_air + terms.direct_air * share
     if inputs.fighters:
         fighters, long_range = _rows(stock, inputs.fighters), _rows(stock, inputs.air_defence)
         a_fighters = _rows(state.aggressor_stock, inputs.fighters)
-        perceived_air = _denial(inputs, fighters, long_range, a_fighters, terms.perceived_air)
+        perceived_air = _denial(inputs, fighters, long_range, a_fighters, calm_air)
         actual_air = perceived_air if not inputs.instruments.any else _denial(
             inputs, fighters, long_range, a_fighters, terms.actual_air)
+        fight_denial = _denial(inputs, fighters, long_range, a_fighters, fight_air) if fight \
+            else perceived_air
     else:
-        perceived_air = actual_air = np.zeros(inputs.n, dtype=DTYPE)
+        perceived_air = actual_air = fight_denial = np.zeros(inputs.n, dtype=DTYPE)
+    base = own * terms.perceived_arms + terms.troop_power
     ln_perceived = _ln_ratio(
-        a_power * air.ground_effect(perceived_air, air_share=a.ground_air_share),
-        own * terms.perceived_arms + terms.troop_power + terms.perceived_power_add)
+        a_power * air.ground_effect(perceived_air, air_share=a.ground_air_share), base)
+    ln_fight = _ln_ratio(
+        a_power * air.ground_effect(fight_denial, air_share=a.ground_air_share),
+        base + terms.perceived_power_add * share) if fight else None
     ln_battle = _ln_ratio(
         a_power * air.ground_effect(actual_air, air_share=a.ground_air_share),
         own * terms.actual_arms + terms.troop_power + terms.actual_power_add)
-    return ln_perceived, ln_battle, actual_air
+    return Balance(ln_perceived, ln_battle, actual_air, ln_fight)
 
 
 def equipment_path(inputs: ChainInputs, state: ChainState) -> Array:
@@ -215,18 +239,30 @@ def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array,
         recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war, equipment=kit)
 
 
-def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expected_cost: Array,
-            t: int, kit: campaign.Equipment) -> Array:
+def _hazard(inputs: ChainInputs, state: ChainState, seen: Balance,
+            terms: response.MonthTerms, t: int, memory: Array, kit: campaign.Equipment,
+            blockade_value: Array) -> Array:
     """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`), from the
-    war it expects at the ratio it perceives (one war model for decision and outcomes)."""
+    wars it expects at the ratios it perceives (one war model for decision and outcomes):
+    without the guarantors, and with them, weighed by the probability that they fight."""
     d = inputs.decision
-    expected = expected_war(inputs, state, ln_perceived + d.bias, kit)
-    value = decision.attack_value(
-        expected, state.aggressor_personnel, gain=d.gain, neutral_discount=d.neutral_discount,
-        failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
-        sanctions_cost=d.sanctions_cost + expected_cost)
+
+    def value(ln_ratio: Array) -> Array:
+        expected = expected_war(inputs, state, ln_ratio + d.bias, kit)
+        return decision.attack_value(
+            expected, state.aggressor_personnel, gain=d.gain,
+            neutral_discount=d.neutral_discount, failure_cost=d.failure_cost,
+            loss_aversion=d.loss_aversion,
+            sanctions_cost=d.sanctions_cost + terms.expected_cost - blockade_value)
+
+    calm = value(seen.ln_perceived)
+    mixed = calm if seen.ln_fight is None else decision.mixed_value(
+        calm, value(seen.ln_fight), terms.p_direct)
+    waiting = decision.preventive_waiting(
+        d.value_of_waiting, decision.window_closing(seen.ln_perceived, memory),
+        weight=d.preventive_weight)
     return decision.attack_hazard(
-        value, value_of_waiting=d.value_of_waiting, base_rate=d.base_rate,
+        mixed, value_of_waiting=waiting, base_rate=d.base_rate,
         sensitivity=d.sensitivity, ready=(t >= d.min_reconstitution_months).astype(DTYPE))
 
 
@@ -315,16 +351,21 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     only P(war) (the anchoring).
     """
     terms, sigma = terms_at(inputs, t)
-    ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
+    seen = balance(inputs, state, terms, sigma)
     # The sea: a blockade is one of the aggressor's gains, and lost exports sap the defender.
     sea = naval.sea_month(inputs.people.sea, terms.perceived_air, terms.actual_air)
-    ln_perceived = ln_perceived - np.log(sea.perceived_sustain)
-    ln_battle = ln_battle - np.log(sea.sustain)
+    sapped = np.log(sea.perceived_sustain)
+    seen = seen._replace(
+        ln_perceived=seen.ln_perceived - sapped, ln_battle=seen.ln_battle - np.log(sea.sustain),
+        ln_fight=None if seen.ln_fight is None else seen.ln_fight - sapped)
+    ln_battle, actual_air = seen.ln_battle, seen.actual_air
     ratio = np.exp(ln_battle)
+    memory = np.where(np.isnan(state.ln_seen_memory), seen.ln_perceived, state.ln_seen_memory)
     path = equipment_path(inputs, state)
-    seen = campaign.Equipment(path, own_share(inputs, state, terms.perceived_arms,
-                                              terms.perceived_power_add, terms.troop_power))
-    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost - sea.value, t, seen)
+    kit = campaign.Equipment(path, own_share(inputs, state, terms.perceived_arms,
+                                             np.zeros_like(terms.troop_power),
+                                             terms.troop_power))
+    hazard = _hazard(inputs, state, seen, terms, t, memory, kit, sea.value)
     consequences: dict[str, Array] = {}
     if not hazard_only:
         fought = campaign.Equipment(path, own_share(inputs, state, terms.actual_arms,
@@ -335,7 +376,9 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),
         force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),
-        force_ratio_horizon=np.where(t == inputs.months - 1, ratio, state.force_ratio_horizon))
+        force_ratio_horizon=np.where(t == inputs.months - 1, ratio, state.force_ratio_horizon),
+        ln_seen_memory=decision.remember(memory, seen.ln_perceived,
+                                         months=inputs.decision.preventive_memory_months))
     return _forces(inputs, state), Month(hazard, consequences, ratio, terms)
 
 
@@ -361,6 +404,7 @@ def finish(inputs: ChainInputs, state: ChainState) -> dict[str, Array]:
     out["weapons_unspent_usd_bn"] = money["unspent"] / 1e9
     if inputs.instruments.deployments:
         out["troops_feasible"] = inputs.instruments.feasible
+        out["troops_shortfall_share"] = inputs.instruments.shortfall
     out["investment_usd_bn_per_year"] = state.capital.expected_gross / years
     needs = inputs.people.investment.needs_usd_bn
     for month, net in state.needs_met.items():

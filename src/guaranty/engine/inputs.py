@@ -22,17 +22,20 @@ from guaranty.models import (
     air,
     air_defence,
     campaign,
+    cohesion,
     economy,
     forces,
     guarantors,
     intel,
     naval,
+    positions,
     refugees,
     response,
     supply,
     troops,
 )
 from guaranty.models._arrays import Array, row_sum
+from guaranty.models.guarantors import Rung
 from guaranty.scenario.compile import Plan
 from guaranty.scenario.schema import Treaty, TroopDeployment
 
@@ -111,6 +114,8 @@ class Decision:
     base_rate: Array  # base hazard x anchoring factor
     sensitivity: Array
     min_reconstitution_months: Array
+    preventive_weight: Array  # value of waiting lost per unit of closing window (hypothesis c)
+    preventive_memory_months: Array
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ class Warning:
     monitor_gain_months: Array
     mobilisation_months: Array
     surprise_multiplier: Array
+    positions_loss: Array  # (n,) share of warning lost to the aggressor's troops in place
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,8 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
     arrays = _response(plan, p, n)
     warning = Warning(p("intel.level"), p("intel.base_warning_months"),
                       p("intel.isr_gain_months"), p("intel.monitor_gain_months"),
-                      p("intel.mobilisation_months"), p("campaign.surprise_multiplier"))
+                      p("intel.mobilisation_months"), p("campaign.surprise_multiplier"),
+                      _positions_loss(plan, p, n))
     terms = response.schedule(arrays, months)
     interceptors = tuple(mun for mun, weapon in plan.munitions if weapon in plan.air_defence)
     return ChainInputs(
@@ -394,6 +401,8 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
         base_rate=p("decision.base_hazard_per_month") * p(BASE_HAZARD_SCALE),
         sensitivity=p("decision.value_sensitivity"),
         min_reconstitution_months=p("decision.min_reconstitution_months"),
+        preventive_weight=p("decision.preventive_weight"),
+        preventive_memory_months=p("decision.preventive_memory_months"),
     )
 
 
@@ -512,17 +521,37 @@ def _sea(plan: Plan, p: Reader) -> naval.SeaInputs:
         dependence=p("naval.war_export_dependence"))
 
 
+def _positions_loss(plan: Plan, p: Reader, n: int) -> Array:
+    """Share of the defender's warning lost to the aggressor's troops stationed in its
+    territory: its own ``aggressor_positions`` and its share of a mixed contingent
+    (:func:`guaranty.models.positions.warning_loss`)."""
+    stationed = 0.0
+    if plan.aggressor_positions is not None:
+        stationed += plan.aggressor_positions.troops
+    pk = plan.peacekeepers
+    if pk is not None and "aggressor" in pk.members:
+        stationed += pk.size / len(pk.members)
+    if stationed <= 0:
+        return np.zeros(n, dtype=DTYPE)
+    return positions.warning_loss(
+        np.full(n, stationed, dtype=DTYPE), max_loss=p("aggressor_positions.warning_loss"),
+        reference=p("aggressor_positions.reference_troops"))
+
+
 def surprise(warning: Warning, monitors: Array) -> Array:
-    """The attacker's surprise multiplier after the warning that ISR and monitors give."""
+    """The attacker's surprise multiplier after the warning that ISR and monitors give, less
+    what the aggressor's troops already in place take away."""
     months = intel.warning_months(
         warning.level, monitors, base_warning_months=warning.base_months,
         gain=warning.isr_gain_months, monitor_gain=warning.monitor_gain_months)
+    months = months * (1.0 - warning.positions_loss)
     ready = intel.mobilised_share(months, mobilisation_months=warning.mobilisation_months)
     return intel.surprise(warning.surprise_multiplier, ready)
 
 
 # --- the package's instruments ---------------------------------------------------------------
 def _all_troops(plan: Plan) -> list[TroopDeployment]:
+    """The package's troops and a peacekeeping contingent's allied members' equal shares."""
     out = list(plan.troops)
     pk = plan.peacekeepers
     if pk is not None:
@@ -533,81 +562,187 @@ def _all_troops(plan: Plan) -> list[TroopDeployment]:
     return out
 
 
-def _deployment(d: TroopDeployment, p: Reader, n: int) -> response.Deployment:
+def _uncommitted(plan: Plan) -> set[str]:
+    """Guarantors whose troops make no commitment: the members of a contingent the aggressor
+    belongs to (its veto stops the contingent's collective response, and only that)."""
+    pk = plan.peacekeepers
+    if pk is None or "aggressor" not in pk.members:
+        return set()
+    own = {d.guarantor for d in plan.troops}
+    return {m for m in pk.members if m != "aggressor" and m not in own}
+
+
+def _deployment(d: TroopDeployment, p: Reader, n: int, scale: Array) -> response.Deployment:
     arrival = (np.full(n, d.arrival_months, dtype=DTYPE)
                if d.arrival_months is not None else p("troops.arrival_months"))
+    size = d.size * scale
     power = troops.troop_power(
-        d.size, power_per_soldier=p("troops.power_per_soldier"),
+        1.0, power_per_soldier=p("troops.power_per_soldier"),
         fight_share=p(f"troops.fight_share.{d.mission}"),
         location_factor=p(f"troops.location_factor.{d.location}"),
         roe_factor=p(f"troops.roe_factor.{d.rules_of_engagement}"),
-        present=np.ones(n, dtype=DTYPE))
-    return response.Deployment(d.guarantor, d.size, d.mission in ("monitoring", "tripwire"),
+        present=size)
+    return response.Deployment(d.guarantor, size, d.mission in ("monitoring", "tripwire"),
                                d.location != "neighbour", arrival, power)
+
+
+def _force_generation(asked: list[TroopDeployment], p: Reader, n: int
+                      ) -> tuple[dict[str, Array], Array]:
+    """Each contributor's share of its request that its rotation pool supports, per world
+    (:func:`guaranty.models.troops.supported_share`), and the share of all the troops asked
+    for that cannot be found."""
+    requested: dict[str, float] = {}
+    for d in asked:
+        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
+    scale = {g: troops.supported_share(np.asarray(size, dtype=DTYPE),
+                                       p(f"guarantor.{g}.troop_pool"),
+                                       p("troops.rotation_factor"))
+             for g, size in requested.items()}
+    total = sum(requested.values())
+    found = np.zeros(n, dtype=DTYPE)
+    for g, size in requested.items():
+        found = found + size * scale[g]
+    missing = (DTYPE(1.0) - found / DTYPE(total)) if total > 0 else np.zeros(n, dtype=DTYPE)
+    return scale, np.asarray(np.clip(missing, 0.0, 1.0), dtype=DTYPE)
+
+
+def _exposures(asked: list[TroopDeployment], scale: Mapping[str, Array], p: Reader, n: int,
+               skip: set[str]) -> dict[str, Array]:
+    """Each guarantor's tripwire exposure E_g from its troops in the country."""
+    sizes: dict[str, list[Array]] = {}
+    weights: dict[str, list[Array]] = {}
+    for d in asked:
+        if d.location == "neighbour" or d.guarantor in skip:
+            continue
+        sizes.setdefault(d.guarantor, []).append(d.size * scale[d.guarantor])
+        weights.setdefault(d.guarantor, []).append(
+            p(f"troops.location_factor.{d.location}") * p(f"tripwire.role_weight.{d.mission}"))
+    return {g: response.exposure(sizes[g], weights[g], p("tripwire.reference_troops"))
+            for g in sizes}
 
 
 def _response(plan: Plan, p: Reader, n: int) -> response.ResponseArrays:
     asked = _all_troops(plan)
-    deployments = tuple(_deployment(d, p, n) for d in asked)
-    requested: dict[str, float] = {}
-    for d in asked:
-        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
+    scale, missing = _force_generation(asked, p, n)
+    deployments = tuple(_deployment(d, p, n, scale[d.guarantor]) for d in asked)
+    deployed: dict[str, Array | float] = {}
+    for dep in deployments:
+        deployed[dep.guarantor] = deployed.get(dep.guarantor, 0.0) + dep.size
     ok = np.ones(n, dtype=bool)
-    for g, size in requested.items():
-        ok &= troops.feasible(np.asarray(size, dtype=DTYPE), p(f"guarantor.{g}.troop_pool"),
-                              p("troops.rotation_factor"))
-    treaties = () if plan.vetoed else tuple(_treaty(plan, tr, p, n, requested)
-                                            for tr in plan.treaties)
-    committed = {tr.guarantor for tr in plan.treaties if not plan.vetoed
-                 and tr.level >= response.AIR_NAVAL}
+    for share in scale.values():
+        ok &= share >= 1.0
+    exposure = _exposures(asked, scale, p, n, _uncommitted(plan))
+    law = _law(p)
+    treaties = [_treaty(plan, tr, p, n, deployed, exposure, law) for tr in plan.treaties]
+    with_treaty = {tr.guarantor for tr in plan.treaties}
+    treaties += [_implicit(plan, g, p, n, deployed, e) for g, e in exposure.items()
+                 if g not in with_treaty]
+    committed = {tr.guarantor for tr in plan.treaties if tr.level >= response.AIR_NAVAL}
     return response.ResponseArrays(
         n=n,
         deployments=deployments,
-        treaties=treaties,
+        treaties=tuple(treaties),
         aircraft=tuple(_aircraft(a, p, n, a.guarantor in committed) for a in plan.aircraft),
-        tripwire_cost=np.zeros(n, DTYPE) if plan.vetoed else p("tripwire.political_cost"),
+        tripwire_cost=p("tripwire.political_cost"),
         cost_direct_war=p("guarantors.cost.direct_war"),
+        correlation=p("guarantors.cohesion_correlation"),
+        provocation=p("tripwire.provocation"),
         monitor_line=p("intel.monitors_for_full_line"),
         full_signal=p("economy.troops_for_full_signal"),
         feasible=ok.astype(DTYPE),
+        shortfall=missing,
     )
 
 
-def _treaty(plan: Plan, tr: Treaty, p: Reader, n: int, requested: Mapping[str, float]
-            ) -> response.TreatyTerms:
-    g = tr.guarantor
+def _law(p: Reader) -> tuple[Array, ...]:
+    """The shortfall weights of rungs none .. air-naval (guaranty.models.guarantors)."""
+    return tuple(p(f"guarantors.shortfall.{name}") for name in guarantors.RUNGS[:-1])
+
+
+def response_draw(p: Reader, guarantor: str) -> Array:
+    """A guarantor's uniform, joined to the world's cohesion factor
+    (:func:`guaranty.models.cohesion.latent_uniform`)."""
+    return cohesion.latent_uniform(p(f"guarantor.{guarantor}.response_draw"),
+                                   p("guarantors.cohesion_draw"),
+                                   p("guarantors.cohesion_correlation"))
+
+
+def _honour(p: Reader, g: str, automaticity: Array, exposure: Array | None,
+            base: str = "guarantors.base_reliability") -> tuple[Array, Array]:
+    """A guarantor's honour probability without and with its troops present."""
     delay = p(f"guarantor.{g}.response_delay_months")
-    automaticity = p(f"guarantors.automaticity.{tr.wording}")
+
+    def honour(shift: Array | float) -> Array:
+        return guarantors.honour_probability(
+            p(base), automaticity, p(f"guarantor.{g}.will"), delay,
+            a_ref=p("guarantors.automaticity_reference"), b_a=p("guarantors.automaticity_slope"),
+            b_w=p("guarantors.will_slope"), b_d=p("guarantors.delay_slope"), shift=shift)
+
+    without = honour(0.0)
+    if exposure is None:
+        return without, without
+    return without, honour(p("tripwire.response_shift") * exposure)
+
+
+def _surge(p: Reader, g: str, deployed: Mapping[str, Array | float]) -> dict[str, Any]:
+    """What the guarantor adds in a war when it answers: its undeployed troops and costs."""
+    delay = p(f"guarantor.{g}.response_delay_months")
     rotation, duration = p("troops.rotation_factor"), p("campaign.war_months")
     # Troops already deployed are in the fight; the surge is what is left.
     deployable = np.maximum(
-        p(f"guarantor.{g}.troop_pool") / rotation - requested.get(g, 0.0), 0.0)
+        p(f"guarantor.{g}.troop_pool") / rotation - deployed.get(g, 0.0), 0.0)
     surge_share = p("guarantors.troop_surge_share")
-    shift = p("tripwire.response_shift")
+    return {
+        "cost_sanctions": p("guarantors.cost.sanctions"),
+        "arms_surge": p("guarantors.arms_surge"),
+        "arrival_share": np.clip(1.0 - delay / np.maximum(duration, 1e-6), 0, 1),
+        "surge_power": deployable * surge_share * p("troops.power_per_soldier"),
+        "war_years": duration / 12.0,
+        "arms_cost": p("guarantors.arms_support_usd_bn_per_year") * 1e9,
+        "air_cost": p("guarantors.air_support_usd_bn_per_year") * 1e9,
+        "surge_cost_per_year": deployable * surge_share
+        * p(f"guarantor.{g}.cost_per_soldier_year_usd"),
+    }
 
-    def honour(present: Array) -> Array:
-        return guarantors.honour_probability(
-            p("guarantors.base_reliability"), automaticity, p(f"guarantor.{g}.will"), delay,
-            a_ref=p("guarantors.automaticity_reference"), b_a=p("guarantors.automaticity_slope"),
-            b_w=p("guarantors.will_slope"), b_d=p("guarantors.delay_slope"),
-            shift=shift * present)
 
+def _treaty(plan: Plan, tr: Treaty, p: Reader, n: int, deployed: Mapping[str, Array | float],
+            exposure: Mapping[str, Array], law: tuple[Array, ...]) -> response.TreatyTerms:
+    g = str(tr.guarantor)  # compile_plan gives one guarantor per row
+    automaticity = p(f"guarantors.automaticity.{tr.wording}")
     with_aircraft = {a.guarantor for a in plan.aircraft}
+    obliged = int(Rung.CONSULT) if tr.wording == "consult" else int(tr.level)
     return response.treaty_terms(
         g, int(tr.level),
-        honour=(honour(np.zeros(n, dtype=DTYPE)), honour(np.ones(n, dtype=DTYPE))),
-        draw=p(f"guarantor.{g}.response_draw"),
-        cost_sanctions=p("guarantors.cost.sanctions"),
-        arms_surge=p("guarantors.arms_surge"),
+        honour=_honour(p, g, automaticity, exposure.get(g)),
+        draw=response_draw(p, g),
         air_surge=None if g in with_aircraft else p("guarantors.air_surge_aircraft"),
-        arrival_share=np.clip(1.0 - delay / np.maximum(duration, 1e-6), 0, 1),
-        surge_power=deployable * surge_share * p("troops.power_per_soldier"),
-        war_years=duration / 12.0,
-        arms_cost=p("guarantors.arms_support_usd_bn_per_year") * 1e9,
-        air_cost=p("guarantors.air_support_usd_bn_per_year") * 1e9,
-        surge_cost_per_year=deployable * surge_share
-        * p(f"guarantor.{g}.cost_per_soldier_year_usd"),
         automaticity=automaticity,
+        obliged=obliged,
+        shortfall=law,
+        tilt=p("guarantors.automaticity_slope")
+        * (automaticity - p("guarantors.automaticity_reference")),
+        **_surge(p, g, deployed),
+    )
+
+
+def _implicit(plan: Plan, g: str, p: Reader, n: int, deployed: Mapping[str, Array | float],
+              exposure: Array) -> response.TreatyTerms:
+    """The commitment a guarantor's troops make without a treaty: up to ground troops, from
+    the reliability of an unwritten commitment raised by the troops' exposure, no shortfall
+    (what it would do anyway is the baseline), and nothing at all before its troops arrive."""
+    _, present = _honour(p, g, p("guarantors.automaticity_reference"), exposure,
+                         base="guarantors.reliability_without_treaty")
+    with_aircraft = {a.guarantor for a in plan.aircraft}
+    return response.treaty_terms(
+        g, response.GROUND,
+        honour=(np.zeros(n, dtype=DTYPE), present),
+        draw=response_draw(p, g),
+        air_surge=None if g in with_aircraft else p("guarantors.air_surge_aircraft"),
+        automaticity=np.zeros(n, dtype=DTYPE),
+        obliged=response.GROUND,
+        shortfall=(np.ones(n, dtype=DTYPE),
+                   *(np.zeros(n, dtype=DTYPE) for _ in range(response.GROUND - 1))),
+        **_surge(p, g, deployed),
     )
 
 
@@ -625,7 +760,7 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
                                basing),
         np.full(n, float(treaty_air), dtype=DTYPE),
         engage,
-        (p(f"guarantor.{a.guarantor}.response_draw") < engage).astype(DTYPE),
+        (response_draw(p, a.guarantor) < engage).astype(DTYPE),
         policing,
     )
 

@@ -48,8 +48,7 @@ def battle_ratio(inputs: ChainInputs, state: ChainState, *, surprise: bool = Tru
     terms, sigma = terms_at(inputs, 0)
     if not surprise:
         sigma = np.ones_like(sigma)
-    _, ln_battle, _ = balance(inputs, state, terms, sigma)
-    return ln_battle
+    return balance(inputs, state, terms, sigma).ln_battle
 
 
 def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed: int,

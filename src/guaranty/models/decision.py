@@ -28,7 +28,26 @@ Against a value of waiting :math:`V_w`, the monthly hazard is
 so :math:`\lambda_0` is the base rate of attack when attacking and waiting look alike, and the
 aggressor cannot attack before it has reconstituted (:math:`t_{\min}`; Danish Defence
 Intelligence, Feb 2025: a local war within 6 months, a regional one within 2 years).
-:math:`h` falls as the defender grows stronger and rises with the bias, by construction.
+:math:`h` falls as the defender grows stronger and rises with the bias, by construction —
+unless a lens switches on one of two hypotheses under which an instrument can raise the risk:
+
+* **(b) provocation** (:mod:`guaranty.models.response`): foreign troops in the defender's
+  territory cross the aggressor's red line and the cease-fire is worth :math:`\pi_b` less to
+  it while they stay (``tripwire.provocation``; Lavrov, Putin in the source article);
+* **(c) preventive war** (Levy 1987): the value of waiting falls as the defender's projected
+  strength rises. The aggressor remembers its perceived ratio,
+  :math:`m_t = m_{t-1} + (\ln\hat R_t - m_{t-1})/\tau` (:func:`remember`), and sees the window
+  closing by :math:`c_t = \max(0, m_t - \ln\hat R_t)` (:func:`window_closing`): how far the
+  ratio has fallen below what it was used to. Then
+  :math:`V_w \to V_w - \phi\, c_t` (:func:`preventive_waiting`; ``decision.preventive_weight``
+  :math:`\phi`, 0 by default). A fast build-up then brings the war forward.
+
+The value of attacking when the guarantors may fight is the mixture
+:math:`(1 - \pi)V_0 + \pi V_1` of :func:`mixed_value`: the cost of a direct war with them is
+the war model's, not an assumed number.
+
+References: Levy, J. S. (1987). "Declining Power and the Preventive Motivation for War".
+*World Politics* 40(1):82–107.
 """
 
 from __future__ import annotations
@@ -64,6 +83,41 @@ def attack_value(
         - sanctions_cost
     )
     return value
+
+
+def mixed_value(calm: Array, fight: Array, p_fight: Array) -> Array:
+    r"""The value of attacking when the guarantors may enter the war:
+    :math:`V = (1 - \pi)\,V_0 + \pi\,V_1`, shape (n,).
+
+    :math:`V_0` is the value of the war the aggressor expects if no guarantor fights,
+    :math:`V_1` if they do (their reinforcements and aircraft in the ratio, the war model's
+    losses and odds at that ratio), :math:`\pi` the probability that at least one enters the
+    war (:func:`guaranty.models.cohesion.p_any`). So the cost of a direct war with the
+    guarantors, :math:`\pi (V_0 - V_1)`, is derived from their response and the war model,
+    not assumed; ``guarantors.cost.direct_war`` adds only escalation beyond the theatre.
+    """
+    out: Array = (1.0 - p_fight) * calm + p_fight * fight
+    return out
+
+
+def window_closing(ln_perceived: Array, memory: Array) -> Array:
+    r""":math:`c_t = \max(0, m_t - \ln\hat R_t)`: how far the perceived ratio has fallen below
+    the one the aggressor remembers (its window of opportunity closing), shape (n,)."""
+    out: Array = np.maximum(memory - ln_perceived, 0.0)
+    return out
+
+
+def preventive_waiting(value_of_waiting: Array, closing: Array, *, weight: Array) -> Array:
+    r""":math:`V_w - \phi\,c_t`: the value of waiting once the window is seen closing."""
+    out: Array = value_of_waiting - weight * closing
+    return out
+
+
+def remember(memory: Array, ln_perceived: Array, *, months: Array) -> Array:
+    r""":math:`m_t = m_{t-1} + (\ln\hat R_t - m_{t-1})/\tau`, an exponential memory of
+    :math:`\tau` months (at least 1)."""
+    out: Array = memory + (ln_perceived - memory) / np.maximum(months, 1.0)
+    return out
 
 
 def attack_hazard(

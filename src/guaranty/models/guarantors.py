@@ -17,16 +17,23 @@ hypothesis: troops on the ground make honour likelier). :math:`a_\mathrm{ref}` i
 automaticity typical of the treaties behind :math:`\rho`, so a treaty as automatic as those, of
 average will and decided at once, is honoured with probability :math:`\rho`.
 
-**Realised rung.** Honoured, the response is rung :math:`K`. Not honoured, it falls uniformly on
-:math:`0, \dots, K-1` — an assumption: an ally that will not fight may still consult, condemn,
-sanction or send ammunition (Miron, source article), and the data say nothing about how far it
-falls short. Hence for :math:`1 \le k \le K`
+**Realised rung.** Honoured, the response is the rung the wording obliges, :math:`K_o`
+(:math:`K` for a defence clause — "shall ... armed force", "as it deems necessary"; consultation
+for a "shall consult" clause: ATOP's consultation obligation, Leeds et al. 2002, promises
+nothing more). Not honoured, a guarantor still answers of its own accord, with a *shortfall*
+rung :math:`S` on :math:`0, \dots, K-1` drawn from weights :math:`w_j`
+(``guarantors.shortfall.*``). History puts the shortfall on condemnation, sanctions and arms,
+rarely on air or naval war: the Budapest Memorandum's signatories answered 2014 with sanctions
+and 2022 with sanctions and arms, never forces; "we'll condemn Russia, we'll impose sanctions,
+or we'll send ammunition" (Miron, source article). The weights are an assumption shaped by
+those cases. With :math:`Q_K(k) = P(S \ge k)`, for :math:`1 \le k \le K`
 
-.. math:: P(R \ge k) = p + (1 - p)\,\frac{K - k}{K},
+.. math:: P(R \ge k) = 1 - \big(1 - p\,\mathbb 1[k \le K_o]\big)\big(1 - Q_K(k)\big),
 
 :math:`P(R \ge 0) = 1` and :math:`P(R \ge k) = 0` for :math:`k > K`. From one uniform
-:math:`u` per world, :math:`R = K` if :math:`u < p`, else
-:math:`R = \lfloor K (u - p)/(1 - p) \rfloor`, which has exactly this law.
+:math:`u` per world, :math:`R = \#\{k \ge 1 : u < P(R \ge k)\}`, which has exactly this law and
+is monotone in :math:`u`; the guarantors' uniforms share a cohesion factor
+(:mod:`guaranty.models.cohesion`), so their responses are one correlated decision.
 
 **Expected cost to the aggressor.** With :math:`c_k` the aggressor's total cost when the
 realised rung is :math:`k` (so :math:`c_k - c_{k-1}` is what rung :math:`k` adds),
@@ -79,6 +86,7 @@ __all__ = [
     "realised_rung",
     "rung_at_least",
     "rung_index",
+    "shortfall_tail",
 ]
 
 Array = NDArray[np.floating[Any]]
@@ -218,8 +226,53 @@ def honour_probability(
     return np.asarray(expit(eta), dtype=dtype)
 
 
-def rung_at_least(p_honour: ArrayLike, committed: int, k: int) -> Array:
-    """P(realised rung >= k) for a commitment to rung ``committed``.
+def shortfall_tail(committed: int, k: int, shortfall: Sequence[ArrayLike] | None = None
+                   ) -> Array:
+    r""":math:`Q_K(k) = P(S \ge k)` for the rung :math:`S` a guarantor falls to below :math:`K`.
+
+    :math:`S` takes the rungs :math:`0..K-1` with probabilities proportional to the weights
+    ``shortfall[0..K-1]`` (uniform when ``None``). Returns 1 for ``k <= 0`` and 0 for
+    ``k >= K``.
+    """
+    _check_rung("committed", committed)
+    if k <= 0:
+        return np.asarray(1.0)
+    if k >= committed:
+        return np.asarray(0.0)
+    if shortfall is None:
+        return np.asarray((committed - k) / committed)
+    if len(shortfall) < committed:
+        raise InputError(f"shortfall must give a weight for each rung 0..{committed - 1}, "
+                         f"got {len(shortfall)} entries")
+    weights = [np.asarray(w) for w in shortfall[:committed]]
+    total = sum(weights[1:], weights[0])
+    above = sum(weights[k + 1:committed], weights[k])
+    out: Array = np.asarray(above / np.maximum(total, 1e-12))
+    return out
+
+
+def rung_at_least(
+    p_honour: ArrayLike,
+    committed: int,
+    k: int,
+    *,
+    obliged: int | None = None,
+    shortfall: Sequence[ArrayLike] | None = None,
+    tilt: ArrayLike = 0.0,
+) -> Array:
+    r"""P(realised rung >= k) for a commitment to rung ``committed``.
+
+    .. math:: P(R \ge k) = 1 - \big(1 - p\,\mathbb 1[k \le K_o]\big)\big(1 - \tilde Q_K(k)\big),
+              \quad 1 \le k \le K,
+
+    where :math:`K_o` (``obliged``, default :math:`K`) is the rung the wording obliges (a
+    defence clause obliges the rung promised; a consultation clause obliges consultation
+    only) and :math:`\tilde Q_K` the shortfall tail (:func:`shortfall_tail`) — the response a
+    guarantor gives of its own accord when it does not honour — with every cumulative logit
+    moved by the wording, :math:`\operatorname{logit}\tilde Q_K(k) = \operatorname{logit}
+    Q_K(k) + \tau` (``tilt``; a proportional-odds shift, :math:`\tau = b_a (a - a_\mathrm{ref})`
+    in the engine, the same log-odds the wording adds to honour). With :math:`K_o = K` and
+    :math:`\tau = 0` this is :math:`p + (1 - p) Q_K(k)`.
 
     Parameters
     ----------
@@ -229,11 +282,12 @@ def rung_at_least(p_honour: ArrayLike, committed: int, k: int) -> Array:
         K, the rung promised, 0..6.
     k : int
         The rung asked about; any int (below 0 gives 1, above K gives 0).
-
-    Returns
-    -------
-    ndarray of shape (n,)
-        ``p + (1 - p)(K - k)/K`` for 1 <= k <= K; 1 for k <= 0; 0 for k > K.
+    obliged : int, optional
+        :math:`K_o \le K`, the rung the wording obliges (default ``committed``).
+    shortfall : sequence of float or ndarray, optional
+        Weights of rungs 0..K-1 for a guarantor that does not honour (default uniform).
+    tilt : float or ndarray of shape (n,), default 0
+        :math:`\tau`, log-odds added to every cumulative logit of the shortfall.
     """
     _check_rung("committed", committed)
     p = np.asarray(p_honour, dtype=_float_dtype(p_honour))
@@ -241,12 +295,27 @@ def rung_at_least(p_honour: ArrayLike, committed: int, k: int) -> Array:
         return np.ones_like(p)
     if k > committed:
         return np.zeros_like(p)
-    share_above = p.dtype.type((committed - k) / committed)
-    return np.asarray(p + (1 - p) * share_above, dtype=p.dtype)
+    top = committed if obliged is None else min(obliged, committed)
+    honoured = p if k <= top else np.zeros_like(p)
+    tail = np.asarray(shortfall_tail(committed, k, shortfall), dtype=np.float64)
+    tau = np.asarray(tilt, dtype=np.float64)
+    if np.any(tau != 0):
+        with np.errstate(divide="ignore"):
+            tail = expit(logit(tail) + tau)
+    tail = np.asarray(tail, dtype=p.dtype)
+    return np.asarray(1 - (1 - honoured) * (1 - tail), dtype=p.dtype)
 
 
-def realised_rung(p_honour: ArrayLike, committed: int, u: ArrayLike) -> IntArray:
-    """The rung each world's guarantor actually climbs to, from one uniform per world.
+def realised_rung(
+    p_honour: ArrayLike,
+    committed: int,
+    u: ArrayLike,
+    *,
+    obliged: int | None = None,
+    shortfall: Sequence[ArrayLike] | None = None,
+    tilt: ArrayLike = 0.0,
+) -> IntArray:
+    r"""The rung each world's guarantor actually climbs to, from one uniform per world.
 
     Parameters
     ----------
@@ -255,27 +324,36 @@ def realised_rung(p_honour: ArrayLike, committed: int, u: ArrayLike) -> IntArray
     committed : int
         K, the rung promised, 0..6.
     u : ndarray of shape (n,)
-        Uniforms in (0, 1), one per world.
+        Uniforms in (0, 1), one per world (correlated across guarantors by
+        :func:`guaranty.models.cohesion.latent_uniform`).
+    obliged, shortfall, tilt
+        As in :func:`rung_at_least`.
 
     Returns
     -------
     ndarray of int64, shape (n,)
-        K where ``u < p``; otherwise ``floor(K (u - p)/(1 - p))``, uniform on 0..K-1.
-        Its law is that of :func:`rung_at_least`.
+        :math:`R = \#\{k \ge 1 : u < P(R \ge k)\}`: the rung reached is monotone in ``u``
+        (a low draw is a resolute government) and its law is that of :func:`rung_at_least`.
     """
     _check_rung("committed", committed)
     dtype = _float_dtype(p_honour, u)
     p = np.asarray(p_honour, dtype=dtype)
     draws = np.asarray(u, dtype=dtype)
-    honoured = draws < p
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fallen = np.floor(committed * (draws - p) / (1 - p))
-    fallen = np.clip(np.nan_to_num(fallen, nan=0.0), 0, max(committed - 1, 0))
-    return np.where(honoured, committed, fallen).astype(np.int64)
+    rung = np.zeros(np.broadcast(p, draws).shape, dtype=np.int64)
+    for k in range(1, committed + 1):
+        rung += draws < rung_at_least(p, committed, k, obliged=obliged, shortfall=shortfall,
+                                      tilt=tilt)
+    return rung
 
 
 def expected_cost(
-    p_honour: ArrayLike, committed: int, costs_by_rung: Sequence[float | Array]
+    p_honour: ArrayLike,
+    committed: int,
+    costs_by_rung: Sequence[float | Array],
+    *,
+    obliged: int | None = None,
+    shortfall: Sequence[ArrayLike] | None = None,
+    tilt: ArrayLike = 0.0,
 ) -> Array:
     """The aggressor's expected cost of the guarantor's response, per world.
 
@@ -307,5 +385,6 @@ def expected_cost(
     costs = [np.asarray(c, dtype=dtype) for c in costs_by_rung[: committed + 1]]
     total = costs[0] + np.zeros_like(p)
     for k in range(1, committed + 1):
-        total = total + rung_at_least(p, committed, k) * (costs[k] - costs[k - 1])
+        total = total + (rung_at_least(p, committed, k, obliged=obliged, shortfall=shortfall,
+                                       tilt=tilt) * (costs[k] - costs[k - 1]))
     return np.asarray(total, dtype=dtype)

@@ -100,6 +100,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
        "money", "lower"),
     _m("troops_feasible", "share of worlds", "the troops asked for can be found", "share",
        "higher"),
+    _m("troops_shortfall_share", "share", "troops asked for that the rotation pools cannot "
+       "supply (deployments are scaled down to what they can)", "share", "lower"),
     _m("investment_usd_bn_per_year", "USD bn/year", "reconstruction investment", "money",
        "higher"),
     _m("force_ratio_12m", "ratio", "battle force ratio (aggressor/defender) at 12 months",

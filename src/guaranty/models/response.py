@@ -12,32 +12,47 @@ guarantor's expected reinforcement :math:`\Pr(R_g \ge 6)` × its surge, an expec
 :math:`1 + \sum_g \Pr(R_g \ge 4)\,a`, expected allied aircraft :math:`\sum \Pr(\text{engage})
 \times` effective aircraft, and the expected cost of the guarantors' responses: each
 guarantor's sanctions :math:`c_s \Pr(R_g \ge 3)` add up, while a direct war with them is one
-war, :math:`c_w\,(1 - \prod_g (1 - \Pr(R_g \ge 5)))`; plus, under tripwire hypothesis (a), a
-political cost of attacking through foreign troops.
+war, :math:`c_w\,P(\text{any } R_g \ge 5)`, the probability taken under the guarantors'
+shared cohesion factor (:func:`guaranty.models.cohesion.p_any`), not as independent coin
+flips.
+
+**Tripwires work through governments.** A guarantor's troops in the country raise *its*
+probability of honouring, by a logit shift :math:`s\,E_g` scaled by the contingent's
+exposure :math:`E_g = 1 - \exp(-\sum_d N_d\,\ell_d\,m_d / N_\mathrm{ref})` (size, location,
+mission role; :func:`exposure`). A guarantor with troops but no treaty makes an *implicit*
+commitment: its troops are the promise, up to ground troops, with no written wording
+(automaticity 0) and no shortfall — the sanctions and arms it would send anyway are the
+baseline's. The political cost of attacking through foreign troops, :math:`c_t`, is paid only
+where a response is possible: :math:`c_t\,P(\text{any government with troops present enters
+the war})`. Under the provocation hypothesis (b) foreign troops in the country cross the
+aggressor's red line and the cease-fire is worth :math:`\pi_b` less to it
+(``tripwire.provocation``), which enters as a negative expected cost: an instrument can raise
+the risk.
 
 **What happens** (the campaign): in each world each guarantor's realised rung :math:`R_g` is
-drawn from its own uniform (``guarantor.<g>.response_draw``), fixed per world, so the response
-changes with the month of the war only when the honour probability does: the tripwire shift
-switches on as the guarantor's troops arrive. A treaty's terms are therefore computed twice
-per chunk, with and without its guarantor's troops present (:func:`treaty_terms`), and each
-month selects between the two by the arrival mask. The realised arms surge (on the
-defender's own power), aircraft and reinforcements (what the guarantor has not already
-deployed) enter the force ratio, each scaled by the share of the war left after the
-guarantor's delay.
+read from its correlated uniform (its ``guarantor.<g>.response_draw`` joined to the world's
+``guarantors.cohesion_draw``), fixed per world, so the response changes with the month of the
+war only when the honour probability does: the tripwire shift switches on as the
+guarantor's troops arrive. A treaty's terms are therefore computed twice per chunk, with and
+without its guarantor's troops present (:func:`treaty_terms`), and each month selects between
+the two by the arrival mask. The realised arms surge (on the defender's own power), aircraft
+and reinforcements (what the guarantor has not already deployed) enter the force ratio, each
+scaled by the share of the war left after the guarantor's delay.
 
-**P5 peacekeepers** whose members include the aggressor act as monitors only: the aggressor's
-veto stops any collective response (the package's treaties are dropped and the tripwire's
-political cost is zero when it is prepared).
+**P5 peacekeepers** whose members include the aggressor watch the line but make no
+commitment: the aggressor's veto stops the contingent's collective response, and only that —
+treaties of the package keep their effect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
-from guaranty.models import guarantors, troops
+from guaranty.models import cohesion, guarantors, troops
 from guaranty.models._arrays import Array
 from guaranty.models.guarantors import Rung
 
@@ -68,7 +83,6 @@ class TreatyTerms:
 
     guarantor: str
     expected_cost: tuple[Array, Array]
-    no_direct_war: tuple[Array, Array]  # 1 - P(R >= air-naval)
     perceived_arms: tuple[Array, Array]
     actual_arms: tuple[Array, Array]
     perceived_add: tuple[Array, Array]
@@ -101,11 +115,14 @@ class ResponseArrays:
     deployments: tuple[Deployment, ...]
     treaties: tuple[TreatyTerms, ...]
     aircraft: tuple[Aircraft, ...]
-    tripwire_cost: Array  # (n,) political cost of attacking through troops (0 under a veto)
+    tripwire_cost: Array  # (n,) political cost of attacking through troops that can be answered
     cost_direct_war: Array  # (n,)
+    correlation: Array  # (n,) the guarantors' cohesion correlation r
+    provocation: Array  # (n,) value the cease-fire loses when foreign troops are present
     monitor_line: Array  # (n,) monitors for the full line
     full_signal: Array  # (n,) troops in the country for a fully visible guarantee
     feasible: Array  # (n,) 1 where the troops asked for can be found
+    shortfall: Array  # (n,) share of the troops asked for that cannot be found
 
     @property
     def any(self) -> bool:
@@ -128,6 +145,8 @@ class MonthTerms:
     war_cost_usd: Array  # what the guarantors' realised responses cost in a war begun now
     zone_air: Array  # allied aircraft protecting the zone in a war (combat and air policing)
     signal: Array  # how visible the guarantee is, in [0, 1]
+    p_direct: Array  # P(at least one guarantor enters the war), cohesion copula
+    direct_air: Array  # the part of perceived_air that comes only with a direct war
 
 
 def treaty_terms(
@@ -146,26 +165,35 @@ def treaty_terms(
     air_cost: Array,
     surge_cost_per_year: Array,
     automaticity: Array,
+    obliged: int | None = None,
+    shortfall: Sequence[Array] | None = None,
+    tilt: Array | float = 0.0,
 ) -> TreatyTerms:
     """A treaty's contributions, from its honour probability without and with a tripwire.
 
-    ``air_surge`` is None when the guarantor sends aircraft of its own (they count through
-    :class:`Aircraft` instead).
+    ``draw`` is the guarantor's correlated uniform (:func:`guaranty.models.cohesion.
+    latent_uniform`); ``obliged`` and ``shortfall`` shape its response law
+    (:func:`guaranty.models.guarantors.rung_at_least`). ``air_surge`` is None when the
+    guarantor sends aircraft of its own (they count through :class:`Aircraft` instead).
     """
     zero = np.zeros_like(draw)
     k = committed
     costs = [zero, zero, zero, cost_sanctions, cost_sanctions, cost_sanctions, cost_sanctions]
 
+    law: dict[str, Any] = {"obliged": obliged, "shortfall": shortfall, "tilt": tilt}
+
+    def at_least(prob: Array, rung: int) -> Array:
+        return guarantors.rung_at_least(prob, k, rung, **law)
+
     def one(prob: Array) -> tuple[Array, ...]:
-        rung = guarantors.realised_rung(prob, k, draw)
-        air_p = guarantors.rung_at_least(prob, k, AIR_NAVAL)
+        rung = guarantors.realised_rung(prob, k, draw, **law)
+        air_p = at_least(prob, AIR_NAVAL)
         air_a = (rung >= AIR_NAVAL).astype(draw.dtype)
         return (
-            guarantors.expected_cost(prob, k, costs[: k + 1]),
-            1 - guarantors.rung_at_least(prob, k, AIR_NAVAL),
-            guarantors.rung_at_least(prob, k, ARMS) * arms_surge * arrival_share,
+            guarantors.expected_cost(prob, k, costs[: k + 1], **law),
+            at_least(prob, ARMS) * arms_surge * arrival_share,
             (rung >= ARMS) * arms_surge * arrival_share,
-            guarantors.rung_at_least(prob, k, GROUND) * surge_power * arrival_share,
+            at_least(prob, GROUND) * surge_power * arrival_share,
             (rung >= GROUND) * surge_power * arrival_share,
             war_years * arrival_share * ((rung >= ARMS) * arms_cost + air_a * air_cost
                                          + (rung >= GROUND) * surge_cost_per_year),
@@ -175,10 +203,27 @@ def treaty_terms(
             zero if air_surge is None else air_a * air_surge * arrival_share,
         )
 
-    (cost, no_war, p_arms, a_arms, p_add, a_add, war_cost, p_engage, a_engage, p_air,
+    (cost, p_arms, a_arms, p_add, a_add, war_cost, p_engage, a_engage, p_air,
      a_air) = ((x, y) for x, y in zip(one(honour[0]), one(honour[1]), strict=True))
-    return TreatyTerms(guarantor, cost, no_war, p_arms, a_arms, p_add, a_add, war_cost,
+    return TreatyTerms(guarantor, cost, p_arms, a_arms, p_add, a_add, war_cost,
                        p_engage, a_engage, p_air, a_air, automaticity * committed / GROUND)
+
+
+def exposure(sizes: Sequence[float | Array], weights: Sequence[Array], reference: Array
+             ) -> Array:
+    r"""How much a guarantor's contingent binds its government, in [0, 1), per world.
+
+    :math:`E = 1 - \exp\big(-\sum_d N_d\, w_d / N_\mathrm{ref}\big)`, with :math:`N_d` the
+    soldiers of each of its deployments in the country, :math:`w_d` their exposure weight
+    (where they stand × their mission's role) and :math:`N_\mathrm{ref}` the contingent at
+    which a government's stake is :math:`1 - 1/e` of the most it can be. A few hundred
+    trainers in the rear bind little; a brigade on the line binds nearly fully.
+    """
+    total: Array = np.zeros_like(reference)
+    for size, weight in zip(sizes, weights, strict=True):
+        total = total + size * weight
+    out: Array = -np.expm1(-total / np.maximum(reference, 1e-9))
+    return out
 
 
 def _arrived(deployment: Deployment, t: int) -> Array:
@@ -228,10 +273,9 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     any_present = zero.copy()
     for v in present.values():
         any_present = np.maximum(any_present, v)
-    # Attacking through foreign troops costs politically only if their governments can
-    # answer; the aggressor's veto over a P5 contingent removes that (its cost is 0 then).
-    expected_cost = arrays.tripwire_cost * any_present
-    no_direct_war = np.ones(n, dtype=dtype)
+    # Hypothesis (b): foreign troops on the ground cross the aggressor's red line, and the
+    # cease-fire is worth less to it (a negative cost: V - V_w rises).
+    expected_cost = zero - arrays.provocation * any_present
     p_add, a_add = zero.copy(), zero.copy()
     p_arms, a_arms = np.ones(n, dtype=dtype), np.ones(n, dtype=dtype)
     p_air, a_air = zero.copy(), zero.copy()
@@ -242,10 +286,8 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     masks = {g: v > 0 for g, v in present.items()}
     for tr in arrays.treaties:
         here_g = masks.get(tr.guarantor)
-        # Each guarantor's sanctions add up; a direct war with the guarantors is one war,
-        # so its cost counts once, with the probability that any of them enters it.
+        # Each guarantor's sanctions add up; a direct war with the guarantors is one war.
         expected_cost = expected_cost + _pick(tr.expected_cost, here_g)
-        no_direct_war = no_direct_war * _pick(tr.no_direct_war, here_g)
         p_arms = p_arms + _pick(tr.perceived_arms, here_g)
         a_arms = a_arms + _pick(tr.actual_arms, here_g)
         p_add = p_add + _pick(tr.perceived_add, here_g)
@@ -258,7 +300,18 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         p_air = p_air + _pick(tr.perceived_air, here_g)
         a_air = a_air + _pick(tr.actual_air, here_g)
         signal = np.maximum(signal, tr.signal)
-    expected_cost = expected_cost + arrays.cost_direct_war * (1 - no_direct_war)
+    direct_air = p_air.copy()  # so far only the treaties' air surges (R >= air-naval)
+    p_direct = zero.copy()
+    if engage_p:
+        # One war with the guarantors, its probability under their shared cohesion factor.
+        p_direct = cohesion.p_any(list(engage_p.values()), arrays.correlation)
+        expected_cost = expected_cost + arrays.cost_direct_war * p_direct
+        exposed = [engage_p[g] * present[g] for g in present if g in engage_p]
+        if exposed:
+            # Attacking through foreign troops costs politically only where their
+            # governments may answer.
+            expected_cost = expected_cost + arrays.tripwire_cost * cohesion.p_any(
+                exposed, arrays.correlation)
     zone_air = zero.copy()
     for a in arrays.aircraft:
         treaty = a.treaty_air > 0
@@ -271,11 +324,12 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
         ep = np.where(treaty, engage_p.get(a.guarantor, zero), a.engage_without_treaty)
         p_air = p_air + a.effective * ep
         a_air = a_air + a.effective * ea
+        direct_air = direct_air + np.where(treaty, a.effective * ep, 0.0)
     zone_air = zone_air + a_air
     if not arrays.any:
         signal = zero
     return MonthTerms(troop_power, monitors, expected_cost, p_add, p_arms, p_air, a_add,
-                      a_arms, a_air, war_cost, zone_air, signal)
+                      a_arms, a_air, war_cost, zone_air, signal, p_direct, direct_air)
 
 
 def settled_month(arrays: ResponseArrays, months: int) -> int:

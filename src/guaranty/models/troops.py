@@ -14,9 +14,16 @@ over 100,000 for defence in depth (PARAMETERS.md §4).
 
 **Force generation.** Keeping :math:`N` soldiers deployed takes about :math:`\kappa N` in the
 pool (rotation, training, recovery): :math:`\kappa \approx 4` from the allies' answer to the
-UK's 64,000 plan, "256,000 over two years" (The Times, Apr 2025; PARAMETERS.md §4). A package
-is feasible in a world when every contributor's requested :math:`\kappa N_g` fits its pool;
-infeasible packages are reported, not silently accepted.
+UK's 64,000 plan, "256,000 over two years" (The Times, Apr 2025; PARAMETERS.md §4). In each
+world every contributor deploys what its pool supports,
+:math:`s_g = \min(1, P_g / (\kappa N_g))` of each of its deployments (:func:`supported_share`):
+troops that cannot be found are neither in the fight, nor a tripwire, nor paid for, and the
+share missing is reported (``troops_shortfall_share``) beside the share of worlds where the
+whole request is met (``troops_feasible``).
+
+**Missions.** Monitoring (side arms, watches the line), tripwire (a small combat force placed
+to be hit), training (instructors in the rear: they add no power and bind their government
+little), reassurance (brigades in hubs) and deep defence (corps that hold sectors).
 
 **Signal.** Troops in harm's way are the tripwire: under hypothesis (a) (Schelling; Gorenburg
 in the source article) their presence raises their government's probability of answering an
@@ -57,6 +64,14 @@ def feasible(requested: Array, pool: Array, rotation: Array) -> NDArray[np.bool_
     """Whether ``rotation`` × ``requested`` soldiers fit in a contributor's ``pool``, per world."""
     out: NDArray[np.bool_] = requested * rotation <= pool
     return out
+
+
+def supported_share(requested: Array, pool: Array, rotation: Array) -> Array:
+    r"""Share of ``requested`` soldiers a contributor can keep deployed, in [0, 1], per world:
+    :math:`\min(1, P / (\kappa N))` (1 when nothing is requested)."""
+    need = requested * rotation
+    out: Array = np.where(need > 0, np.minimum(1.0, pool / np.maximum(need, 1e-9)), 1.0)
+    return np.asarray(out, dtype=np.result_type(pool, np.float32))
 
 
 def cost_usd(size: float, cost_per_soldier_year: Array, present_months: Array) -> Array:

@@ -18,6 +18,7 @@ from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     OWN_NAVAL,
+    AggressorPositions,
     AirDeployment,
     Lens,
     NavalAssets,
@@ -69,6 +70,7 @@ class Plan:
     naval: NavalAssets = field(default_factory=NavalAssets)  # the package's, added to own
     treaties: tuple[Treaty, ...] = ()
     peacekeepers: Peacekeepers | None = None
+    aggressor_positions: AggressorPositions | None = None
     guarantors: tuple[str, ...] = ()
     fighters: tuple[int, ...] = ()  # categories with the fighter role
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
@@ -371,25 +373,55 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
         troops=tuple(pkg.troops),
         aircraft=tuple(pkg.aircraft),
         naval=pkg.naval,
-        treaties=tuple(pkg.treaties),
+        treaties=tuple(row for tr in pkg.treaties for row in tr.rows()),
+        aggressor_positions=pkg.aggressor_positions,
         peacekeepers=pkg.peacekeepers,
         guarantors=tuple(s.guarantors),
         fighters=tuple(i for i, c in enumerate(categories) if s.equipment[c].role == "fighter"),
         air_defence=tuple(i for i, c in enumerate(categories)
                           if s.equipment[c].role == "air-defence"),
-        rejected_by=_rejections(pkg),
+        rejected_by=_rejections(s, pkg),
         settlement=pkg.settlement,
         isr_set=pkg.isr.level is not None,
     )
 
 
-def _rejections(pkg: Package) -> tuple[str, ...]:
-    """Positions on record that rule a package out, by party (for the negotiation issue)."""
+def _rejections(s: Scenario, pkg: Package) -> tuple[str, ...]:
+    """Positions on record that rule a package out: each party's red line (the scenario's
+    ``negotiation`` data) whose rejected option the package contains, with its source. An
+    option with no levers (the status quo) is contained in every package and rules out none;
+    a scenario without a negotiation section records none."""
+    if s.negotiation is None:
+        return ()
+    have = pkg.model_dump(mode="json")
     out = []
-    if pkg.peacekeepers is not None and "aggressor" in pkg.peacekeepers.members:
-        out.append("defender: the aggressor takes part in the guarantee (Zelensky: Russian "
-                   "involvement in any guarantees is out of the question; source article)")
+    for key, party in s.negotiation.parties.items():
+        for line in party.red_lines:
+            issue = s.negotiation.issues[line.issue]
+            for option in line.reject:
+                fragment = issue.options[option].package
+                if not fragment:
+                    continue
+                wanted = Package.model_validate(fragment).model_dump(mode="json",
+                                                                     exclude_unset=True)
+                if _contains(have, wanted):
+                    why = line.source or line.assumption
+                    out.append(f"{key}'s red line on {line.issue} ({option}): {why}")
     return tuple(out)
+
+
+def _contains(have: Any, wanted: Any) -> bool:
+    """Whether ``have`` holds every lever ``wanted`` sets (lists: every wanted item is matched
+    by one of ``have``'s)."""
+    if isinstance(wanted, dict):
+        return isinstance(have, dict) and all(
+            k in have and _contains(have[k], v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return isinstance(have, list) and all(any(_contains(h, w) for h in have)
+                                              for w in wanted)
+    if isinstance(wanted, float | int) and isinstance(have, float | int):
+        return math.isclose(float(have), float(wanted), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(have == wanted)
 
 
 def check_references(s: Scenario) -> list[tuple[Path, str]]:
@@ -472,11 +504,18 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 problems.append(((*here, "suppliers", k),
                                  f"must name a supplier ({suppliers}), got {k!r}"))
         guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
-        for section in ("troops", "aircraft", "treaties"):
+        for section in ("troops", "aircraft"):
             for i, item in enumerate(getattr(pkg, section)):
                 if item.guarantor not in s.guarantors:
                     problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
                                      f"({guarantors}), got {item.guarantor!r}"))
+        for i, tr in enumerate(pkg.treaties):
+            where: Path = ((*here, "treaties", i, "guarantor") if tr.guarantor is not None
+                           else (*here, "treaties", i, "guarantors"))
+            for j, g in enumerate(tr.members):
+                if g not in s.guarantors:
+                    problems.append(((*where, j) if tr.guarantor is None else where,
+                                     f"must name a guarantor ({guarantors}), got {g!r}"))
         types = ", ".join(sorted(s.aircraft_types)) or "none defined"
         for i, air in enumerate(pkg.aircraft):
             if air.aircraft_type not in s.aircraft_types:

@@ -322,7 +322,7 @@ class TroopDeployment(Frozen):
 
     guarantor: Slug
     size: float = Field(ge=0, le=5_000_000)
-    mission: Literal["monitoring", "tripwire", "reassurance", "deep-defence"]
+    mission: Literal["monitoring", "tripwire", "training", "reassurance", "deep-defence"]
     location: Literal["front", "rear", "neighbour"] = "rear"
     rules_of_engagement: Literal["self-defence", "defend"] = "self-defence"
     arrival_months: float | None = Field(default=None, ge=0, le=120)
@@ -353,16 +353,52 @@ class Isr(Frozen):
 
 
 class Treaty(Frozen):
-    """A guarantor's commitment: the highest rung it promises and how automatic the wording."""
+    """A commitment: the highest rung promised and how automatic the wording.
 
-    guarantor: Slug
+    One guarantor (``guarantor``) or several under one text (``guarantors``, e.g. NATO's five
+    largest members): a multilateral treaty is its guarantors' commitments side by side, each
+    drawn from the shared cohesion factor (:mod:`guaranty.models.cohesion`), so it gives the
+    same risk as the same guarantors written as separate rows.
+    """
+
+    guarantor: Slug | None = None
+    guarantors: list[Slug] = Field(default_factory=list)
     rung: RungWord
     wording: Literal["shall-armed-force", "deems-necessary", "consult"] = "deems-necessary"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Treaty:
+        if (self.guarantor is None) == (not self.guarantors):
+            raise ValueError("a treaty must name either one guarantor (guarantor: uk) or a "
+                             "list (guarantors: [us, uk]), got "
+                             + ("both" if self.guarantor is not None else "neither"))
+        if len(set(self.guarantors)) != len(self.guarantors):
+            raise ValueError(f"a treaty's guarantors must differ, got {self.guarantors}")
+        return self
+
+    @property
+    def members(self) -> list[str]:
+        """The guarantors this treaty binds."""
+        return [self.guarantor] if self.guarantor is not None else list(self.guarantors)
+
+    def rows(self) -> list[Treaty]:
+        """One single-guarantor treaty per guarantor, in order."""
+        return [Treaty(guarantor=g, rung=self.rung, wording=self.wording) for g in self.members]
 
     @property
     def level(self) -> Rung:
         """The rung promised, as a :class:`~guaranty.models.guarantors.Rung`."""
         return Rung.parse(self.rung)
+
+
+class AggressorPositions(Frozen):
+    """The aggressor's own troops stationed in the defender's territory ("peacekeepers",
+    bases), as the settlement leaves them: they shorten the defender's warning of an attack
+    (:func:`guaranty.engine.inputs.surprise`) and veto nothing."""
+
+    troops: float = Field(ge=0, le=5_000_000)
+    location: Literal["front", "rear"] = "front"
+    description: str = ""
 
 
 class Peacekeepers(Frozen):
@@ -402,6 +438,7 @@ class Package(Frozen):
     isr: Isr = Isr()
     treaties: list[Treaty] = Field(default_factory=list)
     peacekeepers: Peacekeepers | None = None
+    aggressor_positions: AggressorPositions | None = None
     settlement: Settlement = Settlement()
 
 

@@ -55,6 +55,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
@@ -270,31 +271,115 @@ def honour_probability(
     return e / (1.0 + e)
 
 
-def rung_at_least(p: float, committed: int, k: int) -> float:
-    """:math:`P(R \\ge k) = p + (1 - p)(K - k)/K` for :math:`1 \\le k \\le K`; 1 below, 0 above."""
+def shortfall_tail(committed: int, k: int, weights: tuple[float, ...] | None) -> float:
+    """:math:`Q_K(k)`: P(shortfall rung >= k) for weights of rungs 0..K-1 (None: uniform)."""
+    if k <= 0:
+        return 1.0
+    if k >= committed:
+        return 0.0
+    if weights is None:
+        return (committed - k) / committed
+    total = sum(weights[:committed])
+    return sum(weights[k:committed]) / max(total, 1e-12)
+
+
+def rung_at_least(p: float, committed: int, k: int, obliged: int | None = None,
+                  weights: tuple[float, ...] | None = None, tilt: float = 0.0) -> float:
+    r""":math:`1 - (1 - p\,1[k \le K_o])(1 - \tilde Q_K(k))` for :math:`1 \le k \le K`, with
+    :math:`\operatorname{logit}\tilde Q = \operatorname{logit} Q + \tau`; 1 below, 0 above."""
     if k <= 0:
         return 1.0
     if k > committed:
         return 0.0
-    return p + (1.0 - p) * (committed - k) / committed
+    top = committed if obliged is None else min(obliged, committed)
+    honoured = p if k <= top else 0.0
+    q = shortfall_tail(committed, k, weights)
+    if tilt != 0.0 and 0.0 < q < 1.0:
+        eta = math.log(q / (1.0 - q)) + tilt
+        q = 1.0 / (1.0 + math.exp(-eta)) if eta >= 0 else math.exp(eta) / (1.0 + math.exp(eta))
+    return 1.0 - (1.0 - honoured) * (1.0 - q)
 
 
-def realised_rung(p: float, committed: int, u: float) -> int:
-    """:math:`K` if :math:`u < p`, else :math:`\\lfloor K(u - p)/(1 - p) \\rfloor` (0..K-1)."""
-    if u < p:
-        return committed
-    if p >= 1.0:
-        return 0
-    fallen = math.floor(committed * (u - p) / (1.0 - p))
-    return min(max(fallen, 0), max(committed - 1, 0))
+def realised_rung(p: float, committed: int, u: float, obliged: int | None = None,
+                  weights: tuple[float, ...] | None = None, tilt: float = 0.0) -> int:
+    r""":math:`\#\{k \ge 1: u < P(R \ge k)\}`."""
+    return sum(1 for k in range(1, committed + 1)
+               if u < rung_at_least(p, committed, k, obliged, weights, tilt))
+
+
+def normal_cdf(x: float) -> float:
+    r""":math:`\Phi(x)`."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def normal_ppf(u: float) -> float:
+    r""":math:`\Phi^{-1}(u)` (:class:`statistics.NormalDist`), infinite at 0 and 1."""
+    if u <= 0.0:
+        return -math.inf
+    if u >= 1.0:
+        return math.inf
+    return NormalDist().inv_cdf(u)
+
+
+COHESION_NODES = 128
+_FLOAT32_EPS = 2.0**-23
+_R_MAX = 0.999
+
+
+def latent_uniform(draw: float, common: float, r: float) -> float:
+    r""":math:`\Phi(\sqrt r\,\Phi^{-1}(c) + \sqrt{1-r}\,\Phi^{-1}(d))`, the draws kept a
+    float32 epsilon inside (0, 1)."""
+    r = min(max(r, 0.0), _R_MAX)
+    c = min(max(common, _FLOAT32_EPS), 1.0 - _FLOAT32_EPS)
+    d = min(max(draw, _FLOAT32_EPS), 1.0 - _FLOAT32_EPS)
+    return normal_cdf(math.sqrt(r) * normal_ppf(c) + math.sqrt(1.0 - r) * normal_ppf(d))
+
+
+_COHESION_X: list[float] = []
+
+
+def p_any(probabilities: list[float], r: float) -> float:
+    """P(some :math:`u_g < p_g`) under the one-factor copula: midpoint rule in probability
+    over the common factor."""
+    if not probabilities:
+        return 0.0
+    if not _COHESION_X:
+        _COHESION_X.extend(normal_ppf((j + 0.5) / COHESION_NODES)
+                           for j in range(COHESION_NODES))
+    r = min(max(r, 0.0), _R_MAX)
+    sr, sq = math.sqrt(r), math.sqrt(1.0 - r)
+    thresholds = [normal_ppf(min(max(q, 0.0), 1.0)) for q in probabilities]
+    none = 0.0
+    for x in _COHESION_X:
+        stay = 1.0
+        for c in thresholds:
+            stay *= 1.0 - normal_cdf((c - sr * x) / sq) if math.isfinite(c) else (
+                1.0 if c < 0 else 0.0)
+        none += stay / COHESION_NODES
+    return min(max(1.0 - none, 0.0), 1.0)
 
 
 # --- intel, air, naval (guaranty.models.intel, air, naval) ----------------------------------
-def surprise_after_warning(p: Mapping[str, float], monitors: float) -> float:
+def positions_loss(plan: Plan, p: Mapping[str, float]) -> float:
+    """:math:`\\lambda = \\lambda_{max}(1 - e^{-N_a/N_{ref}})` for the aggressor's troops in
+    the defender's territory (its positions and its share of a mixed contingent)."""
+    stationed = plan.aggressor_positions.troops if plan.aggressor_positions else 0.0
+    pk = plan.peacekeepers
+    if pk is not None and "aggressor" in pk.members:
+        stationed += pk.size / len(pk.members)
+    if stationed <= 0.0:
+        return 0.0
+    loss = p["aggressor_positions.warning_loss"] * -math.expm1(
+        -stationed / max(p["aggressor_positions.reference_troops"], 1e-9))
+    return clip01(loss)
+
+
+def surprise_after_warning(p: Mapping[str, float], monitors: float, lost: float = 0.0
+                           ) -> float:
     """:math:`\\sigma = 1 + (\\sigma_0 - 1)(1 - m)`, :math:`m = \\operatorname{clip}(W/T, 0, 1)`,
-    :math:`W = W_0 + g\\,i + g_m\\,\\mu`."""
+    :math:`W = (W_0 + g\\,i + g_m\\,\\mu)(1 - \\lambda)`."""
     warning = (p["intel.base_warning_months"] + p["intel.isr_gain_months"] * p["intel.level"]
-               + p["intel.monitor_gain_months"] * monitors)
+               + p["intel.monitor_gain_months"] * monitors) * (1.0 - lost)
     mobilisation = p["intel.mobilisation_months"]
     # An instant mobilisation (T = 0) is complete on any warning.
     instant = 1.0 if warning > 0.0 else 0.0
@@ -503,7 +588,7 @@ def return_rate(risk: float, p: Mapping[str, float]) -> float:
 # --- the package's instruments (guaranty.models.response) ---------------------------------
 @dataclass(frozen=True)
 class Deployment:
-    """Allied troops of one guarantor in one world."""
+    """Allied troops of one guarantor in one world, scaled to what its pool supports."""
 
     guarantor: str
     size: float
@@ -512,21 +597,25 @@ class Deployment:
     arrival: float  # months
     power: float  # N pi f l e, once arrived
     cost_per_year: float  # USD
+    exposure_weight: float  # location factor x mission role weight
 
 
 @dataclass(frozen=True)
 class Guarantee:
-    """One treaty's guarantor in one world."""
+    """One guarantor's commitment in one world: a treaty, or the implicit one of its troops."""
 
     guarantor: str
     committed: int  # K
+    obliged: int  # the rung the wording obliges
+    weights: tuple[float, ...]  # the shortfall law over rungs 0..K-1
+    tilt: float  # the wording's log-odds on the shortfall
     automaticity: float
-    will: float
-    delay: float
-    draw: float  # u, the world's luck in this guarantor's decision
-    surge_power: float  # pool / kappa x surge share x pi
-    surge_cost_per_year: float  # pool / kappa x surge share x cost per soldier-year
+    honour: tuple[float, float]  # without and with its troops present
+    draw: float  # u, its correlated uniform
+    surge_power: float  # (pool / kappa - deployed) x surge share x pi
+    surge_cost_per_year: float  # (pool / kappa - deployed) x surge share x cost per soldier-year
     arrival_share: float  # share of the war left after the delay
+    implicit: bool  # made by its troops, without a treaty
 
 
 @dataclass(frozen=True)
@@ -536,7 +625,7 @@ class Aircraft:
     guarantor: str
     effective: float  # n a b
     treaty_air: bool  # its government promised air support or more
-    draw: float  # its government's response draw
+    draw: float  # its government's correlated uniform
     policing: bool = False  # an air-policing mission: protects the zone only
 
 
@@ -555,63 +644,142 @@ class Terms:
     actual_air: float
     war_cost_usd: float
     zone_air: float  # allied aircraft protecting the zone (combat and air policing)
+    p_direct: float  # P(some guarantor enters the war)
+    direct_air: float  # the part of perceived_air that comes only with a direct war
 
 
-def deployments(plan: Plan, p: Mapping[str, float]) -> list[Deployment]:
-    """The package's troops, and a P5 contingent's allied members' equal shares of it."""
-    wanted = [(d.guarantor, d.size, d.mission, d.location, d.rules_of_engagement,
-               d.arrival_months) for d in plan.troops]
+Wanted = tuple[str, float, str, str, str, float | None]
+
+
+def _wanted(plan: Plan) -> list[Wanted]:
+    wanted: list[Wanted] = [(d.guarantor, d.size, d.mission, d.location,
+                             d.rules_of_engagement, d.arrival_months) for d in plan.troops]
     pk = plan.peacekeepers
     if pk is not None:
         # The aggressor's share of a mixed contingent is not an allied deployment.
         wanted += [(m, pk.size / len(pk.members), "monitoring", pk.location, "self-defence", None)
                    for m in pk.members if m != "aggressor"]
+    return wanted
+
+
+def supported_shares(plan: Plan, p: Mapping[str, float]) -> dict[str, float]:
+    """Each contributor's :math:`\\min(1, P_g/(\\kappa N_g))`."""
+    requested: dict[str, float] = {}
+    for g, size, *_ in _wanted(plan):
+        requested[g] = requested.get(g, 0.0) + size
+    out = {}
+    for g, size in requested.items():
+        need = size * p["troops.rotation_factor"]
+        out[g] = min(1.0, p[f"guarantor.{g}.troop_pool"] / max(need, 1e-9)) if need > 0 else 1.0
+    return out
+
+
+def deployments(plan: Plan, p: Mapping[str, float]) -> list[Deployment]:
+    """The package's troops and a P5 contingent's allied members' equal shares of it, each
+    scaled to what its contributor's rotation pool supports."""
+    share = supported_shares(plan, p)
     out = []
-    for g, size, mission, location, roe, arrival in wanted:
+    for g, size, mission, location, roe, arrival in _wanted(plan):
+        size = size * share[g]
         power = (size * p["troops.power_per_soldier"] * p[f"troops.fight_share.{mission}"]
                  * p[f"troops.location_factor.{location}"] * p[f"troops.roe_factor.{roe}"])
         out.append(Deployment(
             guarantor=g, size=size, watches=mission in ("monitoring", "tripwire"),
             in_country=location != "neighbour",
             arrival=p["troops.arrival_months"] if arrival is None else float(arrival),
-            power=power, cost_per_year=size * p[f"guarantor.{g}.cost_per_soldier_year_usd"]))
+            power=power, cost_per_year=size * p[f"guarantor.{g}.cost_per_soldier_year_usd"],
+            exposure_weight=(p[f"troops.location_factor.{location}"]
+                             * p[f"tripwire.role_weight.{mission}"])))
     return out
 
 
-def guarantees(plan: Plan, p: Mapping[str, float]) -> list[Guarantee]:
-    """The treaties' guarantors; none under a P5 veto (the aggressor blocks any response)."""
-    if plan.vetoed:
-        return []
+def _uncommitted(plan: Plan) -> set[str]:
+    pk = plan.peacekeepers
+    if pk is None or "aggressor" not in pk.members:
+        return set()
+    own = {d.guarantor for d in plan.troops}
+    return {m for m in pk.members if m != "aggressor" and m not in own}
+
+
+def exposures(plan: Plan, p: Mapping[str, float], troops: list[Deployment]) -> dict[str, float]:
+    """:math:`E_g = 1 - e^{-\\sum_d N_d w_d / N_{ref}}` over each guarantor's troops in the
+    country (none for the members of a contingent the aggressor belongs to)."""
+    skip = _uncommitted(plan)
+    total: dict[str, float] = {}
+    for d in troops:
+        if d.in_country and d.guarantor not in skip:
+            total[d.guarantor] = total.get(d.guarantor, 0.0) + d.size * d.exposure_weight
+    ref = max(p["tripwire.reference_troops"], 1e-9)
+    return {g: -math.expm1(-x / ref) for g, x in total.items()}
+
+
+def _draw(p: Mapping[str, float], g: str) -> float:
+    return latent_uniform(p[f"guarantor.{g}.response_draw"], p["guarantors.cohesion_draw"],
+                          p["guarantors.cohesion_correlation"])
+
+
+def guarantees(plan: Plan, p: Mapping[str, float], troops: list[Deployment]
+               ) -> list[Guarantee]:
+    """The treaties' guarantors, then the implicit commitments of guarantors whose troops
+    stand in the country without a treaty."""
     out = []
     duration = max(p["campaign.war_months"], 1e-6)
-    for tr in plan.treaties:
-        g = tr.guarantor
-        deployed = sum(d.size for d in deployments(plan, p) if d.guarantor == g)
+    exposure = exposures(plan, p, troops)
+    weights = tuple(p[f"guarantors.shortfall.{r}"]
+                    for r in ("none", "consult", "condemn", "sanctions", "arms", "air_naval"))
+
+    def common(g: str) -> dict[str, float]:
+        deployed = sum(d.size for d in troops if d.guarantor == g)
         sent = max(p[f"guarantor.{g}.troop_pool"] / p["troops.rotation_factor"] - deployed,
                    0.0) * p["guarantors.troop_surge_share"]
         delay = p[f"guarantor.{g}.response_delay_months"]
+        return {"surge_power": sent * p["troops.power_per_soldier"],
+                "surge_cost_per_year": sent * p[f"guarantor.{g}.cost_per_soldier_year_usd"],
+                "arrival_share": clip01(1.0 - delay / duration), "draw": _draw(p, g)}
+
+    def honour(g: str, rho: float, automaticity: float, shift: float) -> float:
+        return honour_probability(
+            rho, automaticity, p[f"guarantor.{g}.will"],
+            p[f"guarantor.{g}.response_delay_months"],
+            a_ref=p["guarantors.automaticity_reference"], b_a=p["guarantors.automaticity_slope"],
+            b_w=p["guarantors.will_slope"], b_d=p["guarantors.delay_slope"], shift=shift)
+
+    shift = p["tripwire.response_shift"]
+    for tr in plan.treaties:
+        g = str(tr.guarantor)
+        a = p[f"guarantors.automaticity.{tr.wording}"]
+        rho = p["guarantors.base_reliability"]
+        without = honour(g, rho, a, 0.0)
+        with_troops = honour(g, rho, a, shift * exposure[g]) if g in exposure else without
         out.append(Guarantee(
             guarantor=g, committed=int(tr.level),
-            automaticity=p[f"guarantors.automaticity.{tr.wording}"],
-            will=p[f"guarantor.{g}.will"], delay=delay,
-            draw=p[f"guarantor.{g}.response_draw"],
-            surge_power=sent * p["troops.power_per_soldier"],
-            surge_cost_per_year=sent * p[f"guarantor.{g}.cost_per_soldier_year_usd"],
-            arrival_share=clip01(1.0 - delay / duration)))
+            obliged=int(Rung.CONSULT) if tr.wording == "consult" else int(tr.level),
+            weights=weights,
+            tilt=p["guarantors.automaticity_slope"] * (a - p["guarantors.automaticity_reference"]),
+            automaticity=a, honour=(without, with_troops), implicit=False, **common(g)))
+    with_treaty = {tr.guarantor for tr in plan.treaties}
+    for g, e in exposure.items():
+        if g in with_treaty:
+            continue
+        present = honour(g, p["guarantors.reliability_without_treaty"],
+                         p["guarantors.automaticity_reference"], shift * e)
+        out.append(Guarantee(
+            guarantor=g, committed=GROUND, obliged=GROUND, weights=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+            tilt=0.0, automaticity=0.0, honour=(0.0, present), implicit=True, **common(g)))
     return out
 
 
 def aircraft(plan: Plan, p: Mapping[str, float], treaties: list[Guarantee]) -> list[Aircraft]:
     """Allied aircraft over the defended area, :math:`n a b`."""
-    air_promised = {tr.guarantor for tr in treaties if tr.committed >= AIR_NAVAL}
+    air_promised = {tr.guarantor for tr in treaties
+                    if not tr.implicit and tr.committed >= AIR_NAVAL}
     out = []
     for a in plan.aircraft:
         distance = 0.0 if a.basing == "in-country" else a.distance_km
         basing = basing_factor(distance, p["air.combat_radius_km"])
         effective = a.count * p[f"aircraft.{a.aircraft_type}.availability"] * basing
         out.append(Aircraft(a.guarantor, effective, a.guarantor in air_promised,
-                            p[f"guarantor.{a.guarantor}.response_draw"],
-                            a.mission == "air-policing"))
+                            _draw(p, a.guarantor), a.mission == "air-policing"))
     return out
 
 
@@ -652,9 +820,8 @@ def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deploym
     monitors = min(watching / max(p["intel.monitors_for_full_line"], 1.0), 1.0)
     here = {d.guarantor for d in arrived if d.in_country}
 
-    # Attacking through foreign troops costs politically unless the aggressor can veto.
-    expected_cost = p["tripwire.political_cost"] if here and not plan.vetoed else 0.0
-    no_direct_war = 1.0
+    # Hypothesis (b): foreign troops present cross the aggressor's red line.
+    expected_cost = -p["tripwire.provocation"] if here else 0.0
     perceived_add = actual_add = war_cost = 0.0
     perceived_arms = actual_arms = 1.0
     perceived_air = actual_air = 0.0
@@ -662,22 +829,20 @@ def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deploym
     engage_a: dict[str, float] = {}
     with_aircraft = {a.guarantor for a in plan.aircraft}
     for tr in treaties:
-        shift = p["tripwire.response_shift"] if tr.guarantor in here else 0.0
-        honour = honour_probability(
-            p["guarantors.base_reliability"], tr.automaticity, tr.will, tr.delay,
-            a_ref=p["guarantors.automaticity_reference"], b_a=p["guarantors.automaticity_slope"],
-            b_w=p["guarantors.will_slope"], b_d=p["guarantors.delay_slope"], shift=shift)
+        honour = tr.honour[1] if tr.guarantor in here else tr.honour[0]
         k = tr.committed
-        rung = realised_rung(honour, k, tr.draw)
+        law = (tr.obliged, tr.weights, tr.tilt)
+        rung = realised_rung(honour, k, tr.draw, *law)
         share = tr.arrival_share
         # Each guarantor's sanctions add up; a direct war with them is one war.
-        expected_cost += p["guarantors.cost.sanctions"] * rung_at_least(honour, k, SANCTIONS)
-        no_direct_war *= 1.0 - rung_at_least(honour, k, AIR_NAVAL)
-        perceived_arms += rung_at_least(honour, k, ARMS) * p["guarantors.arms_surge"] * share
+        expected_cost += p["guarantors.cost.sanctions"] * rung_at_least(honour, k, SANCTIONS,
+                                                                        *law)
+        perceived_arms += (rung_at_least(honour, k, ARMS, *law) * p["guarantors.arms_surge"]
+                           * share)
         actual_arms += (rung >= ARMS) * p["guarantors.arms_surge"] * share
-        perceived_add += rung_at_least(honour, k, GROUND) * tr.surge_power * share
+        perceived_add += rung_at_least(honour, k, GROUND, *law) * tr.surge_power * share
         actual_add += (rung >= GROUND) * tr.surge_power * share
-        air_p, air_a = rung_at_least(honour, k, AIR_NAVAL), float(rung >= AIR_NAVAL)
+        air_p, air_a = rung_at_least(honour, k, AIR_NAVAL, *law), float(rung >= AIR_NAVAL)
         engage_p[tr.guarantor] = max(engage_p.get(tr.guarantor, 0.0), air_p)
         engage_a[tr.guarantor] = max(engage_a.get(tr.guarantor, 0.0), air_a)
         if tr.guarantor not in with_aircraft:
@@ -688,7 +853,14 @@ def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deploym
             (rung >= ARMS) * p["guarantors.arms_support_usd_bn_per_year"] * 1e9
             + (rung >= AIR_NAVAL) * p["guarantors.air_support_usd_bn_per_year"] * 1e9
             + (rung >= GROUND) * tr.surge_cost_per_year)
-    expected_cost += p["guarantors.cost.direct_war"] * (1.0 - no_direct_war)
+    direct_air = perceived_air
+    r = p["guarantors.cohesion_correlation"]
+    p_direct = p_any(list(engage_p.values()), r) if engage_p else 0.0
+    expected_cost += p["guarantors.cost.direct_war"] * p_direct
+    exposed = [engage_p[g] for g in here if g in engage_p]
+    if exposed:
+        # The political cost of attacking through troops whose governments may answer.
+        expected_cost += p["tripwire.political_cost"] * p_any(exposed, r)
     zone_air = 0.0
     for a in planes:
         if a.treaty_air:
@@ -700,20 +872,26 @@ def month_terms(plan: Plan, p: Mapping[str, float], t: int, troops: list[Deploym
         if a.policing:  # protects the zone only
             zone_air += a.effective * flies
             continue
+        if a.treaty_air:  # comes only with the guarantor's entry into the war
+            direct_air += a.effective * seen
         perceived_air += a.effective * seen
         actual_air += a.effective * flies
     return Terms(troop_power, monitors, expected_cost, perceived_add, perceived_arms,
                  perceived_air, actual_add, actual_arms, actual_air, war_cost,
-                 zone_air + actual_air)
+                 zone_air + actual_air, p_direct, direct_air)
 
 
-def feasible(troops: list[Deployment], p: Mapping[str, float]) -> float:
-    """1 when every contributor's :math:`\\kappa \\sum N` fits its pool, else 0."""
-    requested: dict[str, float] = {}
-    for d in troops:
-        requested[d.guarantor] = requested.get(d.guarantor, 0.0) + d.size
-    return float(all(size * p["troops.rotation_factor"] <= p[f"guarantor.{g}.troop_pool"]
-                     for g, size in requested.items()))
+def feasible(plan: Plan, p: Mapping[str, float]) -> tuple[float, float]:
+    """(1 when every contributor's :math:`\\kappa \\sum N` fits its pool else 0, the share of
+    the troops asked for that cannot be found)."""
+    share = supported_shares(plan, p)
+    asked: dict[str, float] = {}
+    for g, size, *_ in _wanted(plan):
+        asked[g] = asked.get(g, 0.0) + size
+    total = sum(asked.values())
+    found = sum(size * share[g] for g, size in asked.items())
+    missing = clip01(1.0 - found / total) if total > 0 else 0.0
+    return float(all(v >= 1.0 for v in share.values())), missing
 
 
 # --- the chain ------------------------------------------------------------------------------
@@ -783,8 +961,10 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
 
     # Instruments and the constants of the campaign.
     troops = deployments(plan, p)
-    treaties = guarantees(plan, p)
+    treaties = guarantees(plan, p, troops)
     planes = aircraft(plan, p, treaties)
+    stationed_loss = positions_loss(plan, p)
+    memory = math.nan  # the aggressor's remembered perceived ratio (preventive war)
     c2 = c2_factor(p["intel.c2_resilience"], p["intel.strike_severity"])
     denial = sea_denial(plan, p)
     fighters = plan.fighters
@@ -817,17 +997,26 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         space = min(1.0, density / max(p["forces.space_density_threshold"], 1e-9))
         own = combat_power(d_stock, d_pers, defender) * space * c2
         a_power = (combat_power(a_stock, a_pers, aggressor)
-                   * surprise_after_warning(p, terms.monitors))
+                   * surprise_after_warning(p, terms.monitors, stationed_loss))
         d_fighters = sum(d_stock[c] for c in fighters)
         a_fighters = sum(a_stock[c] for c in fighters)
         # A scenario without fighter categories has no air war to deny.
         long_range = sum(d_stock[c] for c in gbad)
-        deny_seen = air_denial(terms.perceived_air, d_fighters, long_range, a_fighters,
+        # The aggressor weighs two wars: the guarantors stay out, or they fight; what comes
+        # only with their entry arrives in full in the second, E[X | fight] = E[X] / P(fight).
+        fight = 1.0 / max(terms.p_direct, 1e-6)
+        calm_air = terms.perceived_air - terms.direct_air
+        fight_air = calm_air + terms.direct_air * fight
+        deny_seen = air_denial(calm_air, d_fighters, long_range, a_fighters,
                                p) if fighters else 0.0
+        deny_fight = air_denial(fight_air, d_fighters, long_range, a_fighters,
+                                p) if fighters else 0.0
         deny = air_denial(terms.actual_air, d_fighters, long_range, a_fighters,
                           p) if fighters else 0.0
-        ln_seen = ln_ratio(a_power * ground_effect(deny_seen, air_share),
-                           own * terms.perceived_arms + terms.troop_power + terms.perceived_add)
+        base = own * terms.perceived_arms + terms.troop_power
+        ln_seen = ln_ratio(a_power * ground_effect(deny_seen, air_share), base)
+        ln_fight = ln_ratio(a_power * ground_effect(deny_fight, air_share),
+                            base + terms.perceived_add * fight)
         ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
                              own * terms.actual_arms + terms.troop_power + terms.actual_add)
         # The sea this month: allied aircraft cover the corridor; a closed sea is a gain to
@@ -838,13 +1027,17 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
                                         p)
         dependence = p["naval.war_export_dependence"]
         exports_lost = p["naval.sea_export_share"] * blockade
-        ln_seen -= math.log(1.0 - dependence * p["naval.sea_export_share"] * seen_blockade)
+        sapped = math.log(1.0 - dependence * p["naval.sea_export_share"] * seen_blockade)
+        ln_seen -= sapped
+        ln_fight -= sapped
         ln_battle -= math.log(1.0 - dependence * exports_lost)
         ratio = math.exp(ln_battle)
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
 
-        # 3. Decision, with the equipment's drift over a war begun now.
+        # 3. Decision: V = (1 - pi) V(calm) + pi V(fight), each war with the equipment's path
+        # over it; the value of waiting falls as the window closes (preventive war, 0 unless
+        # a lens says so).
         deliveries = list(domestic)
         for c in plan.supplied:
             available = sum((end + (start - end) * capacity_decay(t, ramp)) * share
@@ -854,19 +1047,32 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             deliveries[c] += min(backlog[c] + affordable, available + added[c])
         path = equipment_path(d_stock, d_pers, defender, ground_weapons, deliveries, p)
         mine_seen, mine = own * terms.perceived_arms, own * terms.actual_arms
-        share_seen = mine_seen / max(mine_seen + terms.troop_power + terms.perceived_add, 1e-12)
+        share_seen = mine_seen / max(mine_seen + terms.troop_power, 1e-12)
         share = mine / max(mine + terms.troop_power + terms.actual_add, 1e-12)
-        expected = campaign_war(ln_seen + p["decision.misperception_bias"], a_pers, d_pers,
-                       recruitment, p, (path, share_seen))
-        p_win = expected["p_break"]
-        value = (
-            p_win * p["decision.gain"] * (1.0 - neutral)
-            - (1.0 - p_win) * p["decision.failure_cost"]
-            - p["decision.loss_aversion"] * expected["aggressor"] / max(a_pers, 1.0)
-            - (p["decision.sanctions_cost"] + terms.expected_cost)
-            + p["naval.blockade_gain"] * seen_blockade
-        )
-        exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
+
+        def value_at(ln: float, a_pers: float = a_pers, d_pers: float = d_pers,
+                     terms: Terms = terms, path: list[float] = path,
+                     share_seen: float = share_seen, seen_blockade: float = seen_blockade
+                     ) -> float:
+            expected = campaign_war(ln + p["decision.misperception_bias"], a_pers, d_pers,
+                                    recruitment, p, (path, share_seen))
+            p_win = expected["p_break"]
+            return (
+                p_win * p["decision.gain"] * (1.0 - neutral)
+                - (1.0 - p_win) * p["decision.failure_cost"]
+                - p["decision.loss_aversion"] * expected["aggressor"] / max(a_pers, 1.0)
+                - (p["decision.sanctions_cost"] + terms.expected_cost)
+                + p["naval.blockade_gain"] * seen_blockade
+            )
+
+        value = value_at(ln_seen)
+        if treaties:
+            value = (1.0 - terms.p_direct) * value + terms.p_direct * value_at(ln_fight)
+        memory = ln_seen if math.isnan(memory) else memory
+        waiting = (p["decision.value_of_waiting"]
+                   - p["decision.preventive_weight"] * max(memory - ln_seen, 0.0))
+        memory = memory + (ln_seen - memory) / max(p["decision.preventive_memory_months"], 1.0)
+        exponent = p["decision.value_sensitivity"] * (value - waiting)
         base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
         rate = base_rate * math.exp(min(exponent, MAX_EXPONENT))
         ready = t >= p["decision.min_reconstitution_months"]
@@ -984,7 +1190,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
                                                               strict=True)) / 1e9
     out["weapons_unspent_usd_bn"] = (sum(unspent) + unallocated * months) / 1e9
     if troops:
-        out["troops_feasible"] = feasible(troops, p)
+        out["troops_feasible"], out["troops_shortfall_share"] = feasible(plan, p)
     out["investment_usd_bn_per_year"] = gross_investment / years
     out["force_ratio_horizon"] = ratio
     return out

@@ -11,10 +11,14 @@ import typer
 
 from guaranty import __version__
 from guaranty.cli.calibrate import app as calibrate_app
+from guaranty.cli.compare import compare
+from guaranty.cli.discover import discover
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
+from guaranty.cli.optimise import optimise_command
 from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
+from guaranty.cli.sensitivity import sensitivity_command
 from guaranty.errors import GuarantyError, InputError, ScenarioError
 
 app = typer.Typer(
@@ -24,8 +28,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (validate, run, lenses, negotiate, params):
+for command in (validate, run, lenses, compare, negotiate, params, discover):
     app.command()(command)
+app.command("sensitivity")(sensitivity_command)
+app.command("optimise")(optimise_command)
+app.command("optimize", hidden=True)(optimise_command)
 app.add_typer(durability_app, name="durability")
 app.add_typer(calibrate_app, name="calibrate")
 

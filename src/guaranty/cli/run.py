@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from guaranty.analysis import compare_lenses
+from guaranty.cli import headline
 from guaranty.cli._format import (
     comparison_tables,
     emit_json,
@@ -23,8 +26,13 @@ from guaranty.scenario import Scenario, load_scenario
 PROGRESS_MIN_WORK = 200_000  # worlds x packages above which a progress bar is shown
 
 
+NoHeadline = Annotated[bool, typer.Option(
+    "--no-headline", help="Skip the headline (best package, the assumptions that matter).")]
+
+
 @with_run_options()
-def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> None:
+def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False,
+        no_headline: NoHeadline = False) -> None:
     """Simulate packages of a scenario and compare them (model and outside view)."""
     scenario = load_scenario(file)
     results = _simulate_with_progress(
@@ -46,6 +54,9 @@ def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> 
         a = results.anchor
         console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "
                       f"{a.months} months) = {a.target:.1%} ({a.source}); --no-anchor to skip")
+    if not no_headline:
+        for line in headline.lines(scenario, results):
+            console.print(line)
     console.print(f"seed {results.seed} · guaranty {results.version} · probabilities are means "
                   "over worlds; 5–95 % is the spread of the uncertain assumptions across worlds; "
                   "outside_p_war_*: the historical view (90 % interval)")

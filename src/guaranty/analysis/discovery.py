@@ -18,8 +18,9 @@ For a box, with :math:`F` the failing worlds,
 .. math:: \text{coverage} = \frac{|F \cap B|}{|F|}, \qquad
           \text{density} = \frac{|F \cap B|}{|B|}, \qquad \text{mass} = \frac{|B|}{W}.
 
-From PRIM's trajectory the box chosen is the one with the highest coverage among those with
-density at least ``density`` (default 0.8); when none reaches it, the densest box, flagged.
+From PRIM's trajectory the box chosen is, among those with density at least ``density``
+(default 0.8), the one with the largest product coverage × density (the trade-off's knee for a
+sharp region); when none reaches it, the densest box, flagged.
 Further boxes are sought among the failures the first leaves out (EMA's covering approach).
 
 With many parameters, PRIM restricts dimensions that only happen to trim a few worlds; the
@@ -103,9 +104,10 @@ class Discovery:
 
 def _limits(box: pd.DataFrame, initial: pd.DataFrame) -> dict[str, tuple[float, float]]:
     out = {}
-    for col in box.columns:
-        lo, hi = float(box.loc[0, col]), float(box.loc[1, col])
-        lo0, hi0 = float(initial.loc[0, col]), float(initial.loc[1, col])
+    now, start = box.to_numpy(dtype=np.float64), initial.to_numpy(dtype=np.float64)
+    for k, col in enumerate(box.columns):
+        lo, hi = float(now[0, k]), float(now[1, k])
+        lo0, hi0 = float(start[0, k]), float(start[1, k])
         if lo > lo0 or hi < hi0:
             out[str(col)] = (lo, hi)
     return out
@@ -165,10 +167,10 @@ def discover(x: pd.DataFrame, y: NDArray[np.bool_], *, density: float = 0.8,
         if box is None or len(box.peeling_trajectory) < 2:
             break
         trail = box.peeling_trajectory
-        ok = np.flatnonzero(trail["density"].to_numpy() >= density)
+        dens, cov = trail["density"].to_numpy(), trail["coverage"].to_numpy()
+        ok = np.flatnonzero(dens >= density)
         meets = ok.size > 0
-        pick = int(ok[np.argmax(trail["coverage"].to_numpy()[ok])]) if meets else int(
-            np.argmax(trail["density"].to_numpy()))
+        pick = int(ok[np.argmax((cov * dens)[ok])]) if meets else int(np.argmax(dens))
         box.select(pick)
         if not meets and found:
             break

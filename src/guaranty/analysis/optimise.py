@@ -138,7 +138,6 @@ def optimise(
     cache = cache if cache is not None else Evaluations()
     names = list(scenario.levers.items)
     archive: list[tuple[lv.Setting, dict[str, float], dict[str, float]]] = []
-    known: set[str] = set()
 
     def values(settings: list[lv.Setting]) -> list[dict[str, float]]:
         """The worst, over lenses, of each objective (oriented) and constraint."""
@@ -150,14 +149,14 @@ def optimise(
         for k in range(len(settings)):
             row: dict[str, float] = {}
             for metric in objectives:
-                row[metric] = _worst([m[k] for m in per_lens], metric, known)
+                row[metric] = _worst([m[k] for m in per_lens], metric)
             for r in rules:
-                ys = [_metric(m[k], r.metric, known) for m in per_lens]
+                ys = [_metric(m[k], r.metric) for m in per_lens]
                 row[str(r)] = min(ys) if r.op == ">=" else max(ys)
             out.append(row)
         return out
 
-    class Levers(Problem):  # type: ignore[misc]
+    class Levers(Problem):
         def _evaluate(self, x: np.ndarray, out: dict[str, Any], *args: Any,
                       **kwargs: Any) -> None:
             settings = [lv.decode(scenario, row) for row in x]
@@ -198,7 +197,7 @@ def optimise(
                    tuple(n or "default" for n in lenses), parties)
 
 
-def _metric(values: dict[str, float], metric: str, known: set[str]) -> float:
+def _metric(values: dict[str, float], metric: str) -> float:
     if metric in values:
         return values[metric]
     if metric in MET_WHEN_ABSENT:
@@ -210,10 +209,10 @@ def _oriented(y: float, metric: str) -> float:
     return -y if metric_info(metric).better == "higher" else y
 
 
-def _worst(rows: list[dict[str, float]], metric: str, known: set[str]) -> float:
+def _worst(rows: list[dict[str, float]], metric: str) -> float:
+    ys = [_metric(r, metric) for r in rows]
     if metric_info(metric).better is None:
         raise InputError(f"{metric} has no better direction: it cannot be an objective")
-    ys = [_metric(r, metric, known) for r in rows]
     return max(ys) if metric_info(metric).better == "lower" else min(ys)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import operator
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -205,9 +206,9 @@ def robustness(
             raise InputError(unknown("metric", m, have))
         _better(m)
     rules = [r if isinstance(r, Rule) else parse_rule(r) for r in satisfice]
-    for r in rules:
-        if r.metric not in have:
-            raise InputError(unknown("metric", r.metric, have))
+    for given in rules:
+        if given.metric not in have:
+            raise InputError(unknown("metric", given.metric, have))
     pairs: list[Pair] = []
     measures: list[Measure] = []
     for metric in metrics:
@@ -226,9 +227,11 @@ def robustness(
             ties = float(((a == b) & ok).sum() / n_all)
             pairs.append(Pair(packages[i], packages[j], metric, float(wins.sum() / n_all),
                               float(losses.sum() / n_all), ties, a_by, b_by, level))
-        best = np.nanmin(y, axis=1, keepdims=True) if np.isfinite(y).any() else y
+        with warnings.catch_warnings():  # worlds where no package defines the metric
+            warnings.simplefilter("ignore", RuntimeWarning)
+            best = np.nanmin(y, axis=1, keepdims=True)
         regret = y - best
-        rule = next((r for r in rules if r.metric == metric), None)
+        rule: Rule | None = next((r for r in rules if r.metric == metric), None)
         for k, p in enumerate(packages):
             values = regret[:, k][np.isfinite(regret[:, k])]
             raw = sign * y[:, k]
@@ -237,7 +240,8 @@ def robustness(
                 finite = raw[np.isfinite(raw)]
                 sat = float(rule.holds(finite).mean()) if finite.size else float("nan")
             measures.append(Measure(
-                p, metric, float(np.nanmean(raw)),
+                p, metric, float(np.mean(raw[np.isfinite(raw)])) if np.isfinite(raw).any()
+                else float("nan"),
                 float(values.mean()) if values.size else float("nan"),
                 float(np.percentile(values, 90)) if values.size else float("nan"),
                 sat, str(rule) if rule else None))

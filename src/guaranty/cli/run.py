@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from guaranty.analysis import compare_lenses

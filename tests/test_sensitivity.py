@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from guaranty.analysis.factors import Factor, group_names, origin_of
-from guaranty.analysis.sensitivity import drivers, indices, saltelli_rows, sensitivity
+from guaranty.analysis.sensitivity import (
+    drivers,
+    indices,
+    one_at_a_time,
+    saltelli_rows,
+    sensitivity,
+)
 from guaranty.cli import main
 from guaranty.engine import simulate
 from guaranty.errors import InputError
@@ -178,3 +184,17 @@ def test_cli_json_contract_and_errors(capsys: pytest.CaptureFixture[str]) -> Non
             main(["sensitivity", str(TINY_SCENARIO), *args])
         assert done.value.code == 2
         assert message in capsys.readouterr().err
+
+
+def test_one_at_a_time_ranks_a_linear_function_as_sobol_does() -> None:
+    grouped = [Factor("a", ("x1", "x2"), ("source", "source")),
+               Factor("b", ("x3",), ("assumption",)), Factor("c", ("x4",), ("fitted",))]
+
+    def f(u: np.ndarray) -> np.ndarray:
+        return u[:, 0] + u[:, 1] + 3 * u[:, 2] + 0.1 * u[:, 3]
+
+    sweep = one_at_a_time(grouped, f)
+    assert [name for name, _ in sweep] == ["b", "a", "c"]
+    assert sweep[0][1] == pytest.approx(3 * 0.9)
+    ranked = indices(grouped, f, n=512, seed=1, second_order=False)
+    assert [i.name for i in ranked.indices] == [name for name, _ in sweep]

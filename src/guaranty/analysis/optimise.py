@@ -37,6 +37,8 @@ from guaranty.negotiation import acceptable, problem_of
 from guaranty.scenario.schema import Scenario
 
 DEFAULT_OBJECTIVES = ("p_war_120m", "cost_usd_bn_per_year")
+SIDES = ("defender", "aggressor")
+"""The negotiation's parties that are not guarantors; the others (the US, Europe) fund."""
 MET_WHEN_ABSENT = {"troops_feasible": 1.0}
 
 
@@ -84,9 +86,20 @@ class Optimum:
               and set(accepted_by) <= set(p.accepted_by)]
         return min(ok, key=lambda p: p.objectives[cost]) if ok else None
 
+    @property
+    def guarantors(self) -> tuple[str, ...]:
+        """The parties that fund the guarantee: every party but the defender and aggressor."""
+        return tuple(p for p in self.parties if p not in SIDES)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``guaranty optimise --json`` object."""
+        cheapest: dict[str, Any] = {}
+        if set(DEFAULT_OBJECTIVES) <= set(self.objectives):
+            for label, who in (("any", ()), ("guarantors", self.guarantors)):
+                best = self.cheapest(accepted_by=who)
+                cheapest[label] = None if best is None else best.to_dict()
         return {"objectives": list(self.objectives), "constraints": list(self.constraints),
+                "cheapest_under_10pct_risk": cheapest,
                 "evaluated": self.evaluated, "simulated": self.simulated,
                 "worlds": self.worlds, "seed": self.seed, "lenses": list(self.lenses),
                 "parties": list(self.parties), "front": [p.to_dict() for p in self.front],
@@ -190,7 +203,14 @@ def optimise(
     front: list[Point] = []
     if points:
         f = np.array([[_oriented(p.objectives[m], m) for m in objectives] for p in points])
-        front = [points[i] for i in NonDominatedSorting().do(f, only_non_dominated_front=True)]
+        best = NonDominatedSorting().do(f, only_non_dominated_front=True)
+        # Settings with the very same objectives (money a full queue cannot spend, say):
+        # the first found stands for them.
+        seen: set[tuple[float, ...]] = set()
+        for i in sorted(best):
+            if tuple(f[i]) not in seen:
+                seen.add(tuple(f[i]))
+                front.append(points[i])
         front.sort(key=lambda p: (p.objectives[objectives[0]], repr(p.levers)))
     return Optimum(tuple(front), tuple(points), tuple(objectives), tuple(str(r) for r in rules),
                    len(archive), cache.simulated, worlds, seed,

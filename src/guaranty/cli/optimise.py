@@ -49,7 +49,7 @@ def optimise_command(
     console = out_console(width=200)
     console.print(table(result))
     if {"p_war_120m", "cost_usd_bn_per_year"} <= set(result.objectives):
-        for who in ((), tuple(p for p in ("us", "europe") if p in result.parties)):
+        for who in ((), result.guarantors):
             best = result.cheapest(accepted_by=who)
             label = f"accepted by {' and '.join(who)}" if who else "any acceptance"
             console.print(f"cheapest under 10 % risk ({label}): " + (

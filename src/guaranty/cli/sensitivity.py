@@ -44,6 +44,10 @@ def sensitivity_command(
     lens: LensName = None,
     workers: Workers = 1,
     no_anchor: NoAnchor = False,
+    second_order: Annotated[bool, typer.Option(
+        "--second-order/--no-second-order",
+        help="Sobol second-order indices (their bootstrap grows with the square of the "
+             "number of groups).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rows to print.")] = 15,
     json_out: JsonFlag = False,
 ) -> None:
@@ -54,7 +58,7 @@ def sensitivity_command(
     fixed = secrets.randbits(32) if seed is None else seed
     result = sensitivity(load_scenario(file), package, metric, method=method, groups=spec, n=n,
                          seed=fixed, months=months, lens=lens, workers=workers,
-                         anchor=not no_anchor)
+                         anchor=not no_anchor, second_order=second_order)
     if json_out:
         emit_json(result.to_dict())
         return

@@ -27,9 +27,8 @@ def planted(seed: int, n: int = 4000, dims: int = 6) -> tuple[pd.DataFrame, np.n
     return x, y
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_prim_recovers_a_planted_box(seed: int) -> None:
-    x, y = planted(seed)
+def test_prim_recovers_a_planted_box(any_seed: int) -> None:
+    x, y = planted(any_seed)
     found = discover(x, y, dims=None)
     prim = found.prim[0]
     assert set(prim.limits) == set(BOX)  # no other dimension restricted
@@ -41,10 +40,11 @@ def test_prim_recovers_a_planted_box(seed: int) -> None:
     # The peeling trajectory trades coverage for density.
     assert prim.trajectory[0]["coverage"] == 1.0
     assert prim.trajectory[0]["density"] == pytest.approx(y.mean())
+    # CART's largest failing leaf lies inside the box (a tree may cut it in two leaves).
     cart = found.cart[0]
+    assert set(cart.limits) == set(BOX) and cart.density >= 0.9 and cart.coverage >= 0.5
     for name, (lo, hi) in BOX.items():
-        assert cart.limits[name][0] == pytest.approx(lo, abs=0.03)
-        assert cart.limits[name][1] == pytest.approx(hi, abs=0.03)
+        assert cart.limits[name][0] >= lo - 0.03 and cart.limits[name][1] <= hi + 0.03
 
 
 def test_screening_keeps_the_dimensions_that_matter() -> None:

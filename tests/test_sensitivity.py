@@ -46,19 +46,20 @@ def factors(*names: str) -> list[Factor]:
     return [Factor(n, (n,), ("assumption",)) for n in names]
 
 
-def test_sobol_reproduces_the_analytic_ishigami_indices() -> None:
-    result = indices(factors("x1", "x2", "x3"), ishigami, method="sobol", n=4096, seed=1)
+def test_sobol_reproduces_the_analytic_ishigami_indices(any_seed: int) -> None:
+    result = indices(factors("x1", "x2", "x3"), ishigami, method="sobol", n=4096,
+                     seed=any_seed)
     exact = ishigami_indices()
     by_name = {i.name: i for i in result.indices}
     for name in ("x1", "x2", "x3"):
         i = by_name[name]
         assert i.S1 is not None and i.S1_conf is not None
         assert i.ST is not None and i.ST_conf is not None
-        # Within 1.5 bootstrap half-widths (about three standard errors) at N = 4096.
-        assert abs(i.S1 - exact[f"S1_{name}"]) <= 1.5 * i.S1_conf
-        assert abs(i.ST - exact[f"ST_{name}"]) <= 1.5 * i.ST_conf
+        # Within two bootstrap 95 % half-widths (about four standard errors) at N = 4096.
+        assert abs(i.S1 - exact[f"S1_{name}"]) <= 2 * i.S1_conf
+        assert abs(i.ST - exact[f"ST_{name}"]) <= 2 * i.ST_conf
     s13, conf = result.second_order[("x1", "x3")]
-    assert abs(s13 - exact["S2_x1_x3"]) <= 1.5 * conf
+    assert abs(s13 - exact["S2_x1_x3"]) <= 2 * conf
     assert [i.name for i in result.indices] == ["x1", "x2", "x3"]  # ranked by ST
     assert result.evaluations == 4096 * 8
     assert result.converged

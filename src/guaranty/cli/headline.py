@@ -16,7 +16,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from guaranty.analysis.compare import HEADLINE_METRICS
 from guaranty.analysis.robust import robustness
 from guaranty.analysis.sensitivity import drivers
 from guaranty.cli._format import fmt
@@ -63,9 +62,13 @@ def top_drivers(scenario: Scenario, results: Results, package: str, metric: str
     return rows
 
 
+MAIN_METRICS = ("p_war_120m", "p_war_60m", "p_war_horizon")
+
+
 def main_metric(results: Results) -> str | None:
+    """The risk of renewed war at ten years, else five, else at the horizon."""
     have = results.metrics(results.packages[0])
-    return next((m for m in HEADLINE_METRICS if m in have), None)
+    return next((m for m in MAIN_METRICS if m in have), None)
 
 
 def lines(scenario: Scenario, results: Results) -> list[str]:

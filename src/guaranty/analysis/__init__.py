@@ -18,8 +18,8 @@ public entry point and returns a frozen record with ``to_pandas()`` and ``to_dic
 """
 
 from guaranty.analysis.compare import HEADLINE_METRICS, LensComparison, compare_lenses
-from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate, fingerprint
 from guaranty.analysis.discovery import Discovery, discover, discover_scenario
+from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate, fingerprint
 from guaranty.analysis.robust import Robustness, compare_packages, robustness
 from guaranty.analysis.sensitivity import Sensitivity, drivers, indices, sensitivity
 from guaranty.analysis.war import WarCheck, WarRow, check_war

@@ -203,10 +203,12 @@ def _cart(module: Any, x: pd.DataFrame, y: NDArray[np.bool_], mass_min: float) -
 
 def parse_condition(above: float | None, below: float | None) -> tuple[str, float]:
     """``("above", x)`` or ``("below", x)``; exactly one must be given."""
-    if (above is None) == (below is None):
+    if above is not None and below is None:
+        side, value = "above", above
+    elif below is not None and above is None:
+        side, value = "below", below
+    else:
         raise InputError("give exactly one of --above X or --below X (the failure condition)")
-    side, value = ("above", above) if above is not None else ("below", below)
-    assert value is not None
     if not np.isfinite(value):
         raise InputError(f"--{side} must be a finite number, got {value}")
     return side, float(value)

@@ -54,10 +54,17 @@ class Factor:
                 "origins": {k: counts[k] for k in ORIGINS if counts[k]}}
 
 
+def probe(plan: Plan, months: int) -> tuple[tuple[str, ...], list[str]]:
+    """The uncertain parameters the chain reads for this plan (registry order) and the
+    per-world outcomes it returns, from a run of a few worlds."""
+    out, read = run_range(plan, 0, 0, 8, months)
+    names = tuple(n for n in plan.registry.uncertain() if n in read)
+    return names, [k for k in out if not k.startswith("_")]
+
+
 def read_parameters(plan: Plan, months: int) -> tuple[str, ...]:
     """The uncertain parameters the chain reads for this plan, in registry order."""
-    _, read = run_range(plan, 0, 0, 8, months)
-    return tuple(n for n in plan.registry.uncertain() if n in read)
+    return probe(plan, months)[0]
 
 
 def group_names(names: Sequence[str], spec: str | int) -> dict[str, list[str]]:

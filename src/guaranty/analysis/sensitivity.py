@@ -29,8 +29,9 @@ SALib is imported inside the functions that need it (the ``analysis`` extra).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ from guaranty.analysis.factors import (
     factors_of,
     origin_of,
     package_plan,
-    read_parameters,
+    probe,
 )
 from guaranty.engine import DEFAULT_CHUNK, run_design
 from guaranty.errors import InputError
@@ -244,17 +245,16 @@ def _sobol(factors: Sequence[Factor], model: Model, n: int, seed: int, second_or
     a, b = sobol_base(n, d, seed)
     step = 2 * len(factors) + 2 if second_order else len(factors) + 2
     per = max(1, rows_per_call // step)
-    y = _finite(np.concatenate([
-        model(np.clip(saltelli_rows(a[i:i + per], b[i:i + per], groups, second_order),
-                      EPS, 1 - EPS))
-        for i in range(0, n, per)]), "the metric")
+    blocks = (np.clip(saltelli_rows(a[i:i + per], b[i:i + per], groups, second_order),
+                      EPS, 1 - EPS) for i in range(0, n, per))
+    y = _finite(np.concatenate(_map(model, blocks)), "the metric")
     problem = _problem(factors)
     full = sobol.analyze(problem, y, calc_second_order=second_order, seed=seed)
     # The first N/2 base rows are the design for N/2 (a prefix of the Sobol' sequence); their
     # A, A_B and B blocks alone give the first and total indices (no second order: cheap).
-    blocks = y[:(n // 2) * step].reshape(n // 2, step)
+    base = y[:(n // 2) * step].reshape(n // 2, step)
     keep = [0, *range(1, len(factors) + 1), step - 1]
-    half = sobol.analyze(problem, blocks[:, keep].ravel(), calc_second_order=False, seed=seed)
+    half = sobol.analyze(problem, base[:, keep].ravel(), calc_second_order=False, seed=seed)
     out = [Index(f, S1=float(full["S1"][k]), S1_conf=float(full["S1_conf"][k]),
                  ST=float(full["ST"][k]), ST_conf=float(full["ST_conf"][k]),
                  half=float(half["ST"][k]))
@@ -331,23 +331,40 @@ def _evaluate(plan: Plan, names: tuple[str, ...], rows: NDArray[np.float64], met
 
 class EngineModel:
     """A :data:`Model` that evaluates design rows through :func:`run_design` for one plan,
-    on ``executor`` when given (blocks submitted in order; the numbers do not change)."""
+    on ``executor`` when given: blocks of ``rows`` rows are submitted in order, a few in
+    flight at a time so that memory stays bounded (the numbers do not change)."""
 
     def __init__(self, plan: Plan, names: tuple[str, ...], metric: str, months: int, seed: int,
-                 executor: Executor | None = None, rows: int = DEFAULT_CHUNK) -> None:
+                 executor: Executor | None = None, rows: int = DEFAULT_CHUNK,
+                 in_flight: int = 4) -> None:
         self.plan, self.names, self.metric = plan, names, metric
         self.months, self.seed, self.executor, self.rows = months, seed, executor, rows
+        self.in_flight = in_flight
 
     def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        blocks = [x[i:i + self.rows] for i in range(0, len(x), self.rows)]
+        return np.concatenate(self.map(x[i:i + self.rows] for i in range(0, len(x), self.rows)))
+
+    def map(self, blocks: Iterable[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+        """The metric of each block of rows, in order."""
+        plan, names, metric, months, seed = (self.plan, self.names, self.metric, self.months,
+                                             self.seed)
         if self.executor is None:
-            parts = [_evaluate(self.plan, self.names, b, self.metric, self.months, self.seed)
-                     for b in blocks]
-        else:
-            futures = [self.executor.submit(_evaluate, self.plan, self.names, b, self.metric,
-                                            self.months, self.seed) for b in blocks]
-            parts = [f.result() for f in futures]
-        return np.concatenate(parts)
+            return [_evaluate(plan, names, b, metric, months, seed) for b in blocks]
+        out: list[NDArray[np.float64]] = []
+        pending: deque[Future[NDArray[np.float64]]] = deque()
+        for b in blocks:
+            pending.append(self.executor.submit(_evaluate, plan, names, b, metric, months, seed))
+            if len(pending) >= self.in_flight:
+                out.append(pending.popleft().result())
+        out.extend(f.result() for f in pending)
+        return out
+
+
+def _map(model: Model, blocks: Iterable[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+    """``model`` over blocks of rows: concurrently where the model can (:class:`EngineModel`)."""
+    if isinstance(model, EngineModel):
+        return model.map(blocks)
+    return [np.asarray(model(b), dtype=np.float64) for b in blocks]
 
 
 def sensitivity(
@@ -374,9 +391,10 @@ def sensitivity(
     """
     plan = package_plan(scenario, package, lens=lens, seed=seed, anchor=anchor)
     horizon = months or scenario.horizon_months
-    probe = run_design(plan, {plan.registry.uncertain()[0]: np.full(2, 0.5)}, months=horizon)
-    check_metric(metric, [k for k in probe if not k.startswith("_")])
-    names = read_parameters(plan, horizon)
+    names, metrics = probe(plan, horizon)
+    check_metric(metric, metrics)
+    if not names:
+        raise InputError(f"package {package!r} reads no uncertain parameter: nothing to analyse")
     spec = groups if groups is not None else ("none" if method == "rbd-fast" else "prefix")
     factors = factors_of(plan.registry, names, spec)
     own = ProcessPoolExecutor(workers) if executor is None and workers > 1 else None

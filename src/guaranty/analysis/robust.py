@@ -126,9 +126,13 @@ class Measure:
     rule: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"package": self.package, "metric": self.metric, "mean": self.mean,
-                "regret_mean": self.regret_mean, "regret_p90": self.regret_p90,
-                "satisficing": self.satisficing, "rule": self.rule}
+        """A JSON-ready record (NaN, where no world defines the metric, as null)."""
+        def num(x: float | None) -> float | None:
+            return None if x is None or not np.isfinite(x) else float(x)
+
+        return {"package": self.package, "metric": self.metric, "mean": num(self.mean),
+                "regret_mean": num(self.regret_mean), "regret_p90": num(self.regret_p90),
+                "satisficing": num(self.satisficing), "rule": self.rule}
 
 
 @dataclass(frozen=True)

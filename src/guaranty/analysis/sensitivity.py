@@ -87,17 +87,22 @@ class Index:
         return float("nan")
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "S1": self.S1, "S1_conf": self.S1_conf,
-                               "ST": self.ST, "ST_conf": self.ST_conf,
-                               "origin": self.factor.origin}
+        """A JSON-ready record (NaN, e.g. Morris's sigma of a group, as null)."""
+        out: dict[str, Any] = {"name": self.name, "S1": _num(self.S1),
+                               "S1_conf": _num(self.S1_conf), "ST": _num(self.ST),
+                               "ST_conf": _num(self.ST_conf), "origin": self.factor.origin}
         if self.mu_star is not None:
-            out |= {"mu_star": self.mu_star, "mu_star_conf": self.mu_star_conf,
-                    "sigma": self.sigma}
-        out["half_n"] = self.half
+            out |= {"mu_star": _num(self.mu_star), "mu_star_conf": _num(self.mu_star_conf),
+                    "sigma": _num(self.sigma)}
+        out["half_n"] = _num(self.half)
         info = self.factor.to_dict()
         out["members"] = info["members"]
         out["origins"] = info["origins"]
         return out
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,11 @@ class Sensitivity:
         return {
             "package": self.package, "metric": self.metric, "method": self.method,
             "n": self.n, "evaluations": self.evaluations, "seed": self.seed,
-            "variance": self.variance,
+            "variance": _num(self.variance),
             "indices": [i.to_dict() for i in self.indices],
-            "second_order": [{"a": a, "b": b, "S2": s, "S2_conf": c}
+            "second_order": [{"a": a, "b": b, "S2": _num(s), "S2_conf": _num(c)}
                              for (a, b), (s, c) in self.second_order.items()],
-            "convergence": {"half_n": self.n // 2, "max_change": self.max_change,
+            "convergence": {"half_n": self.n // 2, "max_change": _num(self.max_change),
                             "converged": self.converged},
         }
 

@@ -94,7 +94,10 @@ def table(result: Sensitivity, top: int) -> Table:
         for _, key, conf in columns:
             v = getattr(i, key)
             c = getattr(i, conf) if conf else None
-            cells.append(f"{v:.3g}" + (f" ± {c:.2g}" if c is not None else ""))
+            if v is None or v != v:  # Morris gives no sigma for a group
+                cells.append("–")
+            else:
+                cells.append(f"{v:.3g}" + (f" ± {c:.2g}" if c is not None and c == c else ""))
         origin = i.factor.origin
         shown = f"[yellow]{origin}[/yellow]" if origin in ("assumption", "mixed") else origin
         out.add_row(i.name, str(len(i.factor.members)), *cells, f"{i.half:.3g}", shown)

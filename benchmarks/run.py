@@ -25,6 +25,9 @@ REFERENCE_WORLDS = 300
 ENGINE_WORLDS = 50_000
 BIG = 1_000_000
 SWEEP_WORLDS = 200_000
+SOBOL_GROUPS = 40
+SOBOL_N = 2**14
+EMA_ROWS = 100
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 Record = dict[str, dict[str, Any]]
@@ -197,6 +200,89 @@ def measure_negotiation() -> Record:
         "negotiation_one_pass_speedup": {"value": apart_s / pass_s, "unit": "x"},
         "negotiation_one_pass_identical": {"value": float(same),
                                            "unit": "1 if every world's numbers are equal"},
+    }
+
+
+def measure_sobol(workers: int) -> Record:
+    """Sobol first and total indices of p_war_120m for ~40 groups of parameters at N = 2^14
+    (N (G + 2) worlds; SALib's second-order bootstrap alone would take minutes at this size),
+    on ``workers`` processes; beside it, the first rows of the same
+    design through EMA Workbench's SequentialEvaluator on the per-world oracle
+    (guaranty.testing.reference), one process, with their agreement."""
+    import warnings
+
+    import numpy as np
+
+    warnings.filterwarnings("ignore", message="ipyparallel not installed")
+    from ema_workbench import Model, RealParameter, ScalarOutcome, Scenario
+    from ema_workbench.em_framework.evaluators import SequentialEvaluator
+
+    import guaranty
+    from guaranty.analysis.factors import factors_of, package_plan, read_parameters
+    from guaranty.analysis.sensitivity import (
+        EPS,
+        EngineModel,
+        group_columns,
+        saltelli_rows,
+        sensitivity,
+        sobol_base,
+    )
+    from guaranty.testing.reference import run_reference
+
+    metric = "p_war_120m"
+    scenario = guaranty.load_scenario(SCENARIO)
+    start = time.perf_counter()
+    result = sensitivity(scenario, PACKAGE, metric, groups=SOBOL_GROUPS, n=SOBOL_N, seed=SEED,
+                         months=MONTHS, workers=workers, second_order=False)
+    sobol_s = time.perf_counter() - start
+
+    plan = package_plan(scenario, PACKAGE, lens=None, seed=SEED)
+    factors = factors_of(plan.registry, read_parameters(plan, MONTHS), SOBOL_GROUPS)
+    members = [m for f in factors for m in f.members]
+    a, b = sobol_base(SOBOL_N, len(members), SEED)
+    base_rows = -(-EMA_ROWS // (len(factors) + 2))
+    rows = np.clip(saltelli_rows(a[:base_rows], b[:base_rows], group_columns(factors), False),
+                   EPS, 1 - EPS)[:EMA_ROWS]
+    engine = EngineModel(plan, tuple(members), metric, MONTHS, SEED)(rows)
+    # Parameters outside the design (fixed, or not read by this package) as in world 0.
+    rest = {k: v for k, v in plan.registry.sample(SEED, 0, 1).items() if k not in members}
+    keys = [f"u{k}" for k in range(len(members))]
+
+    def oracle(**u: float) -> dict[str, float]:
+        values = dict(rest)
+        values.update(plan.registry.ppf({m: np.array([u[k]]) for m, k in
+                                         zip(members, keys, strict=True)}))
+        return {metric: float(run_reference(plan, values, MONTHS)[metric][0])}
+
+    model = Model("guaranty", function=oracle)
+    model.uncertainties = [RealParameter(k, 0.0, 1.0) for k in keys]
+    model.outcomes = [ScalarOutcome(metric)]
+    scenarios = [Scenario(**dict(zip(keys, map(float, row), strict=True))) for row in rows]
+    start = time.perf_counter()
+    with SequentialEvaluator(model) as evaluator:
+        _, outcomes = evaluator.perform_experiments(scenarios)
+    ema_s = time.perf_counter() - start
+    got = np.asarray(outcomes[metric], dtype=float)
+    diff = float(np.max(np.abs(got - engine) / np.maximum(np.abs(got), 1e-12)))
+    per_world = sobol_s / result.evaluations
+    return {
+        "sobol_40_groups_n16384_s": {
+            "value": sobol_s,
+            "unit": f"s wall, guaranty.analysis.sensitivity (Sobol, {len(result.indices)} groups, "
+                    f"N = {SOBOL_N:,}, first and total order, {result.evaluations:,} worlds x "
+                    f"{MONTHS} "
+                    f"months, {workers} workers, SALib analysis included)"},
+        "sobol_worlds_per_s": {"value": result.evaluations / sobol_s,
+                               "unit": f"worlds/s of the design, {workers} workers"},
+        "ema_oracle_worlds_per_s": {
+            "value": EMA_ROWS / ema_s,
+            "unit": f"worlds/s, EMA Workbench SequentialEvaluator on the per-world oracle, the "
+                    f"first {EMA_ROWS} rows of the same design, 1 process"},
+        "sobol_speedup_vs_ema_oracle": {
+            "value": (ema_s / EMA_ROWS) / per_world,
+            "unit": "x, time per world: EMA + oracle over the Sobol run (all included)"},
+        "sobol_vs_ema_oracle_max_rel_diff": {
+            "value": diff, "unit": f"relative, {metric} of the {EMA_ROWS} shared rows"},
     }
 
 
@@ -398,6 +484,8 @@ def _worker(args: list[str]) -> None:
         record = measure_imports()
     elif kind == "sweep":
         record = measure_sweep(int(args[1]))
+    elif kind == "sobol":
+        record = measure_sobol(int(args[1]))
     elif kind == "rss":
         record = measure_rss(int(args[1]), int(args[2]) or None)
     else:
@@ -458,6 +546,8 @@ def main() -> None:
          ("simulate-all", str(min(cores, 2)))),
         (f"sweep {SWEEP_WORLDS:,} worlds, in process and on 2 processes",
          ("sweep", str(SWEEP_WORLDS))),
+        (f"Sobol, {SOBOL_GROUPS} groups, N = 2^14, {min(cores, 2)} workers, and EMA on the "
+         "oracle", ("sobol", str(min(cores, 2)))),
         ("stream 10^5 worlds", ("rss", str(BIG // 10), "0")),
         ("stream 10^6 worlds", ("rss", str(BIG), "0")),
         ("stream 10^6 worlds, chunk 65,536", ("rss", str(BIG), "65536")),
@@ -502,6 +592,9 @@ def main() -> None:
         "negotiation_one_pass_speedup": (">= 3", value("negotiation_one_pass_speedup") >= 3),
         "negotiation_one_pass_identical": ("= 1", value("negotiation_one_pass_identical") == 1),
         "sweep_identical": ("= 1", value("sweep_identical") == 1),
+        "sobol_40_groups_n16384_s": ("<= 60", value("sobol_40_groups_n16384_s") <= 60),
+        "sobol_vs_ema_oracle_max_rel_diff": (
+            "<= 1e-4", value("sobol_vs_ema_oracle_max_rel_diff") <= 1e-4),
     }
     table = Table(title=f"guaranty benchmarks ({SCENARIO}, {PACKAGE}, {MONTHS} months, "
                   f"{cores} CPUs)")

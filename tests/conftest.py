@@ -78,3 +78,11 @@ def any_seed(request: pytest.FixtureRequest) -> int:
 @pytest.fixture(scope="session")
 def ukraine() -> Scenario:
     return guaranty.load_scenario("ukraine-2025")
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                  ) -> None:
+    """The headline of ``guaranty run`` caches on disk: never in the user's home in tests."""
+    if "GUARANTY_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("GUARANTY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -24,8 +24,8 @@ def _flags(command: str) -> list[str]:
 def test_run_and_lenses_share_the_run_options() -> None:
     run, lenses = _flags("run"), _flags("lenses")
     assert run == ["--package", "--worlds", "--seed", "--months", "--lens", "--chunk-size",
-                   "--workers", "--no-anchor", "--json", "--help"]
-    assert lenses == [f for f in run if f != "--lens"]
+                   "--workers", "--no-anchor", "--json", "--no-headline", "--help"]
+    assert lenses == [f for f in run if f not in ("--lens", "--no-headline")]
 
 
 def test_the_command_receives_the_dataclass() -> None:

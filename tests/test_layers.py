@@ -40,6 +40,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engine", ("engine", "store")),
     ("analysis", ("analysis",)),
     ("negotiation", ("negotiation",)),
+    # Analyses that ask the negotiation who accepts a package (optimisation over levers).
+    ("decision", ("analysis.optimise", "analysis.levers")),
     ("face", ("__init__",)),  # may import anything below the views
     ("views", ("cli", "history.cli", "report", "web")),
     ("testing", ("testing",)),  # may import anything; nothing in core imports it
@@ -52,7 +54,8 @@ ONLY: dict[str, tuple[str, ...]] = {
     "results": ("params", "models.outcomes", "outside", "errors", "_version"),
 }
 # Optional heavy packages that ``import guaranty`` must not load.
-HEAVY = ("lifelines", "negmas", "matplotlib", "duckdb", "dask", "distributed")
+HEAVY = ("lifelines", "negmas", "matplotlib", "duckdb", "dask", "distributed", "SALib",
+         "ema_workbench", "pymoo", "sklearn")
 FACE = "__init__"
 
 

@@ -12,10 +12,14 @@ import typer
 from guaranty import __version__
 from guaranty._processes import terminate_on_sigterm
 from guaranty.cli.calibrate import app as calibrate_app
+from guaranty.cli.compare import compare
+from guaranty.cli.discover import discover
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
+from guaranty.cli.optimise import optimise_command
 from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
+from guaranty.cli.sensitivity import sensitivity_command
 from guaranty.cli.sweep import runs, sweep
 from guaranty.errors import GuarantyError, InputError, ScenarioError
 
@@ -26,8 +30,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (validate, run, lenses, sweep, negotiate, params):
+for command in (validate, run, lenses, compare, sweep, negotiate, params, discover):
     app.command()(command)
+app.command("sensitivity")(sensitivity_command)
+app.command("optimise")(optimise_command)
+app.command("optimize", hidden=True)(optimise_command)
 app.add_typer(durability_app, name="durability")
 app.add_typer(calibrate_app, name="calibrate")
 app.add_typer(runs, name="runs")

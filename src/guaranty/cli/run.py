@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from guaranty.analysis import compare_lenses
+from guaranty.cli import headline
 from guaranty.cli._format import (
     comparison_tables,
     emit_json,
@@ -24,8 +26,13 @@ from guaranty.scenario import Scenario, load_scenario
 PROGRESS_MIN_WORK = 200_000  # worlds x packages above which a progress bar is shown
 
 
+NoHeadline = Annotated[bool, typer.Option(
+    "--no-headline", help="Skip the headline (best package, the assumptions that matter).")]
+
+
 @with_run_options()
-def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> None:
+def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False,
+        no_headline: NoHeadline = False) -> None:
     """Simulate packages of a scenario and compare them (model and outside view)."""
     scenario = load_scenario(file)
     results = _simulate_with_progress(
@@ -36,11 +43,12 @@ def run(file: ScenarioFile, options: RunOptions, json_out: JsonFlag = False) -> 
     if json_out:
         emit_json(results.to_dict())
         return
-    show_results(results)
+    show_results(results, None if no_headline else scenario)
 
 
-def show_results(results: Results) -> None:
-    """Print what ``guaranty run`` prints for ``results`` (also ``guaranty runs show``)."""
+def show_results(results: Results, scenario: Scenario | None = None) -> None:
+    """Print what ``guaranty run`` prints for ``results`` (also ``guaranty runs show``); with
+    ``scenario``, the headline too (the best package, the assumptions that matter)."""
     console = out_console()
     for name in results.packages:
         console.print(package_table(results, name))
@@ -52,6 +60,9 @@ def show_results(results: Results) -> None:
         a = results.anchor
         console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "
                       f"{a.months} months) = {a.target:.1%} ({a.source}); --no-anchor to skip")
+    if scenario is not None:
+        for line in headline.lines(scenario, results):
+            console.print(line)
     console.print(f"seed {results.seed} · guaranty {results.version} · probabilities are means "
                   "over worlds; 5–95 % is the spread of the uncertain assumptions across worlds; "
                   "outside_p_war_*: the historical view (90 % interval)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     OWN_NAVAL,
+    RUNG_NAMES,
     AggressorPositions,
     AirDeployment,
     Lens,
@@ -526,9 +528,47 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 if member != "aggressor" and member not in s.guarantors:
                     problems.append(((*here, "peacekeepers", "members", i), f"must name a "
                                      f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
+    problems += lever_problems(s)
     if problems:
         return problems
     return parameter_problems(s)
+
+
+def lever_problems(s: Scenario) -> list[tuple[Path, str]]:
+    """Dangling names in the ``levers:`` section (:mod:`guaranty.scenario.levers`)."""
+    problems: list[tuple[Path, str]] = []
+    lv, neg = s.levers, s.negotiation
+    if not lv.items:
+        return problems
+
+    def one_of(path: Path, what: str, name: str, known: Iterable[str]) -> None:
+        names = sorted(known)
+        if name not in names:
+            close = closest(name, names)
+            hint = f"; did you mean {close!r}?" if close else ""
+            problems.append((path, f"must name {what} ({', '.join(names) or 'none defined'}), "
+                             f"got {name!r}{hint}"))
+
+    if lv.base is not None:
+        one_of(("levers", "base"), "a package", lv.base, s.packages)
+    for name, lever in lv.items.items():
+        here: Path = ("levers", "items", name)
+        if lever.issue is not None:
+            one_of((*here, "issue"), "a negotiation issue", lever.issue, neg.issues)
+        if lever.guarantor is not None:
+            one_of((*here, "guarantor"), "a guarantor", lever.guarantor, s.guarantors)
+        if lever.aircraft_type is not None:
+            one_of((*here, "aircraft_type"), "an aircraft type", lever.aircraft_type,
+                   s.aircraft_types)
+        for i, option in enumerate(lever.options or []):
+            one_of((*here, "options", i), "a treaty rung", option, RUNG_NAMES)
+        if lever.counts_as is not None:
+            one_of((*here, "counts_as", "issue"), "a negotiation issue", lever.counts_as.issue,
+                   neg.issues)
+            if lever.counts_as.issue in neg.issues:
+                one_of((*here, "counts_as", "option"), f"an option of {lever.counts_as.issue}",
+                       lever.counts_as.option, neg.issues[lever.counts_as.issue].options)
+    return problems
 
 
 def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:

@@ -34,6 +34,7 @@ from guaranty._provisions import Provisions
 from guaranty.distributions import Distribution, Fixed, Normal
 from guaranty.errors import InputError, unknown
 from guaranty.models.guarantors import Rung
+from guaranty.scenario.levers import Levers
 from guaranty.scenario.negotiation import Negotiation
 from guaranty.units import UNIT_BOUNDS
 
@@ -490,6 +491,8 @@ class Scenario(Frozen):
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
     negotiation: Negotiation = Negotiation()
+    levers: Levers = Levers()
+    """The choices ``guaranty optimise`` may make (:mod:`guaranty.scenario.levers`)."""
 
     @field_validator("negotiation")
     @classmethod

@@ -11,6 +11,9 @@ __all__ = [
     "DataError",
     "GuarantyError",
     "InputError",
+    "LimitError",
+    "NonFiniteError",
+    "NonFiniteInputError",
     "Problem",
     "RegistryError",
     "ScenarioError",
@@ -55,6 +58,51 @@ class ScenarioError(InputError):
     @property
     def first(self) -> Problem:
         return self.problems[0]
+
+
+class LimitError(InputError):
+    """A request beyond one of the declared caps (:mod:`guaranty.limits`): too many worlds,
+    packages, months, bytes, or more memory than the run may use."""
+
+
+class NonFiniteError(GuarantyError):
+    """A model output that is NaN or infinite where it must be a number.
+
+    Raised per chunk by the engine (:mod:`guaranty.engine.finite`) instead of letting the
+    value reach a summary as ``null``. Names the package, the metric, the first offending
+    world (its index and the seed reproduce it) and the parameters that world drew which
+    explain it. This base class means no input was out of range: a model bug (exit code 1).
+    """
+
+    def __init__(self, package: str, metric: str, world: int, seed: int,
+                 parameters: tuple[tuple[str, float], ...], count: int = 1) -> None:
+        self.package, self.metric, self.world, self.seed = package, metric, world, seed
+        self.parameters, self.count = tuple(parameters), count
+        super().__init__(self._message())
+
+    def __reduce__(self) -> tuple[type[NonFiniteError], tuple[object, ...]]:
+        # picklable across a process pool: rebuilt from its fields, not from its message
+        return (type(self), (self.package, self.metric, self.world, self.seed,
+                             self.parameters, self.count))
+
+    def _what(self) -> str:
+        shown = ", ".join(f"{name}={value:.6g}" for name, value in self.parameters)
+        return (f"package {self.package!r}: metric {self.metric} must be a finite number, got "
+                f"a non-finite value in {self.count} world(s); the first is world "
+                f"{self.world} (seed {self.seed})" + (f", which drew {shown}" if shown else ""))
+
+    def _message(self) -> str:
+        return (self._what() + "; no input is out of its declared range, so this is a model "
+                "bug: please report it with this message")
+
+
+class NonFiniteInputError(NonFiniteError, InputError):
+    """A non-finite output caused by an input: the offending world drew a value beyond the
+    range its unit allows (:data:`guaranty.units.UNIT_CEILINGS`). Exit code 2."""
+
+    def _message(self) -> str:
+        return (self._what() + " (beyond the range its unit allows: narrow the distribution "
+                "or lower the value)")
 
 
 class DataError(GuarantyError):

@@ -23,6 +23,7 @@ from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
 from guaranty.engine.chain import finish, run, run_chunk
+from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError
 from guaranty.models._arrays import Array
@@ -107,14 +108,20 @@ def run_batch(jobs: Sequence[Job], seed: int, months: int
     Each job's outcomes are bit for bit those of running it alone. A pure, picklable
     function: the unit of work any executor runs.
     """
-    parts, read = [], set()
+    parts, read, drawn = [], set(), []
     memo = SampleMemo()
     for plan, a, b in jobs:
-        view = ParamView(plan.registry.sample(seed, a, b, memo=memo))
+        values = plan.registry.sample(seed, a, b, memo=memo)
+        view = ParamView(values)
         parts.append(prepare(plan, view, months))
         read |= view.read
+        drawn.append(values)
     inputs = stack(parts)
-    return split(finish(inputs, run(inputs)), parts), frozenset(read)
+    outs = split(finish(inputs, run(inputs)), parts)
+    for (plan, a, _), out, values in zip(jobs, outs, drawn, strict=True):
+        check_outputs(out, values, package=plan.package, registry=plan.registry, seed=seed,
+                      start=a)
+    return outs, frozenset(read)
 
 
 def pack(jobs: Sequence[Job], chunk_size: int) -> list[list[Job]]:
@@ -301,6 +308,8 @@ def run_design(
         values = plan.registry.sample(seed, a, b)
         values.update(plan.registry.ppf({k: v[a:b] for k, v in columns.items()}))
         parts.append(run_chunk(plan, values, horizon))
+        check_outputs(parts[-1], values, package=plan.package, registry=plan.registry,
+                      seed=seed, start=a)
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
 

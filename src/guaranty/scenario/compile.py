@@ -16,6 +16,7 @@ from typing import Any
 
 from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
+from guaranty.units import ceiling_problem
 from guaranty.scenario.schema import (
     AirDeployment,
     Lens,
@@ -504,6 +505,10 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
             if q.unit is not None and q.unit != unit:
                 problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
                                  f"got {q.unit!r}"))
+                continue
+            beyond = ceiling_problem(unit, q.distribution)
+            if beyond is not None:
+                problems.append((here, beyond))
                 continue
             try:
                 registry.overridden(pname, q.distribution, source=q.source,

@@ -31,11 +31,11 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from guaranty._provisions import Provisions
-from guaranty.distributions import Distribution, Fixed, Normal
+from guaranty.distributions import Discrete, Distribution, Fixed, Normal
 from guaranty.errors import InputError, unknown
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
-from guaranty.units import UNIT_BOUNDS
+from guaranty.units import UNIT_BOUNDS, UNIT_CEILINGS, ceiling_problem
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
@@ -78,6 +78,10 @@ class Quantity(Frozen):
                 if math.isinf(v) and isinstance(d, Normal) and name in ("low", "high"):
                     continue  # an untruncated normal
                 raise ValueError(f"{name} must be a finite number, got {v}")
+        if isinstance(d, Discrete) and d.weights is not None and not math.isfinite(
+                math.fsum(d.weights)):
+            # w / sum(w) would be 0 everywhere: every world would draw one value
+            raise ValueError(f"weights must have a finite sum, got {d.weights}")
         return self
 
     @property
@@ -98,6 +102,9 @@ def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantit
             rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
             got = _show(q)
             raise ValueError(f"must be {rule}, got {got}")
+        beyond = ceiling_problem(unit, q.distribution)
+        if beyond is not None:
+            raise ValueError(beyond)
         return q if q.unit is not None else q.model_copy(update={"unit": unit})
 
     return check
@@ -137,13 +144,21 @@ ShareMonthly = Annotated[Quantity, _q("share/month")]
 HoursPerYear = Annotated[Quantity, _q("hours/year")]
 
 
+def _upto(unit: str) -> Any:
+    """A plain number >= 0 and at most the ceiling of ``unit`` (:data:`UNIT_CEILINGS`)."""
+    return Field(ge=0, le=UNIT_CEILINGS[unit])
+
+
+UnitCount = Annotated[float, _upto("units")]
+
+
 class NavalAssets(Frozen):
     """Assets that deny the sea to the aggressor's fleet."""
 
-    anti_ship_missiles: float = Field(default=0.0, ge=0)
-    naval_drones: float = Field(default=0.0, ge=0)
-    patrol_boats: float = Field(default=0.0, ge=0)
-    patrol_aircraft: float = Field(default=0.0, ge=0)
+    anti_ship_missiles: UnitCount = 0.0
+    naval_drones: UnitCount = 0.0
+    patrol_boats: UnitCount = 0.0
+    patrol_aircraft: UnitCount = 0.0
 
 
 class Side(Frozen):
@@ -193,7 +208,7 @@ class Category(Frozen):
     feeds: Slug | None = None
     need_per_month: RoundsPerMonth | None = None
     wear_per_month: ShareMonthly | None = None
-    range_km: float | None = Field(default=None, ge=0)
+    range_km: Annotated[float, _upto("km")] | None = None
     role: Literal["fighter", "air-defence"] | None = None
 
     @model_validator(mode="after")
@@ -252,9 +267,9 @@ class Financing(Frozen):
 class Caps(Frozen):
     """Negotiated limits on the defender's army and weapons."""
 
-    personnel: float | None = Field(default=None, ge=0)
-    stocks: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    missile_range_km: float | None = Field(default=None, ge=0)
+    personnel: Annotated[float, _upto("persons")] | None = None
+    stocks: dict[Slug, UnitCount] = Field(default_factory=dict)
+    missile_range_km: Annotated[float, _upto("km")] | None = None
 
 
 class SupplierChange(Frozen):

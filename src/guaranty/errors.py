@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ __all__ = [
     "RegistryError",
     "ScenarioError",
     "closest",
+    "one_line",
     "unknown",
 ]
 
@@ -44,8 +46,22 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        where = f"{one_line(self.path)}: " if self.path else ""
+        return f"{one_line(self.file)}:{self.line}:{self.column}: {where}{one_line(self.message)}"
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, control characters, bidirectional overrides and lone
+    surrogates shown as ``\\uXXXX`` escapes: a problem stays one line that reads as written.
+
+    >>> one_line("cease\\nfire \\u202e")
+    'cease\\\\u000afire \\\\u202e'
+    """
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class ScenarioError(InputError):

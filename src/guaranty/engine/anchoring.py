@@ -30,6 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from guaranty.engine.chain import run
+from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import base_hazard_override, prepare, with_base_hazard_scale
 from guaranty.errors import InputError
 from guaranty.outside import Reference, outside_estimate
@@ -73,6 +74,9 @@ def calibrate(
     # Nothing upstream of the hazard depends on the factor c and h = 1 - exp(-c r), so each
     # world's P(war within 120 months) is 1 - exp(-c R), R = -ln S(120) at c = 1: one run.
     cumulative = -np.log(np.maximum(_survival(plan, params, ANCHOR_MONTHS), 1e-300))
+    if not np.isfinite(cumulative).all():  # the solver would see NaN: name the world instead
+        check_outputs({f"p_war_{ANCHOR_MONTHS}m": -np.expm1(-cumulative)}, params,
+                      package=name, registry=plan.registry, seed=seed, start=0)
 
     def mean_risk(log_scale: float) -> float:
         return float(np.mean(-np.expm1(-math.exp(log_scale) * cumulative)))

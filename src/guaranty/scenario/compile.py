@@ -16,7 +16,7 @@ from typing import Any
 
 from guaranty.errors import closest
 from guaranty.params import Parameter, Registry, default_registry
-from guaranty.units import ceiling_problem
+from guaranty.units import ceiling_problem, reachable
 from guaranty.scenario.schema import (
     AirDeployment,
     Lens,
@@ -421,10 +421,6 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 problems.append((("supply", c, "producers", i, "name"),
                                  f"must be unique within {c}, got {p.name!r} twice"))
             seen.add(slug(p.name))
-    share = sum(sup.financing_share.mean for sup in s.supply.values())
-    if share > 1.0 + 1e-9:
-        problems.append((("supply",), f"financing_share must sum to <= 1 across categories, "
-                         f"got {share:g}"))
     if s.anchor is not None and s.anchor not in s.packages:
         close = closest(s.anchor, s.packages)
         hint = f"; did you mean {close!r}?" if close else ""
@@ -481,7 +477,59 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                                      f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
     if problems:
         return problems
-    return parameter_problems(s)
+    return parameter_problems(s) or share_problems(s)
+
+
+SHARE_TOLERANCE = 1e-9
+
+
+def share_problems(s: Scenario) -> list[tuple[Path, str]]:
+    """``financing_share`` must sum to at most 1 across categories *in every world*.
+
+    The shares are drawn independently, so some world comes as close as one likes to every
+    share's largest reachable value at once (:func:`guaranty.units.reachable`): the check
+    adds those, not the means (a mean-only check let half the worlds spend the money twice).
+    Checked for the scenario's own shares and for every lens and package that overrides one
+    (``parameters: {supply.<category>.financing_share: ...}``), at the override's place.
+    """
+    names = {f"supply.{c}.financing_share": (("supply", c, "financing_share"),
+                                              sup.financing_share.distribution)
+             for c, sup in s.supply.items()}
+    if not names:
+        return []
+    base = {n: d for n, (_, d) in names.items()}
+    base_where: dict[str, Path] = {n: w for n, (w, _) in names.items()}
+    layers: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
+    layers += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
+    layers += [(("packages", k, "parameters"), dict(resolve_package(s, k).parameters))
+               for k in s.packages]
+    problems: list[tuple[Path, str]] = []
+
+    def check(dists: dict[str, Any], where: dict[str, Path], fallback: Path) -> None:
+        highs = {n: reachable(d)[1] for n, d in dists.items()}
+        total = math.fsum(highs.values())
+        if total <= 1.0 + SHARE_TOLERANCE:
+            return
+        top = max(highs, key=lambda n: (where.get(n) != base_where.get(n), highs[n]))
+        at = where.get(top, fallback)
+        problems.append((at, f"must sum to <= 1 with the other categories' financing_share "
+                         f"in every world (they are drawn independently), got up to "
+                         f"{total:.6g} (the shares' largest draws: "
+                         + ", ".join(f"{n.split('.')[1]} {h:.3g}" for n, h in highs.items())
+                         + ")"))
+
+    check(base, base_where, ("supply",))
+    own = {n: q.distribution for n, q in s.parameters.items() if n in base}
+    scen = {**base, **own}
+    scen_where = {**base_where, **{n: ("parameters", n) for n in own}}
+    if own:
+        check(scen, scen_where, ("parameters",))
+    for prefix, overrides in layers[1:]:
+        changed = {n: q.distribution for n, q in overrides.items() if n in base}
+        if changed:
+            check({**scen, **changed}, {**scen_where, **{n: (*prefix, n) for n in changed}},
+                  prefix)
+    return problems
 
 
 def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:

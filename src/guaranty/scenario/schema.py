@@ -16,6 +16,7 @@ instruments (troops, aircraft, naval assets, ISR, treaties, peacekeepers) are it
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -451,7 +452,8 @@ class Scenario(Frozen):
                             "applies to every package")}))
                     continue
                 try:
-                    Package.model_validate(option.package)
+                    # strict, as the loader validates the rest: 'yes' is no boolean, "5" no number
+                    Package.model_validate(option.package, strict=True)
                 except ValidationError as exc:
                     errors.extend(
                         InitErrorDetails(type=e["type"], loc=(*where, *e["loc"]),
@@ -496,12 +498,18 @@ class Scenario(Frozen):
         giving ``package`` adds or replaces one. Invalid changes raise
         :class:`~guaranty.errors.InputError` with pydantic's reason. Never mutates.
         """
+        if not isinstance(name, str) or not re.fullmatch(_SLUG, name) or len(name) > 64:
+            raise InputError(f"package name must be lowercase letters, digits, '-' or '_' "
+                             f"(starting with a letter or digit, at most 64), got {name!r}")
+        if package is not None and not isinstance(package, Package):
+            raise InputError(f"package must be a Package, got {type(package).__name__}")
         if package is None and name not in self.packages:
             raise InputError(unknown("package", name, self.packages))
         current = package or self.packages[name]
         if changes:
             try:
-                current = Package.model_validate({**current.model_dump(), **changes})
+                current = Package.model_validate({**current.model_dump(), **changes},
+                                                 strict=True)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(x) for x in first["loc"])

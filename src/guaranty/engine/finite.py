@@ -25,6 +25,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import NDArray
 
 from guaranty.errors import NonFiniteError, NonFiniteInputError
 from guaranty.models._arrays import Array
@@ -37,11 +38,14 @@ SHOWN = 6
 """At most this many parameters are named in the message."""
 
 
+Mask = NDArray[np.bool_]
+
+
 def undefined(metric: str, out: Mapping[str, Array], params: Mapping[str, Array]
-              ) -> Array | None:
+              ) -> Mask | None:
     """Where ``metric`` may be NaN because it is undefined there (None: nowhere)."""
     if metric in GIVEN_WAR and "p_war_horizon" in out:
-        allowed: Array = out["p_war_horizon"] <= 0
+        allowed: Mask = out["p_war_horizon"] <= 0
         return allowed
     if metric.startswith("reconstruction_needs_met_share_"):
         needs = params.get(NEEDS)

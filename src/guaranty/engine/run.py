@@ -22,11 +22,13 @@ from guaranty import rng
 from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
-from guaranty.engine.chain import finish, run, run_chunk
+from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run, run_chunk
 from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import prepare
-from guaranty.errors import InputError
+from guaranty.errors import InputError, LimitError
+from guaranty.limits import MAX_MONTHS, MAX_WORKERS, MAX_WORLDS, check_memory, simulate_bytes
 from guaranty.models._arrays import Array
+from guaranty.models.outcomes import METRICS, WAR_CHECKPOINTS
 from guaranty.outside import OutsideViews
 from guaranty.params import ParamView, SampleMemo
 from guaranty.results import Anchor, Results
@@ -34,7 +36,6 @@ from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
 from guaranty.scenario.schema import Scenario
 
 DEFAULT_CHUNK = 16_384
-MAX_WORLDS = 100_000_000
 AnchorSpec = Anchor | bool | AnchorCache
 """``True``: calibrate on the scenario's anchor package (unanchored if it names none);
 ``False``: unanchored; an :class:`Anchor`: use it; an :class:`AnchorCache`: calibrate once
@@ -58,15 +59,18 @@ class RunSpec:
             rng.check_seed(self.seed)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        if isinstance(w, bool) or not isinstance(w, Integral) or not 1 <= w <= MAX_WORLDS:
-            raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS}], got {w!r}")
+        if isinstance(w, bool) or not isinstance(w, Integral) or w < 1:
+            raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS:,}], got {w!r}")
+        if w > MAX_WORLDS:
+            raise LimitError(f"worlds must be at most {MAX_WORLDS:,} (guaranty.limits), got "
+                             f"{w:,}")
         if isinstance(c, bool) or not isinstance(c, Integral) or c < 1:
             raise InputError(f"chunk_size must be an integer >= 1, got {c!r}")
         if m is not None and (isinstance(m, bool) or not isinstance(m, Integral)
-                              or not 1 <= m <= 600):
-            raise InputError(f"months must be an integer in [1, 600], got {m!r}")
-        if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= 256:
-            raise InputError(f"workers must be an integer in [1, 256], got {k!r}")
+                              or not 1 <= m <= MAX_MONTHS):
+            raise InputError(f"months must be an integer in [1, {MAX_MONTHS}], got {m!r}")
+        if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= MAX_WORKERS:
+            raise InputError(f"workers must be an integer in [1, {MAX_WORKERS}], got {k!r}")
 
     def horizon(self, scenario: Scenario) -> int:
         return self.months or scenario.horizon_months
@@ -260,6 +264,8 @@ def simulate(
     plan_of = plans(scenario, names, lens, anchor_used)
     jobs = [(plan_of[name], a, b) for name in names for a, b in bounds]
     processes = min(workers, len(pack(jobs, chunk_size)))
+    check_memory(estimate_bytes(spec, scenario, plan_of, processes), worlds=worlds,
+                 packages=len(names))
     with owned_pool(processes if executor is None else 1) as own:
         outs, read = _gather(jobs, seed, horizon, chunk_size, executor or own, progress)
     per_package = {name: _joined(outs[i * len(bounds):(i + 1) * len(bounds)])
@@ -271,6 +277,19 @@ def simulate(
         outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},
     )
+
+
+def estimate_bytes(spec: RunSpec, scenario: Scenario, plan_of: Mapping[str, Plan],
+                   processes: int = 1) -> int:
+    """Peak bytes :func:`simulate` would hold for ``spec`` (:func:`guaranty.limits.simulate_bytes`):
+    checked before the run, so a run that cannot fit stops at once with its estimate."""
+    horizon = spec.horizon(scenario)
+    metrics = (len(METRICS) + sum(t <= horizon for t in WAR_CHECKPOINTS)
+               + 2 * sum(t <= horizon for t in ECONOMY_CHECKPOINTS))
+    return simulate_bytes(
+        worlds=spec.worlds, packages=len(plan_of), metrics=metrics, chunk_size=spec.chunk_size,
+        parameters=max((len(p.registry) for p in plan_of.values()), default=0),
+        categories=len(scenario.equipment), processes=processes)
 
 
 def _joined(parts: Sequence[dict[str, Array]]) -> dict[str, Array]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guaranty.errors import closest
+from guaranty.limits import MAX_BASE_DEPTH
 from guaranty.params import Parameter, Registry, default_registry
-from guaranty.units import ceiling_problem, reachable
 from guaranty.scenario.schema import (
     AirDeployment,
     Lens,
@@ -30,6 +30,7 @@ from guaranty.scenario.schema import (
     Treaty,
     TroopDeployment,
 )
+from guaranty.units import ceiling_problem, reachable
 
 Path = tuple[str | int, ...]
 
@@ -223,8 +224,6 @@ def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
     return registry
 
 
-MAX_BASE_DEPTH = 64
-"""Longest ``base`` chain a package may have (a package built on a package ... 64 deep)."""
 
 
 def base_chain(s: Scenario, name: str) -> list[str]:

@@ -21,12 +21,11 @@ from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import Problem, ScenarioError, closest
+from guaranty.limits import MAX_BYTES, MAX_LENSES, MAX_PACKAGES
 from guaranty.scenario import schema
 from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
 from guaranty.scenario.schema import Scenario
-
-MAX_BYTES = 2 * 1024 * 1024
 
 
 def load_scenario(source: str | FsPath) -> Scenario:
@@ -114,6 +113,13 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     if not isinstance(data, dict):
         raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
                             f"aggressor, ...), got {_kind(data)}")
+    # Counted before the schema runs: validating 10,000 packages would take its time first.
+    for section, cap in (("packages", MAX_PACKAGES), ("lenses", MAX_LENSES)):
+        given = data.get(section)
+        if isinstance(given, dict) and len(given) > cap:
+            raise ScenarioError([_at(name, positions, (section,), f"must hold at most {cap} "
+                                     f"{section} (guaranty.limits), got {len(given)}",
+                                     key=True)])
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:

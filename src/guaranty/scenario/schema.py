@@ -34,6 +34,7 @@ from pydantic_core import InitErrorDetails
 from guaranty._provisions import Provisions
 from guaranty.distributions import Discrete, Distribution, Fixed, Normal
 from guaranty.errors import InputError, unknown
+from guaranty.limits import LEVERS, MAX_LENSES, MAX_MONTHS, MAX_PACKAGES
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
 from guaranty.units import UNIT_BOUNDS, UNIT_CEILINGS, ceiling_problem
@@ -299,11 +300,12 @@ class TroopDeployment(Frozen):
     """Allied ground troops of one guarantor, sized by mission."""
 
     guarantor: Slug
-    size: float = Field(ge=0, le=5_000_000)
+    size: float = Field(ge=0, le=LEVERS["troops.size"])
     mission: Literal["monitoring", "tripwire", "reassurance", "deep-defence"]
     location: Literal["front", "rear", "neighbour"] = "rear"
     rules_of_engagement: Literal["self-defence", "defend"] = "self-defence"
-    arrival_months: float | None = Field(default=None, ge=0, le=120)
+    arrival_months: float | None = Field(default=None, ge=0,
+                                         le=LEVERS["troops.arrival_months"])
 
 
 class AirDeployment(Frozen):
@@ -311,9 +313,9 @@ class AirDeployment(Frozen):
 
     guarantor: Slug
     aircraft_type: Slug
-    count: float = Field(ge=0, le=10_000)
+    count: float = Field(ge=0, le=LEVERS["aircraft.count"])
     basing: Literal["in-country", "neighbour"] = "neighbour"
-    distance_km: float = Field(default=0.0, ge=0, le=5_000)
+    distance_km: float = Field(default=0.0, ge=0, le=LEVERS["aircraft.distance_km"])
     mission: Literal["combat", "air-policing"] = "combat"
     """``combat``: the aircraft fight the aggressor's forces in a war if their government
     answers (a treaty's air rung, or the political decision without one); they count for air
@@ -347,7 +349,7 @@ class Peacekeepers(Frozen):
     """A multinational contingent; if the aggressor is a member it can veto any response."""
 
     members: list[str] = Field(min_length=1)
-    size: float = Field(ge=0, le=1_000_000)
+    size: float = Field(ge=0, le=LEVERS["peacekeepers.size"])
     location: Literal["front", "rear"] = "front"
 
 
@@ -415,7 +417,7 @@ class Scenario(Frozen):
     name: Slug
     title: str = ""
     description: str = ""
-    horizon_months: int = Field(ge=1, le=600)
+    horizon_months: int = Field(ge=1, le=MAX_MONTHS)
     defender: Defender
     aggressor: Aggressor
     theatre: Theatre
@@ -423,10 +425,10 @@ class Scenario(Frozen):
     supply: dict[Slug, Supply] = Field(default_factory=dict)
     suppliers: dict[Slug, Supplier] = Field(default_factory=dict)
     financing: Financing
-    packages: dict[Slug, Package] = Field(min_length=1)
+    packages: dict[Slug, Package] = Field(min_length=1, max_length=MAX_PACKAGES)
     anchor: Slug | None = None
     """The package whose risk of renewed war is anchored to the outside view (history)."""
-    lenses: dict[Slug, Lens] = Field(default_factory=dict)
+    lenses: dict[Slug, Lens] = Field(default_factory=dict, max_length=MAX_LENSES)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)

@@ -19,6 +19,8 @@ __all__ = [
     "RegistryError",
     "ScenarioError",
     "closest",
+    "expect",
+    "kind_of",
     "one_line",
     "unknown",
 ]
@@ -127,6 +129,20 @@ class DataError(GuarantyError):
 
 class RegistryError(GuarantyError, ValueError):
     """A parameter name that is unknown, or an override that breaks a parameter's rules."""
+
+
+def kind_of(value: object) -> str:
+    """How a wrong argument is named in a message: its type, and its value when short."""
+    text = repr(value)
+    return type(value).__name__ + (f" {text}" if len(text) <= 40 else "")
+
+
+def expect(value: object, types: type | tuple[type, ...], what: str, wanted: str) -> None:
+    """Raise :class:`InputError` ``"{what} must be {wanted}, got {type}"`` unless ``value``
+    is an instance of ``types`` (a bool is never taken for a number)."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in (
+            types if isinstance(types, tuple) else (types,))):
+        raise InputError(f"{what} must be {wanted}, got {kind_of(value)}")
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:

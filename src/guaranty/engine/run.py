@@ -25,7 +25,7 @@ from guaranty.engine.batch import split, stack
 from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run, run_chunk
 from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import prepare
-from guaranty.errors import InputError, LimitError
+from guaranty.errors import InputError, LimitError, expect, kind_of
 from guaranty.limits import MAX_MONTHS, MAX_WORKERS, MAX_WORLDS, check_memory, simulate_bytes
 from guaranty.models._arrays import Array
 from guaranty.models.outcomes import METRICS, WAR_CHECKPOINTS
@@ -71,6 +71,13 @@ class RunSpec:
             raise InputError(f"months must be an integer in [1, {MAX_MONTHS}], got {m!r}")
         if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= MAX_WORKERS:
             raise InputError(f"workers must be an integer in [1, {MAX_WORKERS}], got {k!r}")
+
+    def check(self, scenario: object) -> Scenario:
+        """``scenario`` if it is a :class:`Scenario` and this spec's lens a name or None;
+        :class:`InputError` otherwise (API misuse)."""
+        if self.lens is not None:
+            expect(self.lens, str, "lens", "a lens name (text) or None")
+        return Scenario.expect(scenario)
 
     def horizon(self, scenario: Scenario) -> int:
         return self.months or scenario.horizon_months
@@ -184,7 +191,12 @@ def iter_chunks(
     boundary and get the same numbers.
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size)
+    scenario = spec.check(scenario)
     seed = int(seed)
+    expect(package, str, "package", "a package name (text)")
+    expect(start, int, "start", "a world index (an integer >= 0)")
+    if start < 0:
+        raise InputError(f"start must be a world index (an integer >= 0), got {start}")
     scenario.check_names([package], lens)
     plan = plans(scenario, [package], lens, resolve_anchor(scenario, anchor, seed))[package]
     horizon = spec.horizon(scenario)
@@ -253,10 +265,21 @@ def simulate(
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,
                    workers=workers)
+    scenario = spec.check(scenario)
     seed = int(seed)
     if isinstance(packages, str):
         raise InputError(f"packages must be a list of package names, got the string {packages!r}")
+    if packages is not None and not isinstance(packages, list | tuple):
+        raise InputError(f"packages must be a list of package names, got {kind_of(packages)}")
     names = list(scenario.packages) if not packages else list(packages)
+    for name in names:
+        expect(name, str, "each package", "a package name (text)")
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a function of the worlds done, got "
+                         f"{kind_of(progress)}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(f"executor must be a concurrent.futures.Executor, got "
+                         f"{kind_of(executor)}")
     scenario.check_names(names, lens)
     horizon = spec.horizon(scenario)
     bounds = spec.bounds()
@@ -313,7 +336,15 @@ def run_design(
     parameters the design leaves out take their seeded draws for worlds 0..N-1, so a design
     over a few groups of parameters holds the rest at the run's sampled values.
     """
-    columns = {name: np.asarray(v, dtype=np.float64) for name, v in design.items()}
+    if not isinstance(plan, Plan):
+        raise InputError(f"plan must be a Plan (guaranty.scenario.compile.compile_plan), got "
+                         f"{kind_of(plan)}")
+    if not isinstance(design, Mapping):
+        raise InputError(f"design must map parameter names to columns, got {kind_of(design)}")
+    try:
+        columns = {name: np.asarray(v, dtype=np.float64) for name, v in design.items()}
+    except (TypeError, ValueError):
+        raise InputError("design must map parameter names to columns of numbers") from None
     if not columns or any(c.ndim != 1 for c in columns.values()):
         raise InputError("design must map parameter names to one-dimensional columns")
     lengths = {len(c) for c in columns.values()}

@@ -33,7 +33,7 @@ from pydantic_core import InitErrorDetails
 
 from guaranty._provisions import Provisions
 from guaranty.distributions import Discrete, Distribution, Fixed, Normal
-from guaranty.errors import InputError, unknown
+from guaranty.errors import InputError, expect, kind_of, unknown
 from guaranty.limits import LEVERS, MAX_LENSES, MAX_MONTHS, MAX_PACKAGES
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.negotiation import Negotiation
@@ -44,7 +44,7 @@ Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Quantity(Frozen):
@@ -465,6 +465,14 @@ class Scenario(Frozen):
             raise ValidationError.from_exception_data("Negotiation", errors)
         return negotiation
 
+    @classmethod
+    def expect(cls, value: object, what: str = "scenario") -> Scenario:
+        """``value`` if it is a :class:`Scenario`, else :class:`InputError` (API misuse)."""
+        if not isinstance(value, cls):
+            raise InputError(f"{what} must be a Scenario (guaranty.load_scenario(...)), got "
+                             f"{kind_of(value)}")
+        return value
+
     def package(self, name: str) -> Package:
         """The package ``name`` as written (its ``base`` chain not merged in).
 
@@ -473,6 +481,7 @@ class Scenario(Frozen):
         InputError
             ``unknown package 'x'; did you mean ...? (known: ...)`` when there is none.
         """
+        expect(name, str, "package", "a package name (text)")
         try:
             return self.packages[name]
         except KeyError:
@@ -480,6 +489,7 @@ class Scenario(Frozen):
 
     def lens(self, name: str) -> Lens:
         """The lens ``name``; an unknown name raises :class:`InputError` ("did you mean")."""
+        expect(name, str, "lens", "a lens name (text)")
         try:
             return self.lenses[name]
         except KeyError:

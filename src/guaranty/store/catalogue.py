@@ -381,6 +381,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     :class:`~guaranty.errors.InputError`."""
     import duckdb
 
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"store must be a path, got {type(path).__name__}")
     path = Path(path)
     if not create and not path.is_file():
         raise InputError(f"no store at {path}")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from guaranty.errors import closest
 from guaranty.limits import MAX_BASE_DEPTH
+from guaranty.models.outcomes import METRICS
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     AirDeployment,
@@ -452,31 +454,85 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 chain.append(cur)
                 seen.add(cur)
                 cur = s.packages[cur].base
-        for c in pkg.caps.stocks:
-            cat_ref((*here, "caps", "stocks", c), c)
-        for k in pkg.suppliers:
-            if k not in s.suppliers:
-                problems.append(((*here, "suppliers", k),
-                                 f"must name a supplier ({suppliers}), got {k!r}"))
-        guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
-        for section in ("troops", "aircraft", "treaties"):
-            for i, item in enumerate(getattr(pkg, section)):
-                if item.guarantor not in s.guarantors:
-                    problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
-                                     f"({guarantors}), got {item.guarantor!r}"))
-        types = ", ".join(sorted(s.aircraft_types)) or "none defined"
-        for i, air in enumerate(pkg.aircraft):
-            if air.aircraft_type not in s.aircraft_types:
-                problems.append(((*here, "aircraft", i, "aircraft_type"), f"must name an "
-                                 f"aircraft type ({types}), got {air.aircraft_type!r}"))
-        if pkg.peacekeepers is not None:
-            for i, member in enumerate(pkg.peacekeepers.members):
-                if member != "aggressor" and member not in s.guarantors:
-                    problems.append(((*here, "peacekeepers", "members", i), f"must name a "
-                                     f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
+        problems += _lever_problems(s, here, pkg, cat_ref)
+    problems += negotiation_problems(s, cat_ref)
     if problems:
         return problems
     return parameter_problems(s) or share_problems(s)
+
+
+def _lever_problems(s: Scenario, here: Path, pkg: Package,
+                    cat_ref: Callable[[Path, str], None]) -> list[tuple[Path, str]]:
+    """The references a package's levers make (categories, suppliers, guarantors, aircraft
+    types), for a package at ``here`` or a negotiation option's fragment."""
+    problems: list[tuple[Path, str]] = []
+    suppliers = ", ".join(sorted(s.suppliers)) or "none defined"
+    for c in pkg.caps.stocks:
+        cat_ref((*here, "caps", "stocks", c), c)
+    for k in pkg.suppliers:
+        if k not in s.suppliers:
+            problems.append(((*here, "suppliers", k),
+                             f"must name a supplier ({suppliers}), got {k!r}"))
+    guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
+    for section in ("troops", "aircraft", "treaties"):
+        for i, item in enumerate(getattr(pkg, section)):
+            if item.guarantor not in s.guarantors:
+                problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
+                                 f"({guarantors}), got {item.guarantor!r}"))
+    types = ", ".join(sorted(s.aircraft_types)) or "none defined"
+    for i, air in enumerate(pkg.aircraft):
+        if air.aircraft_type not in s.aircraft_types:
+            problems.append(((*here, "aircraft", i, "aircraft_type"), f"must name an "
+                             f"aircraft type ({types}), got {air.aircraft_type!r}"))
+    if pkg.peacekeepers is not None:
+        for i, member in enumerate(pkg.peacekeepers.members):
+            if member != "aggressor" and member not in s.guarantors:
+                problems.append(((*here, "peacekeepers", "members", i), f"must name a "
+                                 f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
+    return problems
+
+
+_MONTHLY = re.compile(r"(p_war|outside_p_war|reconstruction_needs_met_share|"
+                      r"refugees_returned_m)_[1-9][0-9]*m")
+DERIVED_TERMS = ("aggressor_gain_120m",)
+"""Terms the negotiation derives beyond the simulated metrics
+(:data:`guaranty.analysis.evaluate.GAIN`; a test keeps the two in step)."""
+
+
+def negotiation_problems(s: Scenario, cat_ref: Callable[[Path, str], None]
+                         ) -> list[tuple[Path, str]]:
+    """The negotiation section against the rest of the scenario, each with its place: the
+    base package, every option fragment's references (as a package's) and the metrics the
+    parties' terms weigh. ``guaranty negotiate`` used to find these only when it ran, with
+    no place in the file."""
+    problems: list[tuple[Path, str]] = []
+    neg = s.negotiation
+    if neg.base is not None and neg.base not in s.packages:
+        close = closest(neg.base, s.packages)
+        hint = f"; did you mean {close!r}?" if close else ""
+        problems.append((("negotiation", "base"), f"must name a package "
+                         f"({_listed(s.packages)}), got {neg.base!r}{hint}"))
+    for iname, issue in neg.issues.items():
+        for oname, option in issue.options.items():
+            where: Path = ("negotiation", "issues", iname, "options", oname, "package")
+            fragment = Package.model_validate(option.package, strict=True)
+            problems += _lever_problems(s, where, fragment, cat_ref)
+    for pname, party in neg.parties.items():
+        for metric in party.terms:
+            if metric not in METRICS and metric not in DERIVED_TERMS and not (
+                    _MONTHLY.fullmatch(metric)):
+                close = closest(metric, METRICS)
+                hint = f"; did you mean {close!r}?" if close else ""
+                problems.append((("negotiation", "parties", pname, "terms", metric),
+                                 f"must name a simulated metric ({', '.join(METRICS)}, "
+                                 f"{', '.join(DERIVED_TERMS)}, or p_war_<months>m), got "
+                                 f"{metric!r}{hint}"))
+    return problems
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = sorted(names)
+    return ", ".join(names) if len(names) <= 20 else f"{len(names)} in this file"
 
 
 SHARE_TOLERANCE = 1e-9
@@ -539,6 +595,10 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
     sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
     sections += [(("packages", k, "parameters"), dict(v.parameters))
                  for k, v in s.packages.items()]
+    sections += [(("negotiation", "issues", i, "options", o, "package", "parameters"),
+                  dict(Package.model_validate(option.package, strict=True).parameters))
+                 for i, issue in s.negotiation.issues.items()
+                 for o, option in issue.options.items() if "parameters" in option.package]
     for base, overrides in sections:
         for pname, q in overrides.items():
             here = (*base, pname)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -80,8 +81,10 @@ class Quantity(Frozen):
                 if math.isinf(v) and isinstance(d, Normal) and name in ("low", "high"):
                     continue  # an untruncated normal
                 raise ValueError(f"{name} must be a finite number, got {v}")
-        if isinstance(d, Discrete) and d.weights is not None and not math.isfinite(
-                math.fsum(d.weights)):
+        if isinstance(d, Discrete) and d.weights is not None:
+            with np.errstate(over="ignore"):
+                total = float(np.sum(d.weights))  # as Discrete sums them (fsum would raise)
+        if isinstance(d, Discrete) and d.weights is not None and not math.isfinite(total):
             # w / sum(w) would be 0 everywhere: every world would draw one value
             raise ValueError(f"weights must have a finite sum, got {d.weights}")
         return self

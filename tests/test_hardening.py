@@ -177,10 +177,10 @@ def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 EXTREME = {  # the probes: (file, what is replaced, by what, the field named)
     "personnel": (TINY, "personnel: {value: 40000,", "personnel: {value: 1e308,",
-                  "defender.personnel: must be <= 1e+10 in every world"),
+                  "defender.personnel: must be <= 1e+08 in every world (soldiers, in persons)"),
     "sigma": (TINY, "personnel: {value: 40000, unit: persons,",
               "personnel: {dist: lognormal, median: 40000, sigma: 1000, unit: persons,",
-              "defender.personnel: must be <= 1e+10 in every world (a quantity in persons), "
+              "defender.personnel: must be <= 1e+08 in every world (soldiers, in persons), "
               "got draws up to inf"),
     "cost-per-soldier": (TINY, "cost_per_soldier_year_usd: {value: 300000",
                          "cost_per_soldier_year_usd: {value: 1e308",
@@ -191,7 +191,7 @@ EXTREME = {  # the issue's probes: (file, what is replaced, by what, the field n
                      "defender.naval.naval_drones: must be <= 1e+10"),
     "anchored-personnel": (UKRAINE, "  personnel:\n    value: 880000\n",
                            "  personnel:\n    value: 1e308\n",
-                           "defender.personnel: must be <= 1e+10"),
+                           "defender.personnel: must be <= 1e+08"),
     "anchored-sigma": (UKRAINE, "  personnel:\n    value: 880000\n",
                        "  personnel:\n    dist: lognormal\n    median: 880000\n"
                        "    sigma: 1000\n", "got draws up to inf"),
@@ -201,7 +201,7 @@ EXTREME = {  # the issue's probes: (file, what is replaced, by what, the field n
     "lens-override": (TINY, "      supplier.northmark.will: {dist: beta",
                       "      defender.personnel: {value: 1e308, unit: persons, assumption: x}\n"
                       "      supplier.northmark.will: {dist: beta",
-                      "lenses.sceptic.parameters.defender.personnel: must be <= 1e+10"),
+                      "lenses.sceptic.parameters.defender.personnel: must be <= 1e+08"),
 }
 
 

@@ -22,6 +22,7 @@ registry accepts does not depend on which modules happen to be imported.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Protocol
@@ -29,8 +30,17 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DEFAULT_CEILING", "EXTREME_UNIFORM", "UNIT_BOUNDS", "UNIT_CEILINGS", "ceiling_problem",
-           "reachable"]
+__all__ = [
+    "DEFAULT_CEILING",
+    "EXTREME_UNIFORM",
+    "FIELD_CEILINGS",
+    "NAMED_FIELDS",
+    "UNIT_BOUNDS",
+    "UNIT_CEILINGS",
+    "ceiling_problem",
+    "field_of",
+    "reachable",
+]
 
 _INF = math.inf
 
@@ -108,6 +118,31 @@ UNIT_CEILINGS: Mapping[str, float] = MappingProxyType({
 })
 """The largest value a quantity in each unit may reach in any world (see :func:`reachable`)."""
 
+FIELD_CEILINGS: Mapping[str, tuple[str, float]] = MappingProxyType({
+    # A side's soldiers, its ceiling, its peacetime army, a guarantor's troop pool: a hundred
+    # million is more than every armed force in the world together (about 28 million active,
+    # IISS Military Balance 2024). Above it the campaign model's float32 arithmetic overflows
+    # (found by the fuzzing suite, tests/test_fuzz.py).
+    "soldiers": ("persons", 1e8),
+    "recruitment": ("persons/month", 1e7),
+})
+"""Ceilings tighter than the unit's for fields whose unit is broad (persons also counts a
+population): (unit, ceiling) by the kind of field."""
+
+NAMED_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(defender|aggressor)\.(personnel|personnel_ceiling|peacetime_personnel)"),
+     "soldiers"),
+    (re.compile(r"guarantor\.[^.]+\.troop_pool"), "soldiers"),
+    (re.compile(r"aggressor\.recruitment_per_month"), "recruitment"),
+)
+"""The registry names of those fields, for ``parameters:`` overrides."""
+
+
+def field_of(name: str) -> str | None:
+    """The kind of field (:data:`FIELD_CEILINGS`) a parameter name is, if any."""
+    return next((kind for pattern, kind in NAMED_FIELDS if pattern.fullmatch(name)), None)
+
+
 DEFAULT_CEILING = 1e15
 """The largest magnitude any quantity may reach in a world, in a unit not listed above."""
 
@@ -129,8 +164,10 @@ def reachable(distribution: _Quantiles) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def ceiling_problem(unit: str | None, distribution: _Quantiles) -> str | None:
-    """Why ``distribution`` can draw a value beyond what ``unit`` allows (None when it cannot).
+def ceiling_problem(unit: str | None, distribution: _Quantiles, *, field: str | None = None
+                    ) -> str | None:
+    """Why ``distribution`` can draw a value beyond what ``unit`` allows (None when it cannot);
+    ``field``: a kind of :data:`FIELD_CEILINGS`, whose ceiling then applies.
 
     >>> from guaranty.distributions import Fixed, Lognormal
     >>> ceiling_problem("persons", Fixed(value=1e308))
@@ -142,10 +179,13 @@ def ceiling_problem(unit: str | None, distribution: _Quantiles) -> str | None:
     """
     low, high = reachable(distribution)
     ceiling = UNIT_CEILINGS.get(unit or "", DEFAULT_CEILING)
+    if field is not None:
+        ceiling = min(ceiling, FIELD_CEILINGS[field][1])
     worst = max(abs(low), abs(high)) if not (math.isnan(low) or math.isnan(high)) else math.nan
     if worst <= ceiling:
         return None
-    rule = (f"must be <= {ceiling:g} in every world (a quantity in {unit})"
+    rule = (f"must be <= {ceiling:g} in every world ({field}, in {unit})" if field else
+            f"must be <= {ceiling:g} in every world (a quantity in {unit})"
             if unit in UNIT_CEILINGS else f"must stay within +-{ceiling:g} in every world")
     got = f"{high:g}" if low == high else f"draws up to {worst:g}"
     return f"{rule}, got {got}"

@@ -32,7 +32,7 @@ from guaranty.scenario.schema import (
     Treaty,
     TroopDeployment,
 )
-from guaranty.units import ceiling_problem, reachable
+from guaranty.units import ceiling_problem, field_of, reachable
 
 Path = tuple[str | int, ...]
 
@@ -613,7 +613,7 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
                 problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
                                  f"got {q.unit!r}"))
                 continue
-            beyond = ceiling_problem(unit, q.distribution)
+            beyond = ceiling_problem(unit, q.distribution, field=field_of(pname))
             if beyond is not None:
                 problems.append((here, beyond))
                 continue

@@ -98,7 +98,8 @@ class Quantity(Frozen):
         return cls(distribution=Fixed(value=value), unit=unit, **origin)
 
 
-def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantity]:
+def _bounded(unit: str, low: float, high: float, field: str | None = None
+             ) -> Callable[[Quantity], Quantity]:
     def check(q: Quantity) -> Quantity:
         if q.unit is not None and q.unit != unit:
             raise ValueError(f"unit must be {unit!r}, got {q.unit!r}")
@@ -107,7 +108,7 @@ def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantit
             rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
             got = _show(q)
             raise ValueError(f"must be {rule}, got {got}")
-        beyond = ceiling_problem(unit, q.distribution)
+        beyond = ceiling_problem(unit, q.distribution, field=field)
         if beyond is not None:
             raise ValueError(beyond)
         return q if q.unit is not None else q.model_copy(update={"unit": unit})
@@ -126,13 +127,16 @@ UNIT_RANGES = UNIT_BOUNDS
 registry also checks for ``parameters:`` overrides)."""
 
 
-def _q(unit: str) -> AfterValidator:
-    """Validator of a quantity measured in ``unit``, whose values must lie in its range."""
+def _q(unit: str, field: str | None = None) -> AfterValidator:
+    """Validator of a quantity measured in ``unit``, whose values must lie in its range (and
+    under the ceiling of its kind of ``field``, :data:`guaranty.units.FIELD_CEILINGS`)."""
     low, high = UNIT_BOUNDS[unit]
-    return AfterValidator(_bounded(unit, low, high))
+    return AfterValidator(_bounded(unit, low, high, field))
 
 
 Persons = Annotated[Quantity, _q("persons")]
+Soldiers = Annotated[Quantity, _q("persons", "soldiers")]
+Recruitment = Annotated[Quantity, _q("persons/month", "recruitment")]
 Units = Annotated[Quantity, _q("units")]
 PerMonth = Annotated[Quantity, _q("units/month")]
 PersonsPerMonth = Annotated[Quantity, _q("persons/month")]
@@ -170,7 +174,7 @@ class Side(Frozen):
     """A party's forces: personnel and equipment stocks by category."""
 
     name: str = Field(min_length=1, max_length=80)
-    personnel: Persons
+    personnel: Soldiers
     readiness: Share
     stocks: dict[Slug, Units] = Field(default_factory=dict)
     production: dict[Slug, PerMonth] = Field(default_factory=dict)
@@ -179,7 +183,7 @@ class Side(Frozen):
 class Defender(Side):
     """The guaranteed state."""
 
-    peacetime_personnel: Persons | None = None
+    peacetime_personnel: Soldiers | None = None
     demobilisation_months: Months | None = None
     naval: dict[Literal["anti_ship_missiles", "naval_drones", "patrol_boats",
                         "patrol_aircraft"], Units] = Field(default_factory=dict)
@@ -188,8 +192,8 @@ class Defender(Side):
 class Aggressor(Side):
     """The state whose renewed attack the guarantee must deter or defeat."""
 
-    personnel_ceiling: Persons
-    recruitment_per_month: PersonsPerMonth
+    personnel_ceiling: Soldiers
+    recruitment_per_month: Recruitment
     outflow_share_per_month: ShareMonthly
     stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
     fleet: Units | None = None
@@ -392,7 +396,7 @@ class Guarantor(Frozen):
     """A guaranteeing state or coalition: what troops it can rotate, their cost, its will."""
 
     name: str = Field(min_length=1, max_length=80)
-    troop_pool: Persons
+    troop_pool: Soldiers
     cost_per_soldier_year_usd: Usd
     will: Share
     response_delay_months: Months

@@ -112,14 +112,16 @@ _MISSIONS = ("monitoring", "tripwire", "reassurance", "deep-defence")
 _ORIGIN = {"assumption": "Drawn by a hypothesis strategy."}
 
 
-def unit_values(unit: str) -> st.SearchStrategy[float]:
+def unit_values(unit: str, field: str | None = None) -> st.SearchStrategy[float]:
     """Numbers a quantity in ``unit`` may take, boundaries included: from the unit's low end
     (:data:`guaranty.units.UNIT_BOUNDS`) to its ceiling (:data:`guaranty.units.UNIT_CEILINGS`),
     spread over every order of magnitude (hypothesis also tries the ends themselves)."""
-    from guaranty.units import UNIT_BOUNDS, UNIT_CEILINGS
+    from guaranty.units import FIELD_CEILINGS, UNIT_BOUNDS, UNIT_CEILINGS
 
     low, high = UNIT_BOUNDS[unit]
     top = min(high, UNIT_CEILINGS.get(unit, high))
+    if field is not None:
+        top = min(top, FIELD_CEILINGS[field][1])
     if top <= 1.0:
         return st.floats(low, top, allow_nan=False, allow_infinity=False)
     magnitude = st.floats(-3.0, math.log10(top), allow_nan=False).map(lambda e: 10.0 ** e)
@@ -128,14 +130,14 @@ def unit_values(unit: str) -> st.SearchStrategy[float]:
                      st.floats(low, top, allow_nan=False, allow_infinity=False))
 
 
-def unit_quantities(unit: str) -> st.SearchStrategy[dict[str, Any]]:
+def unit_quantities(unit: str, field: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """A scenario quantity in ``unit`` (the YAML mapping) that the schema accepts: fixed,
     uniform, triangular, or for an unbounded unit a lognormal whose largest draw stays under
     the unit's ceiling; a share may also be a beta."""
     from guaranty.units import UNIT_BOUNDS, UNIT_CEILINGS, ceiling_problem
 
     meta = {"unit": unit, **_ORIGIN}
-    value = unit_values(unit)
+    value = unit_values(unit, field)
     pair = st.tuples(value, value).filter(lambda ab: ab[0] != ab[1]).map(sorted)
     options = [
         value.map(lambda v: {"value": v, **meta}),
@@ -154,7 +156,8 @@ def unit_quantities(unit: str) -> st.SearchStrategy[dict[str, Any]]:
 
         ceiling = UNIT_CEILINGS.get(unit, 1e15)
         options.append(st.tuples(st.floats(1e-3, ceiling / 1e4), st.floats(0.0, 1.2)).filter(
-            lambda ms: ceiling_problem(unit, Lognormal(median=ms[0], sigma=ms[1])) is None
+            lambda ms: ceiling_problem(unit, Lognormal(median=ms[0], sigma=ms[1]),
+                                       field=field) is None
         ).map(lambda ms: {"dist": "lognormal", "median": ms[0], "sigma": ms[1], **meta}))
     return st.one_of(options)
 
@@ -213,7 +216,8 @@ def scenario_data(draw: st.DrawFn, *, max_months: int = 24) -> dict[str, Any]:
         supply[c] = {"unit_cost_usd": draw(q("USD")), "delivery_lag_months": draw(q("months")),
                      "financing_share": {"value": share, "unit": "share", **_ORIGIN},
                      "producers": producers}
-    guarantors = {f"g{i}": {"name": f"Guarantor {i}", "troop_pool": draw(q("persons")),
+    guarantors = {f"g{i}": {"name": f"Guarantor {i}",
+                            "troop_pool": draw(q("persons", "soldiers")),
                             "cost_per_soldier_year_usd": draw(q("USD")),
                             "will": draw(q("share")),
                             "response_delay_months": draw(q("months"))}
@@ -222,7 +226,7 @@ def scenario_data(draw: st.DrawFn, *, max_months: int = 24) -> dict[str, Any]:
                                 "cost_per_flight_hour_usd": draw(q("USD")),
                                 "flight_hours_per_year": draw(q("hours/year"))}
                       for i in range(draw(st.integers(0, 1)))}
-    defender: dict[str, Any] = {"name": "Defender", "personnel": draw(q("persons")),
+    defender: dict[str, Any] = {"name": "Defender", "personnel": draw(q("persons", "soldiers")),
                                 "readiness": draw(q("share")), "stocks": stocks("units"),
                                 "production": stocks("units/month")}
     if draw(st.booleans()):
@@ -230,11 +234,12 @@ def scenario_data(draw: st.DrawFn, *, max_months: int = 24) -> dict[str, Any]:
             ["anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft"]),
             unique=True))}
     if draw(st.booleans()):
-        defender["peacetime_personnel"] = draw(q("persons"))
+        defender["peacetime_personnel"] = draw(q("persons", "soldiers"))
         defender["demobilisation_months"] = draw(q("months"))
     aggressor: dict[str, Any] = {
-        "name": "Aggressor", "personnel": draw(q("persons")), "readiness": draw(q("share")),
-        "personnel_ceiling": draw(q("persons")), "recruitment_per_month": draw(q("persons/month")),
+        "name": "Aggressor", "personnel": draw(q("persons", "soldiers")),
+        "readiness": draw(q("share")), "personnel_ceiling": draw(q("persons", "soldiers")),
+        "recruitment_per_month": draw(q("persons/month", "recruitment")),
         "outflow_share_per_month": draw(q("share/month")), "stocks": stocks("units"),
         "production": stocks("units/month"), "stock_ceilings": stocks("units")}
     if draw(st.booleans()):

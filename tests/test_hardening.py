@@ -558,3 +558,81 @@ def test_api_misuse_raises_a_guaranty_error(misuse: str, tmp_path: pathlib.Path,
     with pytest.raises(guaranty.GuarantyError) as info:
         MISUSES[misuse](scenario)
     assert str(info.value).strip(), misuse
+
+
+# --------------------------------------------------------------------------------------------
+# Item 7: faults on the store.
+
+
+def _store_bits(report: Any) -> dict[tuple[str, str], bytes]:
+    [results] = report.results().values()
+    return {(p, k): v.tobytes() for p, out in results.outcomes.items() for k, v in out.items()}
+
+
+def test_a_corrupted_chunk_is_detected_by_its_checksum_and_computed_again(
+        tmp_path: pathlib.Path) -> None:
+    pytest.importorskip("duckdb")
+    import duckdb
+
+    from guaranty.store import sweep
+
+    scenario = guaranty.load_scenario(str(TINY))
+    store = tmp_path / "runs.duckdb"
+    args: dict[str, Any] = {"worlds": 40, "seed": 5, "chunk_size": 10, "months": 6,
+                            "anchor": False}
+    first = sweep(scenario, store, ["armed"], **args)
+    want = _store_bits(first)
+    con = duckdb.connect(str(store))
+    [(path, digest)] = con.execute("SELECT path, sha256 FROM chunks WHERE chunk_index = 2"
+                                   ).fetchall()
+    con.close()
+    assert len(digest) == 64
+    target = store.with_suffix(".chunks") / path
+    data = bytearray(target.read_bytes())
+    data[len(data) // 3] ^= 0xFF  # one flipped byte, same size: the row count would not see it
+    target.write_bytes(bytes(data))
+    again = sweep(scenario, store, ["armed"], **args)
+    assert (again.resumed, again.written) == (3, 1)
+    assert _store_bits(again) == want
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_the_store_consistent(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("duckdb")
+    import errno
+
+    import pyarrow.parquet as pq
+
+    from guaranty.errors import StoreError
+    from guaranty.store import sweep
+
+    scenario = guaranty.load_scenario(str(TINY))
+    store = tmp_path / "runs.duckdb"
+    args: dict[str, Any] = {"worlds": 40, "seed": 5, "chunk_size": 10, "months": 6,
+                            "anchor": False}
+    real = pq.write_table
+    calls = []
+
+    def full_disk(table: Any, where: Any, *a: Any, **k: Any) -> None:
+        calls.append(where)
+        if len(calls) > 2:
+            pathlib.Path(where).write_bytes(b"PAR1 half")  # a partial file, then ENOSPC
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(table, where, *a, **k)
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    with pytest.raises(StoreError, match="No space left on device; the store is consistent"):
+        sweep(scenario, store, ["armed"], **args)
+    folder = store.with_suffix(".chunks")
+    assert not [p for p in folder.rglob("*") if ".tmp-" in p.name]  # no partial file left
+    assert len([p for p in folder.rglob("*.parquet")]) == 2
+    code, _, err = _cli(["sweep", str(TINY), "-p", "armed", "--worlds", "40", "--seed", "5",
+                         "--chunk-size", "10", "--months", "6", "--no-anchor", "--store",
+                         str(store)], capsys)
+    assert code == 1 and "No space left on device" in err and "Traceback" not in err, err
+    monkeypatch.setattr(pq, "write_table", real)
+    done = sweep(scenario, store, ["armed"], **args)
+    assert (done.resumed, done.written) == (2, 2)
+    fresh = sweep(scenario, tmp_path / "fresh.duckdb", ["armed"], **args)
+    assert _store_bits(done) == _store_bits(fresh)

@@ -18,6 +18,7 @@ __all__ = [
     "Problem",
     "RegistryError",
     "ScenarioError",
+    "StoreError",
     "closest",
     "expect",
     "kind_of",
@@ -121,6 +122,11 @@ class NonFiniteInputError(NonFiniteError, InputError):
     def _message(self) -> str:
         return (self._what() + " (beyond the range its unit allows: narrow the distribution "
                 "or lower the value)")
+
+
+class StoreError(GuarantyError):
+    """A results store that cannot be written (a full disk, a failing device): the store is
+    left consistent, and the same command resumes once the cause is fixed (exit code 1)."""
 
 
 class DataError(GuarantyError):

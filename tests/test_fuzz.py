@@ -245,3 +245,11 @@ def test_regression_a_given_war_mean_stays_within_its_values_at_a_tiny_risk() ->
         assert out["p_war_horizon"][0] > 0
         for name in GIVEN_WAR:
             assert out[name][0] == pytest.approx(1.0, abs=1e-9), (hazard, name, out[name])
+
+
+def test_regression_a_rout_many_times_over_overflowed_the_campaign_model() -> None:
+    # The aggressor's combat power about 1e12 times the defender's: exp(4 x) in the
+    # breakthrough rate overflowed float32 and 0/0 made the ground lost NaN in world 4 of
+    # seed 462. The log force ratio is now held within +-20 (engine.chain.LN_RATIO_LIMIT).
+    text = (REGRESSIONS / "ground-lost-overflow.yaml").read_text()
+    check_run(guaranty.parse_scenario(text, name="fuzz.yaml"), 462)

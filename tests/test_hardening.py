@@ -281,16 +281,17 @@ def test_nan_is_allowed_only_where_a_metric_is_undefined() -> None:
     nan = np.nan
     ok = {"p_war_horizon": np.array([0.0, 0.2]), "p_hold_given_war": np.array([nan, 0.5]),
           "reconstruction_needs_met_share_12m": np.array([nan, nan])}
-    none = {"economy.needs_usd_bn": np.zeros(2)}  # no reconstruction needs: share undefined
-    check_outputs(ok, none, package="p", registry=registry, seed=0, start=0)
-    for out, params in (
+    none = np.zeros(2)  # no reconstruction needs: the share met is undefined
+    check_outputs(ok, {}, package="p", registry=registry, seed=0, start=0, needs=none)
+    for out, needs in (
             ({**ok, "p_hold_given_war": np.array([nan, nan])}, none),  # war possible: defined
             ({**ok, "p_war_horizon": np.array([0.0, np.inf])}, none),
-            (ok, {"economy.needs_usd_bn": np.array([0.0, 5.0])}),  # needs > 0: defined
-            (ok, {}),  # needs unknown: the share must be a number
+            (ok, np.array([0.0, 5.0])),  # needs > 0: defined
+            (ok, None),  # needs unknown: the share must be a number
             ({**ok, "cost_usd_bn_per_year": np.array([1.0, -np.inf])}, none)):
         with pytest.raises(NonFiniteError) as info:
-            check_outputs(out, params, package="p", registry=registry, seed=0, start=100)
+            check_outputs(out, {}, package="p", registry=registry, seed=0, start=100,
+                          needs=needs)
         assert info.value.world in (100, 101)
         assert not isinstance(info.value, guaranty.InputError)
         assert "model bug" in str(info.value)

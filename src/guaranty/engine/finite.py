@@ -11,7 +11,7 @@ Two outputs are *undefined* by construction, and only there may they be NaN:
 - a ``..._given_war`` mean in a world whose probability of war is zero (``p_war_horizon ==
   0``: :meth:`guaranty.models.outcomes.WarLedger.finish` divides by it);
 - ``reconstruction_needs_met_share_{t}m`` in a world whose reconstruction needs are zero
-  (``economy.needs_usd_bn <= 0``: :func:`guaranty.models.economy.share_of_needs`).
+  (``needs <= 0``, the chain's input: :func:`guaranty.models.economy.share_of_needs`).
 
 Everything else must be finite in every world. When the offending world drew a value beyond
 its unit's ceiling (:data:`guaranty.units.UNIT_CEILINGS`), the input caused it and the error
@@ -33,7 +33,6 @@ from guaranty.models.outcomes import GIVEN_WAR
 from guaranty.params import Registry
 from guaranty.units import DEFAULT_CEILING, UNIT_CEILINGS
 
-NEEDS = "economy.needs_usd_bn"
 SHOWN = 6
 """At most this many parameters are named in the message."""
 
@@ -41,14 +40,12 @@ SHOWN = 6
 Mask = NDArray[np.bool_]
 
 
-def undefined(metric: str, out: Mapping[str, Array], params: Mapping[str, Array]
-              ) -> Mask | None:
+def undefined(metric: str, out: Mapping[str, Array], needs: Array | None) -> Mask | None:
     """Where ``metric`` may be NaN because it is undefined there (None: nowhere)."""
     if metric in GIVEN_WAR and "p_war_horizon" in out:
         allowed: Mask = out["p_war_horizon"] <= 0
         return allowed
     if metric.startswith("reconstruction_needs_met_share_"):
-        needs = params.get(NEEDS)
         if needs is None:
             return None
         allowed = np.asarray(needs) <= 0
@@ -56,7 +53,7 @@ def undefined(metric: str, out: Mapping[str, Array], params: Mapping[str, Array]
     return None
 
 
-def first_bad(out: Mapping[str, Array], params: Mapping[str, Array]
+def first_bad(out: Mapping[str, Array], needs: Array | None = None
               ) -> tuple[str, int, int] | None:
     """The first metric (in output order) with a non-finite value where it must be finite:
     (metric, index of its first bad world, number of bad worlds); None when all is well."""
@@ -65,7 +62,7 @@ def first_bad(out: Mapping[str, Array], params: Mapping[str, Array]
         if finite.all():
             continue
         bad = ~finite
-        allowed = undefined(metric, out, params)
+        allowed = undefined(metric, out, needs)
         if allowed is not None:
             bad &= ~(np.isnan(values) & allowed)
         count = int(bad.sum())
@@ -75,10 +72,13 @@ def first_bad(out: Mapping[str, Array], params: Mapping[str, Array]
 
 
 def check_outputs(out: Mapping[str, Array], params: Mapping[str, Array], *, package: str,
-                  registry: Registry, seed: int, start: int) -> None:
+                  registry: Registry, seed: int, start: int, needs: Array | None = None
+                  ) -> None:
     """Raise :class:`NonFiniteError` if a chunk's outputs hold a non-finite value where they
-    must not. ``params`` are the chunk's sampled parameters (worlds ``start`` on)."""
-    found = first_bad(out, params)
+    must not. ``params`` are the chunk's sampled parameters (worlds ``start`` on); ``needs``
+    the reconstruction needs the chain read (where they are zero, the share met is
+    undefined)."""
+    found = first_bad(out, needs)
     if found is None:
         return
     metric, index, count = found

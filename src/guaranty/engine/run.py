@@ -22,7 +22,7 @@ from guaranty import rng
 from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
-from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run, run_chunk
+from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run
 from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import prepare
 from guaranty.errors import InputError, LimitError, expect, kind_of
@@ -133,9 +133,9 @@ def run_batch(jobs: Sequence[Job], seed: int, months: int
     # below, and a non-finite one becomes an error naming its world (engine/finite.py).
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         outs = split(finish(inputs, run(inputs)), parts)
-    for (plan, a, _), out, values in zip(jobs, outs, drawn, strict=True):
+    for (plan, a, _), out, values, part in zip(jobs, outs, drawn, parts, strict=True):
         check_outputs(out, values, package=plan.package, registry=plan.registry, seed=seed,
-                      start=a)
+                      start=a, needs=part.people.investment.needs_usd_bn)
     return outs, frozenset(read)
 
 
@@ -271,19 +271,7 @@ def simulate(
                    workers=workers)
     scenario = spec.check(scenario)
     seed = int(seed)
-    if isinstance(packages, str):
-        raise InputError(f"packages must be a list of package names, got the string {packages!r}")
-    if packages is not None and not isinstance(packages, list | tuple):
-        raise InputError(f"packages must be a list of package names, got {kind_of(packages)}")
-    names = list(scenario.packages) if not packages else list(packages)
-    for name in names:
-        expect(name, str, "each package", "a package name (text)")
-    if progress is not None and not callable(progress):
-        raise InputError(f"progress must be a function of the worlds done, got "
-                         f"{kind_of(progress)}")
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise InputError(f"executor must be a concurrent.futures.Executor, got "
-                         f"{kind_of(executor)}")
+    names = _package_names(scenario, packages, progress, executor)
     scenario.check_names(names, lens)
     horizon = spec.horizon(scenario)
     bounds = spec.bounds()
@@ -304,6 +292,26 @@ def simulate(
         outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},
     )
+
+
+def _package_names(scenario: Scenario, packages: object, progress: object, executor: object
+                   ) -> list[str]:
+    """The packages :func:`simulate` runs, its other arguments checked (API misuse is an
+    :class:`InputError`)."""
+    if isinstance(packages, str):
+        raise InputError(f"packages must be a list of package names, got the string {packages!r}")
+    if packages is not None and not isinstance(packages, list | tuple):
+        raise InputError(f"packages must be a list of package names, got {kind_of(packages)}")
+    names = list(scenario.packages) if not packages else list(packages)
+    for name in names:
+        expect(name, str, "each package", "a package name (text)")
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a function of the worlds done, got "
+                         f"{kind_of(progress)}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(f"executor must be a concurrent.futures.Executor, got "
+                         f"{kind_of(executor)}")
+    return names
 
 
 def estimate_bytes(spec: RunSpec, scenario: Scenario, plan_of: Mapping[str, Plan],
@@ -361,9 +369,11 @@ def run_design(
     for a, b in chunk_bounds(total, chunk_size):
         values = plan.registry.sample(seed, a, b)
         values.update(plan.registry.ppf({k: v[a:b] for k, v in columns.items()}))
-        parts.append(run_chunk(plan, values, horizon))
+        inputs = prepare(plan, values, horizon)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            parts.append(finish(inputs, run(inputs)))  # chain.run_chunk, then checked
         check_outputs(parts[-1], values, package=plan.package, registry=plan.registry,
-                      seed=seed, start=a)
+                      seed=seed, start=a, needs=inputs.people.investment.needs_usd_bn)
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
 

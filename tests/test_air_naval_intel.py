@@ -138,3 +138,31 @@ def test_every_function_keeps_the_dtype_and_shape(
     assert out.dtype == dtype, name
     assert out.shape == (5,), name
     assert np.all(np.isfinite(out)), name
+
+
+def test_a_naval_package_lowers_the_blockade_risk_and_raises_investment() -> None:
+    import guaranty
+
+    scenario = guaranty.load_scenario("ukraine-2025")
+    results = guaranty.simulate(scenario, ["strong-army", "black-sea-shield"], worlds=2_000,
+                                seed=3)
+    mean = results.summary()["mean"].unstack(0)
+    plain, shield = mean["strong-army"], mean["black-sea-shield"]
+    assert shield["p_blockade_given_war"] < 0.8 * plain["p_blockade_given_war"]
+    assert shield["exports_lost_share_given_war"] < plain["exports_lost_share_given_war"]
+    assert shield["investment_usd_bn_per_year"] > plain["investment_usd_bn_per_year"]
+    # The protection is paid for every year.
+    assert shield["cost_usd_bn_per_year"] > plain["cost_usd_bn_per_year"]
+
+
+def test_the_blockade_moves_month_by_month_with_air_cover_and_is_a_gain_to_the_aggressor(
+) -> None:
+    one = np.ones(3)
+    inputs = naval.SeaInputs(power=50 * one, fleet=20 * one, steepness=2 * one,
+                             per_warship=3 * one, sea_share=0.6 * one, air_weight=2 * one,
+                             gain=0.2 * one, dependence=0.1 * one)
+    air = np.array([0.0, 20.0, 100.0])
+    month = naval.sea_month(inputs, air, air)
+    assert np.all(np.diff(month.blockade) < 0)
+    np.testing.assert_allclose(month.value, 0.2 * month.blockade)
+    np.testing.assert_allclose(month.sustain, 1 - 0.1 * 0.6 * month.blockade)

@@ -63,7 +63,7 @@ def test_params_json_lists_sources_or_assumptions(capsys: pytest.CaptureFixture[
 def test_params_default_registry_and_package_view(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _cli(capsys, "params", "--json")
     prefixes = {"forces", "decision", "campaign", "troops", "tripwire", "guarantors", "air",
-                "air_defence", "naval", "intel", "economy", "refugees"}
+                "air_defence", "naval", "intel", "economy", "refugees", "supply"}
     assert code == 0 and all(r["name"].split(".")[0] in prefixes for r in json.loads(out))
     code, out, _ = _cli(capsys, "params", "--scenario", SCENARIO, "-p", "strong-army", "--json")
     us = next(r for r in json.loads(out) if r["name"] == "supplier.us.commitment")

@@ -16,7 +16,7 @@ from guaranty.scenario.schema import AirDeployment, NavalAssets, Treaty, TroopDe
 WORLDS, SEED = 1500, 11
 ISSUE_PACKAGES = {"ceasefire-only", "strong-army", "istanbul-2022", "monitoring-6k",
                   "reassurance-force", "sky-shield", "deep-defence", "bilateral-article5",
-                  "p5-peacekeepers"}
+                  "p5-peacekeepers", "black-sea-shield"}
 
 
 def _pair(scenario: Scenario, base: str, **add: object) -> tuple[dict, dict]:

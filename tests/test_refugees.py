@@ -177,3 +177,27 @@ def test_perceived_risk_slows_returns_by_the_risk_aversion() -> None:
     rate = refugees.return_rate(np.array([0.0, 0.1]), delay_months=12.0, risk_aversion=3.0)
     assert rate[0] == pytest.approx(1 / 12)
     assert rate[1] / rate[0] == pytest.approx(np.exp(-0.3))
+
+
+def test_a_secure_settlement_keeps_the_survey_figures_and_insecurity_erodes_only_its_effects(
+) -> None:
+    q = refugees.return_probability(refugees.MIDDLE_CASE)
+    # The survey's conditions: a settlement that holds (no perceived risk, or an army that
+    # would hold for certain) keeps the survey's middle case whole.
+    for risk, hold in ((0.0, 0.2), (0.3, 1.0)):
+        share = refugees.security_share(q, worst_case=refugees.WORST_CASE,
+                                         perceived_annual_risk=risk, p_hold=hold,
+                                         insecurity_aversion=20.0)
+        assert float(share * q) == pytest.approx(float(q))
+    assert 0.25 <= float(q) <= 0.33  # ifo: "about 30 %"
+    # Insecurity scales the settlement's effects, never the worst case's intercept.
+    share = refugees.security_share(q, worst_case=refugees.WORST_CASE,
+                                    perceived_annual_risk=0.1, p_hold=0.5,
+                                    insecurity_aversion=20.0)
+    expected = refugees.WORST_CASE + (q - refugees.WORST_CASE) * np.exp(-20.0 * 0.05)
+    assert float(share * q) == pytest.approx(float(expected))
+    worst = refugees.return_probability(refugees.WORST)
+    share = refugees.security_share(worst, worst_case=refugees.WORST_CASE,
+                                    perceived_annual_risk=0.5, p_hold=0.0,
+                                    insecurity_aversion=40.0)
+    assert float(share) == pytest.approx(1.0)

@@ -6,14 +6,33 @@ import numpy as np
 import pytest
 
 import guaranty
-from guaranty.engine.war import reference_ratio, replay
+from guaranty.calibration.equipment import oryx_losses
+from guaranty.engine.war import reference_ratio, reference_resupply, replay
 from guaranty.params import default_registry
+from guaranty.scenario.compile import scenario_registry
 
 
 def test_the_registry_holds_the_fitted_reference_ratio(ukraine: guaranty.Scenario) -> None:
     fitted = reference_ratio(ukraine, worlds=4_000, seed=0)
     registered = default_registry()["campaign.reference_ratio"].distribution.mean
     assert registered == pytest.approx(fitted, rel=0.02)
+
+
+def test_the_registry_holds_the_fitted_reference_resupply(ukraine: guaranty.Scenario) -> None:
+    fitted = reference_resupply(ukraine, worlds=4_000, seed=0)
+    registered = default_registry()["campaign.reference_resupply_ratio"].distribution.mean
+    assert registered == pytest.approx(fitted, rel=0.02)
+
+
+def test_the_equipment_losses_come_from_oryx(ukraine: guaranty.Scenario) -> None:
+    losses = oryx_losses("Ukraine")["armoured_combat_vehicles"]
+    registry = scenario_registry(ukraine)
+    stock = sum(registry[f"defender.stock.{c}"].distribution.mean
+                for c in ("tanks", "armoured-vehicles"))
+    share = registry["campaign.equipment_loss_share_per_month"].distribution
+    assert share.low == pytest.approx(losses.per_month / stock, rel=0.02)
+    assert share.high == pytest.approx(2 * share.low, rel=0.01)
+    assert 0.10 < losses.captured_share < losses.captured_or_abandoned_share < 0.25
 
 
 def test_the_replay_of_today_is_near_the_record(ukraine: guaranty.Scenario) -> None:

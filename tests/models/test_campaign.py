@@ -74,7 +74,7 @@ def test_float32_worlds_stay_float32() -> None:
 
     f32 = np.float32
     c = coefficients()
-    c32 = type(c)(**{k: v.astype(f32) for k, v in vars(c).items()})
+    c32 = type(c)(**{k: None if v is None else v.astype(f32) for k, v in vars(c).items()})
     war = campaign.war(np.array([0.7], f32), aggressor_personnel=np.array([6.5e5], f32),
                        defender_personnel=np.array([8.8e5], f32),
                        recruitment=np.array([3.5e4], f32), c=c32)

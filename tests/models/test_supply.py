@@ -124,3 +124,69 @@ def test_caps_and_captured_share() -> None:
         supply.apply_caps(np.array([[15.0]]), np.array([[10.0]])), [[10.0]])
     got = supply.captured_share(np.array([-0.1, 0.0, 0.1, 0.5, 0.8]), np.array(1.5))
     np.testing.assert_allclose(got, [0.0, 0.0, 0.15, 0.75, 1.0])
+
+
+# --- money, multi-year orders and new lines ---------------------------------------------------
+def test_money_waits_unspent_beyond_the_order_book_and_builds_capacity() -> None:
+    # Output 10 a month (no ramp, all open), money for 40 a month at $1 each, an order book of
+    # 2 months: producers take at most 20 - backlog; the rest of the money waits.
+    one = np.ones((1, 1))
+    inputs = supply.SupplyInputs(
+        capacity_start=10 * one, capacity_end=10 * one, ramp_factor=0 * one, open_share=one,
+        producer_matrix=one.copy(), orders=40 * one, unit_cost_usd=one.copy(), inv_lag=one,
+        domestic=0 * one, wear=0 * one, keep=one.copy(), caps=np.array([[INF]]),
+        money_usd=40 * one, expansion_max=15 * one, expansion_rate=0.5 * one,
+        order_book_months=np.array([2.0]))
+    state = _step(inputs, supply.SupplyState.start(inputs, np.zeros((1, 1))))
+    # Month 0: orders 20 (the book), ships 10, 20 unspent; new lines close half the gap
+    # to min(40 - 10, 15) = 15.
+    assert state.backlog[0, 0] == pytest.approx(10.0)
+    assert state.unspent is not None and state.unspent[0, 0] == pytest.approx(20.0)
+    assert state.expansion is not None and state.expansion[0, 0] == pytest.approx(7.5)
+    assert state.shipped_usd[0] == pytest.approx(10.0)
+    state = _step(inputs, state)
+    # Month 1: output 17.5, book 35 - 10 = 25 taken of the 60 waiting; ships 17.5.
+    assert state.shipped_usd[0] == pytest.approx(27.5)
+    assert state.unspent[0, 0] == pytest.approx(35.0)
+    assert state.expansion[0, 0] == pytest.approx(11.25)
+
+
+def test_capacity_binds_where_it_cannot_grow_and_money_where_it_can() -> None:
+    def delivered(money: float, grow: float) -> float:
+        one = np.ones((1, 1))
+        inputs = supply.SupplyInputs(
+            capacity_start=10 * one, capacity_end=10 * one, ramp_factor=0 * one,
+            open_share=one, producer_matrix=one.copy(), orders=money * one,
+            unit_cost_usd=one.copy(), inv_lag=one, domestic=0 * one, wear=0 * one,
+            keep=one.copy(), caps=np.array([[INF]]), money_usd=money * one,
+            expansion_max=supply.expansion_max(10 * one, np.array(grow)),
+            expansion_rate=supply.expansion_rate(np.full((1, 1), 6.0)),
+            order_book_months=np.array([24.0]))
+        state = supply.SupplyState.start(inputs, np.zeros((1, 1)))
+        for _ in range(60):
+            state = supply.step_supply(inputs, state)
+        return float(state.shipped_usd[0])
+
+    assert delivered(40.0, 1.0) == pytest.approx(delivered(20.0, 1.0))  # capacity binds
+    assert delivered(40.0, 5.0) > 1.5 * delivered(20.0, 5.0)  # money binds
+
+
+def test_money_in_is_delivered_plus_backlog_plus_unspent_every_year() -> None:
+    import guaranty
+    from guaranty.engine import prepare
+    from guaranty.engine.chain import init, step
+    from guaranty.scenario.compile import compile_plan
+
+    scenario = guaranty.load_scenario("ukraine-2025")
+    for package in ("ceasefire-only", "strong-army", "istanbul-2022"):
+        plan = compile_plan(scenario, package)
+        inputs = prepare(plan, plan.registry.sample(5, 0, 500), 120)
+        state = init(inputs)
+        for t in range(120):
+            state, _ = step(inputs, state, t, hazard_only=True)
+            if (t + 1) % 12 == 0:
+                m = supply.money_balance(inputs.supply, state.supply, t + 1)
+                np.testing.assert_allclose(
+                    m["delivered"] + m["backlog"] + m["unspent"], m["money_in"],
+                    rtol=1e-5, err_msg=f"{package}, year {(t + 1) // 12}")
+                assert np.all(m["unspent"] >= -1e-6 * m["money_in"])

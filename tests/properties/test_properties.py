@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import guaranty
 from guaranty.engine import run_chunk
-from guaranty.models import decision, forces, supply
+from guaranty.models import decision, forces, naval, supply
 from guaranty.params import ParamView
 from guaranty.scenario import compile_plan
 from guaranty.testing.war import fight
@@ -70,9 +70,11 @@ def test_hazard_falls_with_defender_power_and_rises_with_bias(
         assert 0.0 <= h[0] <= 1.0
         return float(h[0])
 
-    # A stronger defender is a lower force ratio for the aggressor.
-    assert hazard(ln_ratio - delta, bias) <= hazard(ln_ratio, bias)
-    assert hazard(ln_ratio, bias + more_bias) >= hazard(ln_ratio, bias)
+    # A stronger defender is a lower force ratio for the aggressor (up to rounding: a shift of
+    # one ulp in the ratio may move the hazard by one ulp either way).
+    base = hazard(ln_ratio, bias)
+    assert hazard(ln_ratio - delta, bias) <= base * (1 + 1e-12) + 1e-300
+    assert hazard(ln_ratio, bias + more_bias) >= base * (1 - 1e-12)
 
 
 @FAST
@@ -139,3 +141,47 @@ def test_caps_never_raise_stocks(stock: list[float], caps: list[float], months: 
     capped, free = run(np.asarray(caps, float)), run(np.full(3, np.inf))
     assert np.all(capped <= free + 1e-9)
     assert np.all(capped <= np.asarray(caps)[:, None] + 1e-9)
+
+
+@FAST
+@given(st.floats(0, 1e3), st.floats(0, 50), st.floats(0, 50), st.floats(0.5, 60),
+       st.floats(1, 6), st.floats(0, 1), st.integers(1, 48))
+def test_money_in_is_delivered_plus_backlog_plus_unspent(
+        money: float, start: float, end: float, book: float, multiple: float, rate: float,
+        months: int) -> None:
+    one = np.ones((1, 1))
+    inputs = supply.SupplyInputs(
+        capacity_start=start * one, capacity_end=end * one, ramp_factor=0.9 * one,
+        open_share=0.5 * one, producer_matrix=one.copy(), orders=money / 3.0 * one,
+        unit_cost_usd=3.0 * one, inv_lag=0.5 * one, domestic=0 * one, wear=0 * one,
+        keep=one.copy(), caps=np.array([[np.inf]]), money_usd=money * one,
+        unallocated_usd=np.array([money / 10]), expansion_max=supply.expansion_max(
+            0.5 * min(start, end) * one, np.array(multiple)),
+        expansion_rate=rate * one, order_book_months=np.array([book]))
+    state = supply.SupplyState.start(inputs, np.zeros((1, 1)))
+    delivered = []
+    for _ in range(months):
+        state = supply.step_supply(inputs, state)
+        delivered.append(float(state.shipped_usd[0]))
+    m = supply.money_balance(inputs, state, months)
+    total = m["delivered"] + m["backlog"] + m["unspent"]
+    np.testing.assert_allclose(total, m["money_in"], rtol=1e-9, atol=1e-6)
+    assert np.all(m["unspent"] >= -1e-6) and np.all(m["backlog"] >= -1e-6)
+    assert all(b >= a for a, b in itertools.pairwise(delivered))  # spending never undone
+
+
+@FAST
+@given(st.lists(st.floats(0, 500), min_size=2, max_size=2), st.floats(0, 40),
+       st.floats(0, 1), st.floats(0, 0.5))
+def test_the_sea_month_stays_in_bounds_and_air_cover_never_helps_a_blockade(
+        air: list[float], fleet: float, share: float, dependence: float) -> None:
+    n = np.ones(1)
+    inputs = naval.SeaInputs(power=100 * n, fleet=fleet * n, steepness=2 * n,
+                             per_warship=3 * n, sea_share=share * n, air_weight=2 * n,
+                             gain=0.2 * n, dependence=dependence * n)
+    low, high = sorted(air)
+    a, b = (naval.sea_month(inputs, np.array([x]), np.array([x])) for x in (low, high))
+    for month in (a, b):
+        assert 0 <= month.blockade[0] <= 1 and 0 <= month.exports_lost[0] <= share + 1e-12
+        assert 1 - dependence - 1e-12 <= month.sustain[0] <= 1
+    assert b.blockade[0] <= a.blockade[0] + 1e-12 and b.value[0] <= a.value[0] + 1e-12

@@ -104,7 +104,9 @@ def _supply(parts: Sequence[supply.SupplyInputs], ns: Sequence[int]) -> supply.S
         ramp_factor=cat("ramp_factor"), open_share=cat("open_share"),
         producer_matrix=parts[0].producer_matrix, orders=cat("orders"),
         unit_cost_usd=cat("unit_cost_usd"), inv_lag=cat("inv_lag"), domestic=cat("domestic"),
-        wear=cat("wear"), keep=cat("keep"), caps=cat("caps"))
+        wear=cat("wear"), keep=cat("keep"), caps=cat("caps"), money_usd=cat("money_usd"),
+        unallocated_usd=cat("unallocated_usd"), expansion_max=cat("expansion_max"),
+        expansion_rate=cat("expansion_rate"), order_book_months=cat("order_book_months"))
 
 
 def _spread(ns: Sequence[int], values: dict[int, Array], identity: float, dtype: Any
@@ -232,7 +234,7 @@ def _same(parts: Sequence[ChainInputs], get: Callable[[ChainInputs], Any]) -> An
 
 def _structure(p: ChainInputs) -> tuple[Any, ...]:
     return (p.months, p.supplied, p.fighters, p.air_defence, p.interceptors,
-            tuple(p.defender.weapon_rows))
+            tuple(p.defender.weapon_rows), p.ground_weapons.tobytes())
 
 
 def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
@@ -265,6 +267,7 @@ def stack(parts: Sequence[ChainInputs]) -> ChainInputs:
         fighters=parts[0].fighters,
         air_defence=parts[0].air_defence,
         interceptors=parts[0].interceptors,
+        ground_weapons=parts[0].ground_weapons,
     )
 
 

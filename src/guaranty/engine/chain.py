@@ -34,6 +34,7 @@ from guaranty.models import (
     decision,
     economy,
     forces,
+    naval,
     refugees,
     response,
     supply,
@@ -84,9 +85,7 @@ def init(inputs: ChainInputs) -> ChainState:
     checkpoints = [m for m in ECONOMY_CHECKPOINTS if m <= inputs.months]
     nan = np.full(n, np.nan, dtype=DTYPE)
     return ChainState(
-        supply=supply.SupplyState(stock=stock, backlog=np.zeros_like(stock),
-                                  transit=np.zeros_like(stock), shipped_usd=np.zeros(n),
-                                  decay=np.ones_like(inputs.supply.capacity_start)),
+        supply=supply.SupplyState.start(inputs.supply, stock),
         defender_personnel=s["defender_personnel"],
         aggressor_personnel=s["aggressor_personnel"],
         aggressor_stock=s["aggressor_stock"],
@@ -183,20 +182,52 @@ def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     return ln_perceived, ln_battle, actual_air
 
 
-def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array) -> campaign.War:
-    """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio."""
+def equipment_path(inputs: ChainInputs, state: ChainState) -> Array:
+    """:math:`m(t) = P(S(t))/P(S(0))` at :data:`guaranty.models.campaign.PATH_MONTHS`, shape
+    (J, n): the defender's power as a war wears its ground weapons down at the record's rate
+    and its supply chain's deliveries (scaled by the record's ratio) replace them."""
+    stock, pers, d, ground, c = (state.supply.stock, state.defender_personnel,
+                                 inputs.defender, inputs.ground_weapons, inputs.campaign)
+    deliveries = supply.war_deliveries(inputs.supply, state.supply) / c.reference_resupply
+    loss = c.equipment_loss_share
+    own = np.maximum(forces.combat_power(stock, pers, d), 1e-12)
+    rows = [np.ones_like(own)]
+    for months in campaign.PATH_MONTHS[1:]:
+        kept = np.exp(-loss * months)
+        grown = -np.expm1(-loss * months) / np.maximum(loss, 1e-9)
+        at = stock + ground * (stock * (kept - 1.0) + deliveries * grown)
+        rows.append(forces.combat_power(at, pers, d) / own)
+    return np.stack(rows)
+
+
+def own_share(inputs: ChainInputs, state: ChainState, arms: Array, add: Array,
+              troops: Array) -> Array:
+    """The share of the defender's side of the ratio that its own forces make (the rest,
+    allied troops and surges, does not wear in the war)."""
+    pers = state.defender_personnel
+    own = forces.combat_power(state.supply.stock, pers, inputs.defender) * (
+        forces.space_factor(pers, inputs.campaign.front_km, inputs.campaign.space_threshold)
+        * inputs.campaign.c2) * arms
+    out: Array = own / np.maximum(own + troops + add, 1e-12)
+    return out
+
+
+def expected_war(inputs: ChainInputs, state: ChainState, ln_ratio: Array,
+                 kit: campaign.Equipment | None = None) -> campaign.War:
+    """The war model (:func:`guaranty.models.campaign.war`) at a log force ratio; ``kit``
+    (the defender's equipment path and own share) moves the ratio over the war."""
     return campaign.war(
         ln_ratio, aggressor_personnel=state.aggressor_personnel,
         defender_personnel=state.defender_personnel,
-        recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war)
+        recruitment=inputs.regeneration.recruitment, c=inputs.campaign.war, equipment=kit)
 
 
 def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expected_cost: Array,
-            t: int) -> Array:
+            t: int, kit: campaign.Equipment) -> Array:
     """The aggressor's monthly hazard of attacking (:mod:`guaranty.models.decision`), from the
     war it expects at the ratio it perceives (one war model for decision and outcomes)."""
     d = inputs.decision
-    expected = expected_war(inputs, state, ln_perceived + d.bias)
+    expected = expected_war(inputs, state, ln_perceived + d.bias, kit)
     value = decision.attack_value(
         expected, state.aggressor_personnel, gain=d.gain, neutral_discount=d.neutral_discount,
         failure_cost=d.failure_cost, loss_aversion=d.loss_aversion,
@@ -207,10 +238,12 @@ def _hazard(inputs: ChainInputs, state: ChainState, ln_perceived: Array, expecte
 
 
 def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
-         actual_air: Array, terms: response.MonthTerms) -> dict[str, Array]:
+         actual_air: Array, terms: response.MonthTerms, kit: campaign.Equipment,
+         sea: naval.SeaMonth
+         ) -> dict[str, Array]:
     """What a war begun this month would bring, per world."""
     c, stock = inputs.campaign, state.supply.stock
-    fought = expected_war(inputs, state, ln_battle)
+    fought = expected_war(inputs, state, ln_battle, kit)
     supplied = list(inputs.supplied)
     stock_value = row_sum(stock[supplied] * inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
@@ -224,16 +257,16 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
         "war_months_given_war": fought.months,
         "equipment_captured_usd_bn_given_war": captured,
         "p_air_denied_given_war": actual_air,
-        "p_blockade_given_war": inputs.people.blockade,
-        "exports_lost_share_given_war": inputs.people.exports_lost,
+        "p_blockade_given_war": sea.blockade,
+        "exports_lost_share_given_war": sea.exports_lost,
         "missiles_leaking_per_month_given_war": leaking,
         "infrastructure_damage_given_war": damage,
         "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
     }
 
 
-def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int
-            ) -> ChainState:
+def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array, t: int,
+            exports_lost: Array, p_hold: Array) -> ChainState:
     """Investors and families see a biased, slow view of the hazard, lowered by visible
     guarantees; investment and returns flow only at peace (:mod:`guaranty.models.economy`)."""
     seen, invest, ret = inputs.people.perception, inputs.people.investment, inputs.people.returns
@@ -245,12 +278,17 @@ def _people(inputs: ChainInputs, state: ChainState, hazard: Array, signal: Array
     # Investors discount the seaborne part by the chance of a war that closes the sea lanes
     # within the year: perceived annual risk x exports lost to a blockade.
     flow = economy.investment_per_year(
-        risk, invest, exports_lost_share=risk * inputs.people.exports_lost) / 12.0
+        risk, invest, exports_lost_share=risk * exports_lost) / 12.0
     capital = economy.step_investment(state.capital, flow, survival=survival, hazard=hazard,
                                       loss_share=invest.loss_share)
+    # Families weigh the same perceived risk, and whether the army would hold (returns follow
+    # security: refugees.security_share).
+    share = refugees.security_share(
+        inputs.people.return_probability, worst_case=ret.worst_case, perceived_annual_risk=risk,
+        p_hold=p_hold, insecurity_aversion=ret.insecurity_aversion)
     returns = refugees.step_returns(
-        state.returns, rate=refugees.return_rate(risk, delay_months=ret.delay_months,
-                                                 risk_aversion=ret.risk_aversion),
+        state.returns, rate=share * refugees.return_rate(
+            risk, delay_months=ret.delay_months, risk_aversion=ret.risk_aversion),
         keep=ret.keep, survival=survival, hazard=hazard, reversal_share=ret.reversal_share)
     net, home = capital.expected_net, returns.expected_returned
     return state._replace(
@@ -285,12 +323,22 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     """
     terms, sigma = terms_at(inputs, t)
     ln_perceived, ln_battle, actual_air = balance(inputs, state, terms, sigma)
+    # The sea: a blockade is one of the aggressor's gains, and lost exports sap the defender.
+    sea = naval.sea_month(inputs.people.sea, terms.perceived_air, terms.actual_air)
+    ln_perceived = ln_perceived - np.log(sea.perceived_sustain)
+    ln_battle = ln_battle - np.log(sea.sustain)
     ratio = np.exp(ln_battle)
-    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost, t)
+    path = equipment_path(inputs, state)
+    seen = campaign.Equipment(path, own_share(inputs, state, terms.perceived_arms,
+                                              terms.perceived_power_add, terms.troop_power))
+    hazard = _hazard(inputs, state, ln_perceived, terms.expected_cost - sea.value, t, seen)
     consequences: dict[str, Array] = {}
     if not hazard_only:
-        consequences = _war(inputs, state, ln_battle, actual_air, terms)
-        state = _people(inputs, state, hazard, terms.signal, t)
+        fought = campaign.Equipment(path, own_share(inputs, state, terms.actual_arms,
+                                                    terms.actual_power_add, terms.troop_power))
+        consequences = _war(inputs, state, ln_battle, actual_air, terms, fought, sea)
+        state = _people(inputs, state, hazard, terms.signal, t, sea.exports_lost,
+                        consequences["p_hold_given_war"])
     state = state._replace(
         ledger=state.ledger.record(t, hazard, consequences),
         force_ratio_12m=np.where(t == 12, ratio, state.force_ratio_12m),
@@ -314,6 +362,10 @@ def finish(inputs: ChainInputs, state: ChainState) -> dict[str, Array]:
         state.supply.shipped_usd / 1e9 / years + c.budget_support_usd_bn_per_year
         + peacetime / 1e9 / years + war_cost_expected / years
     )
+    money = supply.money_balance(inputs.supply, state.supply, months)
+    out["weapons_delivered_usd_bn_per_year"] = money["delivered"] / 1e9 / years
+    out["weapons_backlog_usd_bn"] = money["backlog"] / 1e9
+    out["weapons_unspent_usd_bn"] = money["unspent"] / 1e9
     if inputs.instruments.deployments:
         out["troops_feasible"] = inputs.instruments.feasible
     out["investment_usd_bn_per_year"] = state.capital.expected_gross / years

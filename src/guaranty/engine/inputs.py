@@ -32,7 +32,7 @@ from guaranty.models import (
     supply,
     troops,
 )
-from guaranty.models._arrays import Array
+from guaranty.models._arrays import Array, row_sum
 from guaranty.scenario.compile import Plan
 from guaranty.scenario.schema import Treaty, TroopDeployment
 
@@ -69,6 +69,13 @@ class Reader:
         if name not in self._cache:
             self._cache[name] = np.asarray(self._params[name], dtype=DTYPE)
         return self._cache[name]
+
+    def first(self, *names: str) -> Array:
+        """The first of ``names`` that the worlds hold (a specific name before a default)."""
+        for name in names[:-1]:
+            if name in self._params:
+                return self(name)
+        return self(names[-1])
 
     def rows(self, names: Iterable[str]) -> Array:
         """Named parameters stacked as rows: shape (len(names), n), category-major."""
@@ -116,6 +123,8 @@ class Campaign:
     space_threshold: Array
     c2: Array
     front_loading: Array
+    equipment_loss_share: Array  # l, ground weapons lost a month of war
+    reference_resupply: Array  # A_ref, deliveries over losses in the 2023-25 war
 
 
 @dataclass(frozen=True)
@@ -153,8 +162,7 @@ class People:
     investment: economy.InvestmentInputs
     returns: refugees.ReturnInputs
     return_probability: Array  # (n,) of the settlement as announced
-    blockade: Array  # (n,) P(blockade) if war came
-    exports_lost: Array  # (n,) share of exports lost then
+    sea: naval.SeaInputs  # the blockade, month by month (naval.sea_month)
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,7 @@ class ChainInputs:
     fighters: tuple[int, ...]
     air_defence: tuple[int, ...]
     interceptors: tuple[int, ...]  # munitions that feed air defence
+    ground_weapons: Array  # (C, 1) 1 for the weapons a war wears down at the front, else 0
 
 
 def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
@@ -219,12 +228,13 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
         instruments=arrays,
         terms=terms,
         surprise=surprise(warning, terms.monitors),
-        costs=_costs(plan, p, arrays),
+        costs=_costs(plan, p, arrays, months),
         start=_start(plan, p),
         supplied=tuple(plan.supplied),
         fighters=tuple(plan.fighters),
         air_defence=tuple(plan.air_defence),
         interceptors=interceptors,
+        ground_weapons=_ground_weapons(plan),
     )
 
 
@@ -273,12 +283,24 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
         )
     orders, unit_cost = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
     inv_lag = np.ones((c, n), dtype=DTYPE)
+    money = np.zeros((c, n), dtype=DTYPE)
+    grow_max, grow_rate = np.zeros((c, n), dtype=DTYPE), np.zeros((c, n), dtype=DTYPE)
+    start_open = np.zeros((c, n), dtype=DTYPE)
+    for j, ref in enumerate(plan.producers):
+        # Lasting lines only: a stock being emptied (capacity ramping down) cannot grow.
+        start_open[ref.category] += np.minimum(start[j], end[j]) * p(
+            f"supplier.{ref.supplier}.will") * p(f"supplier.{ref.supplier}.commitment")
     per_month_usd = p("financing.weapons_usd_bn_per_year") * DTYPE(1e9 / 12.0)
     for i in plan.supplied:
         key = f"supply.{cats[i]}"
         unit_cost[i] = p(f"{key}.unit_cost_usd")
-        orders[i] = per_month_usd * p(f"{key}.financing_share") / np.maximum(unit_cost[i], 1e-9)
+        money[i] = per_month_usd * p(f"{key}.financing_share")
+        orders[i] = money[i] / np.maximum(unit_cost[i], 1e-9)
         inv_lag[i] = DTYPE(1.0) / np.maximum(p(f"{key}.delivery_lag_months"), DTYPE(1.0))
+        grow = p.first(f"{key}.expansion_multiple", "supply.expansion_multiple")
+        grow_max[i] = supply.expansion_max(start_open[i], grow)
+        grow_rate[i] = supply.expansion_rate(
+            p.first(f"{key}.expansion_ramp_months", "supply.expansion_ramp_months"))
     wear = p.rows(plan.wear_parameter(i) for i in range(c))
     return supply.SupplyInputs(
         capacity_start=start,
@@ -293,6 +315,11 @@ def _supply(plan: Plan, p: Reader, n: int) -> supply.SupplyInputs:
         wear=wear,
         keep=DTYPE(1.0) - wear,
         caps=np.asarray(plan.stock_caps, dtype=DTYPE)[:, None],
+        money_usd=money,
+        unallocated_usd=np.maximum(per_month_usd - row_sum(money), DTYPE(0.0)),
+        expansion_max=grow_max,
+        expansion_rate=grow_rate,
+        order_book_months=p("supply.order_book_months"),
     )
 
 
@@ -370,6 +397,13 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
     )
 
 
+def _ground_weapons(plan: Plan) -> Array:
+    """(C, 1): 1 for the categories a war wears down at the front (``front_losses``)."""
+    out = np.zeros((len(plan.categories), 1), dtype=DTYPE)
+    out[list(plan.front_weapons)] = 1.0
+    return out
+
+
 def _campaign(p: Reader) -> Campaign:
     return Campaign(
         war=campaign.WarCoefficients(
@@ -394,11 +428,12 @@ def _campaign(p: Reader) -> Campaign:
         space_threshold=p("forces.space_density_threshold"),
         c2=intel.c2_factor(p("intel.c2_resilience"), strike_severity=p("intel.strike_severity")),
         front_loading=p("campaign.front_loading"),
+        equipment_loss_share=p("campaign.equipment_loss_share_per_month"),
+        reference_resupply=p("campaign.reference_resupply_ratio"),
     )
 
 
 def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
-    blockade, exports_lost = _sea_blockade(plan, p)
     returns = refugees.ReturnInputs(
         abroad_m=p("refugees.abroad_m"),
         keep=refugees.intention_keep(
@@ -411,6 +446,7 @@ def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
         reversal_share=p("refugees.reversal_share"),
         worst_case=p("refugees.worst_case_return_probability"),
         effects_pp={name: p(f"refugees.effect_{name}_pp") for name in refugees.ATTRIBUTES},
+        insecurity_aversion=p("refugees.insecurity_aversion"),
     )
     announced = response.month_terms(arrays, None).signal
     return People(
@@ -432,8 +468,7 @@ def _people(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> People:
         ),
         returns=returns,
         return_probability=returns.return_probability(settlement_attributes(plan, announced)),
-        blockade=blockade,
-        exports_lost=exports_lost,
+        sea=_sea(plan, p),
     )
 
 
@@ -457,8 +492,8 @@ def settlement_attributes(plan: Plan, signal: Array) -> dict[str, Array | float]
     }
 
 
-def _sea_blockade(plan: Plan, p: Reader) -> tuple[Array, Array]:
-    """(P(blockade) if war came, share of exports lost then), shape (n,)."""
+def _sea(plan: Plan, p: Reader) -> naval.SeaInputs:
+    """The sea war's constants: own and added means of sea denial, the corridor's protection."""
     assets = {f: p(f"defender.naval.{f}") + getattr(plan.naval, f)
               for f in ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")}
     power = naval.sea_denial_power(
@@ -466,10 +501,15 @@ def _sea_blockade(plan: Plan, p: Reader) -> tuple[Array, Array]:
         assets["patrol_aircraft"],
         weights=(p("naval.weight_anti_ship_missile"), p("naval.weight_naval_drone"),
                  p("naval.weight_patrol_boat"), p("naval.weight_patrol_aircraft")))
-    blockade = naval.blockade_probability(p("aggressor.fleet"), power,
-                                          k=p("naval.blockade_steepness"),
-                                          c=p("naval.denial_per_warship"))
-    return blockade, naval.exports_lost_share(blockade, sea_share=p("naval.sea_export_share"))
+    for asset in naval.CORRIDOR_ASSETS:
+        count = getattr(plan.naval, asset)
+        if count:
+            power = power + count * p(f"naval.weight_{asset}")
+    return naval.SeaInputs(
+        power=power, fleet=p("aggressor.fleet"), steepness=p("naval.blockade_steepness"),
+        per_warship=p("naval.denial_per_warship"), sea_share=p("naval.sea_export_share"),
+        air_weight=p("naval.weight_air_cover"), gain=p("naval.blockade_gain"),
+        dependence=p("naval.war_export_dependence"))
 
 
 def surprise(warning: Warning, monitors: Array) -> Array:
@@ -590,7 +630,7 @@ def _aircraft(a: Any, p: Reader, n: int, treaty_air: bool) -> response.Aircraft:
     )
 
 
-def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> Costs:
+def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays, months: int) -> Costs:
     n = arrays.n
     zero = np.zeros(n, dtype=DTYPE)
     fixed = zero.copy()
@@ -598,6 +638,10 @@ def _costs(plan: Plan, p: Reader, arrays: response.ResponseArrays) -> Costs:
         count = getattr(plan.naval, f"{asset}s" if asset != "patrol_aircraft" else asset)
         if count:
             fixed = fixed + count * p(f"naval.unit_cost_usd.{asset}")
+    for asset in naval.CORRIDOR_ASSETS:  # paid every year of the horizon
+        count = getattr(plan.naval, asset)
+        if count:
+            fixed = fixed + count * p(f"naval.cost_per_year_usd.{asset}") * (months / 12.0)
     air_per_year = zero.copy()
     for a in plan.aircraft:
         key = f"aircraft.{a.aircraft_type}"

@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from guaranty.engine.chain import ChainState, balance, expected_war, init, terms_at
+from guaranty.engine.chain import (
+    ChainState,
+    balance,
+    equipment_path,
+    expected_war,
+    init,
+    own_share,
+    terms_at,
+)
 from guaranty.engine.inputs import ChainInputs, prepare
 from guaranty.engine.run import RunSpec
 from guaranty.errors import InputError
+from guaranty.models import supply
 from guaranty.models._arrays import Array
+from guaranty.models.campaign import Equipment
 from guaranty.scenario.compile import Plan, compile_plan
 from guaranty.scenario.schema import Scenario
 
@@ -52,7 +62,10 @@ def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed:
     plan = compile_plan(scenario, name, lens)
     inputs, state = _start(plan, worlds, seed)
     ln_battle = battle_ratio(inputs, state)
-    fought = expected_war(inputs, state, ln_battle)
+    terms, _ = terms_at(inputs, 0)
+    kit = Equipment(equipment_path(inputs, state), own_share(
+        inputs, state, terms.actual_arms, terms.actual_power_add, terms.troop_power))
+    fought = expected_war(inputs, state, ln_battle, kit)
     first = np.minimum(1.0, fought.months)  # the first month of the war
     p_1m = -np.expm1(-fought.rate * first)
     p_12m = -np.expm1(-fought.rate * np.minimum(12.0, fought.endurance_months))
@@ -86,4 +99,19 @@ def reference_ratio(scenario: Scenario, package: str | None = None, *, worlds: i
     return float(np.exp(np.median(battle_ratio(inputs, state, surprise=False))))
 
 
-__all__ = ["battle_ratio", "reference_ratio", "replay"]
+def reference_resupply(scenario: Scenario, package: str | None = None, *,
+                       worlds: int = 4_000, seed: int = 0) -> float:
+    """Median ratio of war deliveries to losses, :math:`\\sum_g I_g / \\sum_g \\ell S_g`
+    over the ground weapons, of ``package`` (default: the scenario's anchor package) at month
+    0: the war the scenario's forces come from, in which the war model holds the defender's
+    equipment flat (``campaign.reference_resupply_ratio``)."""
+    name = package or scenario.anchor or _only_package(scenario)
+    plan = compile_plan(scenario, name)
+    inputs, state = _start(plan, worlds, seed)
+    ground = inputs.ground_weapons[:, 0] > 0
+    deliveries = supply.war_deliveries(inputs.supply, state.supply)[ground].sum(axis=0)
+    lost = inputs.campaign.equipment_loss_share * state.supply.stock[ground].sum(axis=0)
+    return float(np.median(deliveries / np.maximum(lost, 1e-12)))
+
+
+__all__ = ["battle_ratio", "reference_ratio", "reference_resupply", "replay"]

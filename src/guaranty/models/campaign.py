@@ -31,6 +31,32 @@ and it inflicts
 ratio. At :math:`x = 0` these are the record of 2024: about 1,000 Russian casualties a day,
 102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
 
+**Equipment in the war: losses, capture, resupply.** The balance moves once the war begins.
+Each month the defender loses the share :math:`\ell` of its ground weapons (tanks, armoured
+vehicles, artillery: destroyed, damaged, abandoned or captured, Oryx's record of 2022–25) and
+receives what its supply chain delivers in a month of war, :math:`I`, so that a ground-weapon
+stock follows
+
+.. math:: S(t) = S(0)\,e^{-\ell t} + I\,\frac{1 - e^{-\ell t}}{\ell},
+
+tending to :math:`I/\ell`, the level at which deliveries replace losses. The engine reads the
+defender's combat power at those stocks at a few months of war (:data:`PATH_MONTHS`), giving
+:math:`m(t) = P(S(t))/P(S(0))` (:class:`Equipment`; linear between those months, flat after
+the last). Its own forces are the share :math:`s` of the defender's side of the ratio (allied
+troops and surges do not wear), so the ratio follows
+:math:`R(t)/R(0) = 1 / (1 + s\,(m(t) - 1))`. The breakthrough rate follows the ratio,
+:math:`\lambda(t) = \lambda\,(R(t)/R(0))^{\kappa}`, and over the :math:`D` months of
+offensive the line breaks with probability :math:`p_b = 1 - \exp(-\int_0^D \lambda(t)\,dt)`
+(eight-point Gauss–Legendre). Deliveries are scaled by :math:`1/A_{ref}`, the ratio of
+deliveries to losses in the 2023–25 war itself (:math:`I/(\ell S)` at the forces and supply of
+the 2025 cease-fire, fitted like :math:`R_{ref}`), so that at the record's supply the path is
+flat. A defender with more of anything has more power at every month of the war, so it never
+breaks sooner. A package that keeps weapons flowing in a war holds the balance; one whose
+deliveries fall below the record's loses it month by month (Miron's first obstacle: delivered
+arms lost or captured). Captured weapons are counted in the defender's losses; what the
+aggressor makes of them is left out (Oryx does not record it). The pace and the casualties
+stay at the war's opening balance.
+
 **Manpower and endurance.** The offensive lasts while the aggressor can feed it: losing
 :math:`C` a month and recruiting :math:`r`, it culminates once it has lost the share
 :math:`u` of its force :math:`N_a` (Powell's 0.65–0.73 of the initial army, via Turchin;
@@ -64,6 +90,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from guaranty.models._arrays import row_sum
+
 Array = NDArray[np.floating[Any]]
 
 
@@ -94,6 +122,55 @@ class WarCoefficients:
     territory_km2: Array  # T
 
 
+PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)
+"""Months of war at which the engine reads the defender's power on its equipment path."""
+
+
+@dataclass(frozen=True)
+class Equipment:
+    """The defender's power over a war as it loses and receives ground weapons.
+
+    ``path``: shape (len(PATH_MONTHS), n), :math:`m(t) = P(S(t))/P(S(0))` at
+    :data:`PATH_MONTHS` (the first row 1). ``own_share``: shape (n,), the share of the
+    defender's side of the force ratio that its own forces make (the rest, allied troops and
+    surges, does not wear).
+    """
+
+    path: Array
+    own_share: Array
+
+
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
+
+
+def equipment_path(t: Array, equipment: Equipment) -> Array:
+    """:math:`m(t)`, linear between :data:`PATH_MONTHS` and flat after the last; ``t`` has
+    shape (k, n) or broadcasts to it."""
+    grid = np.asarray(PATH_MONTHS, dtype=equipment.path.dtype)
+    t = np.clip(t, grid[0], grid[-1])
+    upper = np.clip(np.searchsorted(grid, t, side="right"), 1, len(grid) - 1)
+    lo, hi = grid[upper - 1], grid[upper]
+    path = equipment.path
+    n = path.shape[1]
+    cols = np.broadcast_to(np.arange(n), upper.shape)
+    m0, m1 = path[upper - 1, cols], path[upper, cols]
+    out: Array = m0 + (t - lo) / (hi - lo) * (m1 - m0)
+    return out
+
+
+def mean_rate_factor(window: Array, equipment: Equipment, kappa: Array) -> Array:
+    r"""Mean of :math:`(R(t)/R(0))^{\kappa}` over :math:`[0, D]`: the breakthrough rate's
+    multiplier over the offensive (eight-point Gauss–Legendre)."""
+    dtype = np.result_type(window, equipment.path, kappa)
+    nodes, weights = _NODES.astype(dtype), _WEIGHTS.astype(dtype)
+    t = np.broadcast_to(0.5 * window * (nodes[:, None] + 1.0),
+                        (len(nodes), equipment.path.shape[1]))
+    defender = 1.0 + equipment.own_share * (equipment_path(t, equipment) - 1.0)
+    factor = np.maximum(defender, 1e-6) ** (-kappa)
+    out: Array = 0.5 * row_sum(weights[:, None] * factor)  # the same bits for any n
+    return out
+
+
 @dataclass(frozen=True)
 class War:
     """What a war begun now would bring, per world (arrays of shape (n,))."""
@@ -121,16 +198,19 @@ def _smooth_positive(z: Array, scale: Array) -> Array:
 
 
 def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Array,
-        recruitment: Array, c: WarCoefficients) -> War:
-    """The campaign at the log battle ratio ``ln_ratio`` (module docstring)."""
+        recruitment: Array, c: WarCoefficients, equipment: Equipment | None = None) -> War:
+    """The campaign at the log battle ratio ``ln_ratio`` (module docstring); with
+    ``equipment``, the ratio drifts with losses, capture and resupply over the offensive."""
     x = ln_ratio - np.log(c.reference_ratio) - np.log(c.prepared_defence)
     monthly = c.casualties_per_defender * defender_personnel * np.exp(-c.loss_exponent * x)
     endurance = c.culmination_share * aggressor_personnel / _smooth_positive(
         monthly - recruitment, 0.05 * monthly + 1.0)
     window = c.duration_months * endurance / np.maximum(c.duration_months + endurance, 1e-9)
     rate = c.breakthrough_rate * np.exp(c.breakthrough_exponent * x)
+    if equipment is not None:  # the rate follows the ratio as equipment is lost and resupplied
+        rate = rate * mean_rate_factor(window, equipment, c.breakthrough_exponent)
     p_break = -np.expm1(-rate * window)
-    offensive = p_break / np.maximum(rate, 1e-30)  # E[min(tau, window)]
+    offensive = p_break / np.maximum(rate, 1e-30)  # E[min(tau, window)], at the mean rate
     per_km2 = c.casualties_per_km2 * np.exp(-(c.loss_exponent + c.cost_exponent) * x)
     pace = monthly / per_km2
     months = (offensive + (1.0 - p_break) * (c.duration_months - window)

@@ -48,11 +48,19 @@ they belong to air defence (:mod:`guaranty.models.air_defence`).
 exports that go by sea (an assumption: PARAMETERS.md has no figure). Rerouting by rail, road and
 the Danube is left out, so :math:`x` is an upper bound.
 
+**Month by month** (:func:`sea_month`, inside the chain's step): a package's corridor
+protection (escort warships, mine countermeasures, aircraft covering the corridor) adds to
+:math:`Q`, and so do the allied aircraft that would fight in a war begun this month. A closed
+sea is one of the aggressor's coercive gains, :math:`g_B\,\hat p_{blockade}` added to its
+value of attacking, and lost exports sap the defender's war effort: its power in the force
+ratio is scaled by :math:`1 - d\,x` (:func:`sustainment`).
+
 All functions are pure, vectorised over worlds and keep the floating dtype of their inputs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -146,3 +154,68 @@ def exports_lost_share(blockade: Value, *, sea_share: Value) -> Array:
     p, s = as_floats(blockade, sea_share)
     out: Array = s * p
     return out
+
+
+# --- the blockade month by month: protection, the aggressor's option, the war economy ---------
+CORRIDOR_ASSETS = ("escorts", "mine_countermeasures", "air_cover")
+"""A package's protection of the shipping corridor, beside the defender's own means: allied
+escort warships, mine-countermeasure vessels and aircraft assigned to cover the corridor."""
+
+
+@dataclass(frozen=True)
+class SeaInputs:
+    """Per-world constants of the sea war, arrays of shape (n,)."""
+
+    power: Array  # Q_0: own means plus the package's corridor protection, drone-equivalents
+    fleet: Array  # F: blockading warships
+    steepness: Array  # k
+    per_warship: Array  # c
+    sea_share: Array  # s: share of exports by sea
+    air_weight: Array  # w_A: drone-equivalents per allied aircraft over the corridor
+    gain: Array  # g_B: the aggressor's value of a closed sea (gain of victory = 1)
+    dependence: Array  # d: share of war-fighting power lost with all exports
+
+
+class SeaMonth(NamedTuple):
+    """The sea war this month, as the aggressor expects it and as it would happen."""
+
+    perceived_blockade: Array
+    blockade: Array
+    exports_lost: Array  # share of exports lost in a war begun now
+    value: Array  # g_B x the perceived blockade: added to the value of attacking
+    perceived_sustain: Array  # 1 - d x perceived exports lost
+    sustain: Array  # 1 - d x exports lost
+
+
+def sustainment(exports_lost: Value, *, dependence: Value) -> Array:
+    r"""Share of its war-fighting power the defender sustains with exports lost, :math:`1-dx`.
+
+    A blockade cuts the export earnings and the imports that keep a war economy going; with
+    :math:`d` the share of power lost were all exports lost, power is scaled by
+    :math:`1 - d\,x`, in [1 - d, 1].
+    """
+    x, d = as_floats(exports_lost, dependence)
+    out: Array = 1.0 - np.clip(d, 0.0, 1.0) * np.clip(x, 0.0, 1.0)
+    return out
+
+
+def sea_month(inputs: SeaInputs, perceived_air: Array, actual_air: Array) -> SeaMonth:
+    r"""This month's blockade, exports lost, the aggressor's value of the sea and sustainment.
+
+    Sea-denial power over the corridor is the month's :math:`Q_t = Q_0 + w_A A_t`, with
+    :math:`A_t` the allied aircraft that would fight this month (as the aggressor expects
+    them, and as they would come: :mod:`guaranty.models.response`), so a guarantor's air
+    cover and its arrival move the blockade month by month. The aggressor adds
+    :math:`g_B\,\hat p_{blockade}` to its value of attacking (a closed sea is one of its
+    coercive gains) and both sides' force ratio scales by the defender's sustainment
+    :func:`sustainment`.
+    """
+    seen = blockade_probability(inputs.fleet, inputs.power + inputs.air_weight * perceived_air,
+                                k=inputs.steepness, c=inputs.per_warship)
+    real = blockade_probability(inputs.fleet, inputs.power + inputs.air_weight * actual_air,
+                                k=inputs.steepness, c=inputs.per_warship)
+    seen_lost = exports_lost_share(seen, sea_share=inputs.sea_share)
+    lost = exports_lost_share(real, sea_share=inputs.sea_share)
+    return SeaMonth(seen, real, lost, inputs.gain * seen,
+                    sustainment(seen_lost, dependence=inputs.dependence),
+                    sustainment(lost, dependence=inputs.dependence))

@@ -48,6 +48,13 @@ abroad "does not depend on time spent abroad", Poutvaara, NUS seminar abstract).
 .. math:: F_t = r_t N_t, \qquad N_{t+1} = (N_t - F_t)\, \rho_{\text{keep}}, \qquad
           R_{t+1} = R_t + F_t
 
+**Returns follow security.** The survey's settlement effects hold in full only for a
+settlement believed to hold; the month's flow is scaled by :func:`security_share`,
+:math:`F_t = r_t\,\text{share}_t\,N_t`, which multiplies the settlement's effects by
+:math:`e^{-\kappa \hat P_t (1 - H_t)}` (the perceived annual risk of a war the defender would
+lose) and leaves the worst case's intercept alone: insecurity is the main barrier to return
+(UNHCR *Lives on Hold*, round 6; PARAMETERS.md §12).
+
 **A renewed war stops and reverses returns.** If war starts in month :math:`w`, that month's
 and later flows stop and a share :math:`\phi` of those returned, :math:`R_w`, leave again. With
 :math:`S_t` the probability of peace at the start of month :math:`t` and :math:`h_t` the
@@ -173,6 +180,36 @@ def return_rate(
     return out
 
 
+def security_share(
+    return_probability: Value,
+    *,
+    worst_case: Value,
+    perceived_annual_risk: Value,
+    p_hold: Value,
+    insecurity_aversion: Value,
+) -> Array:
+    r"""Share of the survey's intention to return that holds this month, in [0, 1].
+
+    The survey's respondents weighed settlements that hold; whether a settlement is believed
+    to hold scales its effects, not the intercept:
+
+    .. math:: q_t = q_{\text{worst}} + \big(q(x) - q_{\text{worst}}\big)\,
+              e^{-\kappa \hat P_t (1 - H_t)}, \qquad \text{share}_t = q_t / q(x)
+
+    with :math:`\hat P_t` the perceived annual risk of renewed war (the hazard investors
+    see, :mod:`guaranty.models.economy`), :math:`H_t` the probability that the defender holds
+    in a war begun now and :math:`\kappa` families' aversion to the risk of a lost war. A
+    settlement perceived as secure (:math:`\hat P (1 - H) = 0`) keeps the survey's figures.
+    """
+    q = np.asarray(return_probability, dtype=np.float64)
+    qw = np.minimum(np.asarray(worst_case, dtype=np.float64), q)
+    danger = np.clip(perceived_annual_risk, 0.0, 1.0) * (1.0 - np.clip(p_hold, 0.0, 1.0))
+    belief = np.exp(-np.asarray(insecurity_aversion) * danger)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: Array = np.where(q > 0, (qw + (q - qw) * belief) / np.maximum(q, 1e-12), 1.0)
+    return out
+
+
 @dataclass(frozen=True)
 class ReturnInputs:
     """Per-world constants of the return model, arrays of shape (n,)."""
@@ -184,6 +221,7 @@ class ReturnInputs:
     reversal_share: Array
     worst_case: Array  # return probability in the survey's worst case
     effects_pp: dict[str, Array]  # settlement effects, percentage points
+    insecurity_aversion: Array | float = 0.0  # kappa: 0 keeps the survey's effects whole
 
     def return_probability(self, settlement: Mapping[str, Value]) -> Array:
         """:func:`return_probability` with this world's intercept and effects."""

@@ -20,6 +20,7 @@ from guaranty.limits import MAX_BASE_DEPTH
 from guaranty.models.outcomes import METRICS
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
+    OWN_NAVAL,
     AirDeployment,
     Lens,
     NavalAssets,
@@ -75,6 +76,7 @@ class Plan:
     guarantors: tuple[str, ...] = ()
     fighters: tuple[int, ...] = ()  # categories with the fighter role
     air_defence: tuple[int, ...] = ()  # categories with the air-defence role
+    front_weapons: tuple[int, ...] = ()  # categories a war wears down at the front
     rejected_by: tuple[str, ...] = ()  # parties on record as rejecting the package, with why
     settlement: Settlement = field(default_factory=Settlement)
     isr_set: bool = False  # the package provides ISR of its own (and pays for it)
@@ -155,6 +157,11 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
             put(f"{key}.capacity_end", cap.end, f"{where}.capacity_per_month.end")
             put(f"{key}.ramp_months", cap.ramp_months, f"{where}.capacity_per_month.ramp_months")
             put(f"{key}.share_to_defender", p.share_to_defender, f"{where}.share_to_defender")
+        if sup.expansion is not None:
+            put(f"supply.{c}.expansion_multiple", sup.expansion.multiple,
+                f"supply.{c}.expansion.multiple")
+            put(f"supply.{c}.expansion_ramp_months", sup.expansion.ramp_months,
+                f"supply.{c}.expansion.ramp_months")
     for k, sp in s.suppliers.items():
         put(f"supplier.{k}.will", sp.will, f"suppliers.{k}.will")
         put(f"supplier.{k}.commitment", sp.commitment, f"suppliers.{k}.commitment")
@@ -193,7 +200,7 @@ def base_registry(s: Scenario) -> Registry:
             params[ceiling] = params[f"aggressor.stock.{c}"].model_copy(
                 update={"name": ceiling, "assumption": f"no ceiling given for {c}: "
                         "the aggressor's stock stays at its starting level", "source": None})
-    for asset in NavalAssets.model_fields:
+    for asset in OWN_NAVAL:
         name = f"defender.naval.{asset}"
         if name not in params:
             params[name] = _zero(name, "units", f"no {asset} given for the defender: none")
@@ -342,9 +349,11 @@ def compile_plan(s: Scenario, package: str, lens: str | None = None, *,
         for c, cat in s.equipment.items():
             if cat.range_km is not None and cat.range_km > pkg.caps.missile_range_km:
                 caps[index[c]] = 0.0
+    front_weapons = tuple(index[c] for c, cat in s.equipment.items() if cat.lost_at_front)
     return Plan(
         scenario=s.name,
         package=package,
+        front_weapons=front_weapons,
         lens=lens,
         registry=registry,
         months=s.horizon_months,

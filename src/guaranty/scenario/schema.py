@@ -151,6 +151,11 @@ PersonsPerUnit = Annotated[Quantity, _q("persons/unit")]
 RoundsPerMonth = Annotated[Quantity, _q("rounds/weapon/month")]
 ShareMonthly = Annotated[Quantity, _q("share/month")]
 HoursPerYear = Annotated[Quantity, _q("hours/year")]
+Ratio = Annotated[Quantity, _q("ratio")]
+
+
+OWN_NAVAL = ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircraft")
+"""The defender's own means of sea denial (``defender.naval``); a package can add to them."""
 
 
 def _upto(unit: str) -> Any:
@@ -162,12 +167,18 @@ UnitCount = Annotated[float, _upto("units")]
 
 
 class NavalAssets(Frozen):
-    """Assets that deny the sea to the aggressor's fleet."""
+    """Assets that deny the sea to the aggressor's fleet: the defender's kinds, which a package
+    gives (bought once), and the protection of the shipping corridor partners provide (paid
+    each year): escort warships, mine-countermeasure vessels, aircraft covering the corridor
+    (:mod:`guaranty.models.naval`)."""
 
     anti_ship_missiles: UnitCount = 0.0
     naval_drones: UnitCount = 0.0
     patrol_boats: UnitCount = 0.0
     patrol_aircraft: UnitCount = 0.0
+    escorts: float = Field(default=0.0, ge=0, le=1_000)
+    mine_countermeasures: float = Field(default=0.0, ge=0, le=1_000)
+    air_cover: float = Field(default=0.0, ge=0, le=10_000)
 
 
 class Side(Frozen):
@@ -219,6 +230,20 @@ class Category(Frozen):
     wear_per_month: ShareMonthly | None = None
     range_km: Annotated[float, _upto("km")] | None = None
     role: Literal["fighter", "air-defence"] | None = None
+    front_losses: bool | None = None
+    """Whether a war wears this category down at the front at the record's rate
+    (``campaign.equipment_loss_share_per_month``). Default: crewed weapons (a crew of at
+    least one) without an air role or a strike range: tanks, armoured vehicles, artillery;
+    not drones, missiles, aircraft or air defence."""
+
+    @property
+    def lost_at_front(self) -> bool:
+        """:attr:`front_losses`, or its default."""
+        if self.front_losses is not None:
+            return self.front_losses
+        crew = self.crew.distribution.mean if self.crew is not None else 0.0
+        return (self.kind == "weapon" and self.role is None and self.range_km is None
+                and crew >= 1.0)
 
     @model_validator(mode="after")
     def _by_kind(self) -> Category:
@@ -249,6 +274,18 @@ class Producer(Frozen):
     share_to_defender: Share
 
 
+class Expansion(Frozen):
+    """How far and how fast the defender's multi-year orders can grow a category's output.
+
+    ``multiple`` is the most the category's start capacity open to the defender's suppliers
+    can grow to (1: it cannot grow); ``ramp_months`` the time constant of new lines
+    (:mod:`guaranty.models.supply`). Without it, the registry's ``supply.expansion_*``.
+    """
+
+    multiple: Ratio
+    ramp_months: Months
+
+
 class Supply(Frozen):
     """How the defender obtains one category beyond its own production."""
 
@@ -256,6 +293,7 @@ class Supply(Frozen):
     delivery_lag_months: Months
     financing_share: Share
     producers: list[Producer] = Field(default_factory=list)
+    expansion: Expansion | None = None
 
 
 class Supplier(Frozen):

@@ -44,7 +44,8 @@ One month ``t`` of one world, in the order the engine applies it:
    (:mod:`guaranty.models.economy`, :mod:`guaranty.models.refugees`).
 6. The war ledger (:mod:`guaranty.models.outcomes`): :math:`S_{t+1} = S_t (1 - h_t)` and the
    survival-weighted sums :math:`\sum_u S_u h_u y_u`.
-7. Supply (:mod:`guaranty.models.supply`): capacity ramps, backlog, first-order delivery delay,
+7. Supply (:mod:`guaranty.models.supply`): capacity ramps, money waiting unspent, orders up to
+   an order book, new lines built by orders, backlog, first-order delivery delay,
    wear, domestic production, caps; then the aggressor regenerates and the defender's army
    drifts toward its peacetime size.
 """
@@ -86,6 +87,7 @@ NAVAL_ASSETS = (  # (field of NavalAssets, parameter suffix)
     ("patrol_boats", "patrol_boat"),
     ("patrol_aircraft", "patrol_aircraft"),
 )
+CORRIDOR = ("escorts", "mine_countermeasures", "air_cover")  # paid each year
 SETTLEMENT_PAIRS = (("territory_most", "territory_1991"), ("nato_guarantees", "nato_membership"))
 SETTLEMENT_SINGLES = ("agreement", "jobs", "eu_accession", "less_corruption")
 
@@ -176,9 +178,40 @@ def ln_ratio(attacker: float, defender: float) -> float:
     return min(max(raw, -LN_RATIO_LIMIT), LN_RATIO_LIMIT)
 
 
+PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)
+
+
+def equipment_path(stock: list[float], personnel: float, s: Side, ground: set[int],
+                   deliveries: list[float], p: Mapping[str, float]) -> list[float]:
+    """m(t) = P(S(t))/P(S(0)) at PATH_MONTHS (guaranty.engine.chain.equipment_path), for one
+    world: front weapons lost at the record's share a month, deliveries scaled by A_ref."""
+    loss = p["campaign.equipment_loss_share_per_month"]
+    scale = p["campaign.reference_resupply_ratio"]
+    own = max(combat_power(stock, personnel, s), 1e-12)
+    path = [1.0]
+    for t in PATH_MONTHS[1:]:
+        kept, grown = math.exp(-loss * t), -math.expm1(-loss * t) / max(loss, 1e-9)
+        at = [v * kept + deliveries[c] / scale * grown if c in ground else v
+              for c, v in enumerate(stock)]
+        path.append(combat_power(at, personnel, s) / own)
+    return path
+
+
+def path_at(t: float, path: list[float]) -> float:
+    """m(t): linear between PATH_MONTHS, flat after the last."""
+    t = min(max(t, PATH_MONTHS[0]), PATH_MONTHS[-1])
+    for k in range(1, len(PATH_MONTHS)):
+        if t < PATH_MONTHS[k] or k == len(PATH_MONTHS) - 1:
+            lo, hi = PATH_MONTHS[k - 1], PATH_MONTHS[k]
+            return path[k - 1] + (t - lo) / (hi - lo) * (path[k] - path[k - 1])
+    raise AssertionError("unreachable")
+
+
 def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
-        p: Mapping[str, float]) -> dict[str, float]:
-    """The campaign of a war begun now (guaranty.models.campaign.war), for one world."""
+        p: Mapping[str, float], kit: tuple[list[float], float] | None = None
+        ) -> dict[str, float]:
+    """The campaign of a war begun now (guaranty.models.campaign.war), for one world; ``kit``
+    is (the equipment path m at PATH_MONTHS, the defender's own share of its side)."""
     x = (ln_r - math.log(p["campaign.reference_ratio"])
          - math.log(p["campaign.prepared_defence"]))
     monthly = (p["campaign.casualties_per_defender_per_month"] * d_pers
@@ -190,6 +223,13 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
     window = d0 * endurance / max(d0 + endurance, 1e-9)
     rate = p["campaign.breakthrough_rate_per_month"] * math.exp(
         p["campaign.breakthrough_exponent"] * x)
+    if kit is not None:
+        mean = 0.0
+        for node, weight in zip(*np.polynomial.legendre.leggauss(8), strict=True):
+            t = 0.5 * window * (node + 1.0)
+            defender = max(1.0 + kit[1] * (path_at(t, kit[0]) - 1.0), 1e-6)
+            mean += 0.5 * weight * defender ** -p["campaign.breakthrough_exponent"]
+        rate *= mean
     p_break = -math.expm1(-rate * window)
     offensive = p_break / rate if rate > 0 else window
     pace = monthly / (p["campaign.casualties_per_km2"] * math.exp(
@@ -378,12 +418,17 @@ def ground_effect(denial: float, air_share: float) -> float:
     return 1.0 - air_share * denial
 
 
-def blockade_probability(plan: Plan, p: Mapping[str, float]) -> float:
-    """:math:`1/(1 + (Q/(cF))^k)` with :math:`Q = \\sum w_j n_j` over own and added assets."""
-    denial = sum(
+def sea_denial(plan: Plan, p: Mapping[str, float]) -> float:
+    """:math:`Q_0 = \\sum w_j n_j` over own and added assets and the corridor's protection."""
+    own = sum(
         p[f"naval.weight_{suffix}"] * (p[f"defender.naval.{field}"] + getattr(plan.naval, field))
         for field, suffix in NAVAL_ASSETS
     )
+    return own + sum(p[f"naval.weight_{a}"] * getattr(plan.naval, a) for a in CORRIDOR)
+
+
+def blockade_probability(denial: float, p: Mapping[str, float]) -> float:
+    """:math:`1/(1 + (Q/(cF))^k)` at sea-denial power ``denial``."""
     fleet = p["aggressor.fleet"]
     if fleet <= 0.0:
         return 0.0
@@ -586,6 +631,8 @@ def peacetime_cost_usd(plan: Plan, p: Mapping[str, float], troops: list[Deployme
                   * months / 12.0)
     total += sum(getattr(plan.naval, field) * p[f"naval.unit_cost_usd.{suffix}"]
                  for field, suffix in NAVAL_ASSETS if getattr(plan.naval, field))
+    total += sum(getattr(plan.naval, a) * p[f"naval.cost_per_year_usd.{a}"] * months / 12.0
+                 for a in CORRIDOR if getattr(plan.naval, a))
     if plan.isr_set:
         total += p["intel.level"] * p["intel.cost_usd_bn_per_year_full"] * 1e9 * months / 12.0
     return total
@@ -696,11 +743,29 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         ))
     money_per_month = p["financing.weapons_usd_bn_per_year"] * 1e9 / 12.0
     orders, unit_cost, lag = [0.0] * nc, [0.0] * nc, [1.0] * nc
+    money, grow_max, grow_rate = [0.0] * nc, [0.0] * nc, [0.0] * nc
+    order_book = p["supply.order_book_months"]
+
+    def first(*names: str) -> float:
+        return next((p[x] for x in names[:-1] if x in p), p[names[-1]])
+
     for c in plan.supplied:
         key = f"supply.{cats[c]}"
         unit_cost[c] = p[f"{key}.unit_cost_usd"]
-        orders[c] = money_per_month * p[f"{key}.financing_share"] / max(unit_cost[c], 1e-9)
+        money[c] = money_per_month * p[f"{key}.financing_share"]
+        orders[c] = money[c] / max(unit_cost[c], 1e-9)
         lag[c] = max(p[f"{key}.delivery_lag_months"], 1.0)
+        # New lines: up to (multiple - 1) x the start capacity the suppliers let through.
+        start_open = sum(
+            min(p[f"{ref.prefix}.capacity_start"], p[f"{ref.prefix}.capacity_end"])
+            * p[f"supplier.{ref.supplier}.will"]
+            * p[f"supplier.{ref.supplier}.commitment"]
+            for ref in plan.producers if ref.category == c)
+        multiple = first(f"{key}.expansion_multiple", "supply.expansion_multiple")
+        grow_max[c] = max(multiple - 1.0, 0.0) * start_open
+        tau = first(f"{key}.expansion_ramp_months", "supply.expansion_ramp_months")
+        grow_rate[c] = 1.0 - math.exp(-1.0 / tau) if tau > 0 else 1.0
+    unallocated = max(money_per_month - sum(money), 0.0)
     wear = [p[plan.wear_parameter(c)] for c in range(nc)]
     domestic = [p[f"defender.production.{x}"] for x in cats]
 
@@ -708,6 +773,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     d_pers = min(p["defender.personnel"], plan.personnel_cap)
     d_stock = [min(p[f"defender.stock.{x}"], caps[c]) for c, x in enumerate(cats)]
     backlog, transit = [0.0] * nc, [0.0] * nc
+    unspent, added = [0.0] * nc, [0.0] * nc
     shipped_usd = 0.0
     peacetime = p["defender.peacetime_personnel"]
     demobilisation = max(p["defender.demobilisation_months"], 1.0)
@@ -725,10 +791,10 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     treaties = guarantees(plan, p)
     planes = aircraft(plan, p, treaties)
     c2 = c2_factor(p["intel.c2_resilience"], p["intel.strike_severity"])
-    blockade = blockade_probability(plan, p)
-    exports_lost = p["naval.sea_export_share"] * blockade
+    denial = sea_denial(plan, p)
     fighters = plan.fighters
     gbad = set(plan.air_defence)
+    ground_weapons = set(plan.front_weapons)  # the weapons a war wears down at the front
     interceptors = [m for m, w in plan.munitions if w in gbad]
     air_share = p["air.ground_air_share"]
     neutral = p["decision.neutrality_discount"] if plan.neutrality else 0.0
@@ -769,19 +835,41 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
                            own * terms.perceived_arms + terms.troop_power + terms.perceived_add)
         ln_battle = ln_ratio(a_power * ground_effect(deny, air_share),
                              own * terms.actual_arms + terms.troop_power + terms.actual_add)
+        # The sea this month: allied aircraft cover the corridor; a closed sea is a gain to
+        # the aggressor and lost exports sap the defender's war effort.
+        seen_blockade = blockade_probability(denial + p["naval.weight_air_cover"]
+                                             * terms.perceived_air, p)
+        blockade = blockade_probability(denial + p["naval.weight_air_cover"] * terms.actual_air,
+                                        p)
+        dependence = p["naval.war_export_dependence"]
+        exports_lost = p["naval.sea_export_share"] * blockade
+        ln_seen -= math.log(1.0 - dependence * p["naval.sea_export_share"] * seen_blockade)
+        ln_battle -= math.log(1.0 - dependence * exports_lost)
         ratio = math.exp(ln_battle)
         if t == 12 and months > 12:
             out["force_ratio_12m"] = ratio
 
-        # 3. Decision.
+        # 3. Decision, with the equipment's drift over a war begun now.
+        deliveries = list(domestic)
+        for c in plan.supplied:
+            available = sum((end + (start - end) * capacity_decay(t, ramp)) * share
+                            for k, start, end, ramp, share in producers if k == c)
+            affordable = (unspent[c] + money[c]) / max(unit_cost[c], 1e-9) \
+                if unit_cost[c] > 0 else 0.0
+            deliveries[c] += min(backlog[c] + affordable, available + added[c])
+        path = equipment_path(d_stock, d_pers, defender, ground_weapons, deliveries, p)
+        mine_seen, mine = own * terms.perceived_arms, own * terms.actual_arms
+        share_seen = mine_seen / max(mine_seen + terms.troop_power + terms.perceived_add, 1e-12)
+        share = mine / max(mine + terms.troop_power + terms.actual_add, 1e-12)
         expected = campaign_war(ln_seen + p["decision.misperception_bias"], a_pers, d_pers,
-                       recruitment, p)
+                       recruitment, p, (path, share_seen))
         p_win = expected["p_break"]
         value = (
             p_win * p["decision.gain"] * (1.0 - neutral)
             - (1.0 - p_win) * p["decision.failure_cost"]
             - p["decision.loss_aversion"] * expected["aggressor"] / max(a_pers, 1.0)
             - (p["decision.sanctions_cost"] + terms.expected_cost)
+            + p["naval.blockade_gain"] * seen_blockade
         )
         exponent = p["decision.value_sensitivity"] * (value - p["decision.value_of_waiting"])
         base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
@@ -790,7 +878,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         hazard = -math.expm1(-rate) if ready else 0.0
 
         # 4. Campaign, were the war to start this month.
-        fought = campaign_war(ln_battle, a_pers, d_pers, recruitment, p)
+        fought = campaign_war(ln_battle, a_pers, d_pers, recruitment, p, (path, share))
         p_hold, ground = 1.0 - fought["p_break"], fought["ground"]
         a_cas, d_cas = fought["aggressor"], fought["defender"]
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)
@@ -825,7 +913,13 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         lost_capital += starts * p["economy.loss_share_in_war"] * capital
         gross_investment += (peace - starts) * flow
         capital += flow
-        going = intending * return_rate(risk, p)
+        # The settlement's effects hold as far as families believe a war would not be lost.
+        q_settle = return_probability(
+            settlement_levels(plan, guarantee_signal(troops, treaties, None, p)), p)
+        q_worst = min(p["refugees.worst_case_return_probability"], q_settle)
+        belief = math.exp(-p["refugees.insecurity_aversion"] * clip01(risk) * (1.0 - p_hold))
+        share = (q_worst + (q_settle - q_worst) * belief) / q_settle if q_settle > 0 else 1.0
+        going = intending * min(max(share * return_rate(risk, p), 0.0), 1.0)
         reversed_returns += starts * p["refugees.reversal_share"] * home
         gross_returned += (peace - starts) * going
         home += going
@@ -850,12 +944,22 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             for k, start, end, ramp, share in producers:
                 if k == c:
                     available += (end + (start - end) * capacity_decay(t, ramp)) * share
-            backlog[c] += orders[c]
-            shipped = min(backlog[c], available)
+            # Money waits unspent until producers take it as orders (H months of output).
+            output = available + added[c]
+            unspent[c] += money[c]
+            ordered = min(unspent[c] / max(unit_cost[c], 1e-9),
+                          max(order_book * output - backlog[c], 0.0))
+            ordered = ordered if unit_cost[c] > 0 else 0.0
+            unspent[c] -= ordered * unit_cost[c]
+            backlog[c] += ordered
+            shipped = min(backlog[c], output)
             backlog[c] -= shipped
             arrived[c] = transit[c] / lag[c]
             transit[c] += shipped - arrived[c]
             shipped_usd += shipped * unit_cost[c]
+            # Orders beyond what the suppliers let through build new lines, with a lag.
+            target = min(max(orders[c] - available, 0.0), grow_max[c])
+            added[c] += grow_rate[c] * max(target - added[c], 0.0)
         for c in range(nc):
             d_stock[c] = min(d_stock[c] * (1.0 - wear[c]) + arrived[c] + domestic[c], caps[c])
 
@@ -880,6 +984,10 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         # The guarantors' war costs, weighted by the probability of the war they answer.
         + sums["guarantor_war_cost_usd_bn_given_war"] / years
     )
+    out["weapons_delivered_usd_bn_per_year"] = shipped_usd / 1e9 / years
+    out["weapons_backlog_usd_bn"] = sum(b * u for b, u in zip(backlog, unit_cost,
+                                                              strict=True)) / 1e9
+    out["weapons_unspent_usd_bn"] = (sum(unspent) + unallocated * months) / 1e9
     if troops:
         out["troops_feasible"] = feasible(troops, p)
     out["investment_usd_bn_per_year"] = gross_investment / years

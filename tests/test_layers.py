@@ -32,8 +32,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "src" / "guaranty"
 # pattern places a module ("history.cli" beats "history"). "__init__" is the package face,
 # guaranty/__init__.py.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "_version", "units", "rng", "distributions", "_arrays", "_processes",
-              "models._arrays", "_provisions")),
+    ("base", ("errors", "_version", "units", "limits", "rng", "distributions", "_arrays",
+              "_processes", "models._arrays", "_provisions")),
     ("data", ("params", "_datasets", "datasets", "models", "history", "calibration")),
     ("scenario", ("scenario", "outside")),
     ("results", ("results",)),

@@ -257,10 +257,11 @@ def test_uncited_position_is_rejected() -> None:
 def test_unknown_guarantor_in_an_option_is_reported(ukraine: Scenario) -> None:
     text = SCENARIO.read_text()
     old = "peacekeepers: {members: [us, uk, fr, aggressor, cn]"
-    bad = parse_scenario(text.replace(old, "peacekeepers: {members: [us, uk, fr, aggressor, "
-                                            "xx]"), name="bad.yaml")
-    with pytest.raises(InputError, match=r"aggressor-role\.options\.p5-peacekeepers"):
-        analyse(bad, worlds=WORLDS)
+    # Found at load time now, with its place in the file (issue 16), not when negotiate runs.
+    with pytest.raises(InputError, match=r"bad\.yaml:\d+:\d+: negotiation\.issues\.aggressor-role"
+                       r"\.options\.p5-peacekeepers\.package\.peacekeepers\.members\[4\]"):
+        parse_scenario(text.replace(old, "peacekeepers: {members: [us, uk, fr, aggressor, xx]"),
+                       name="bad.yaml")
     with pytest.raises(InputError, match="must define issues and parties"):
         analyse(ukraine.model_copy(update={"negotiation": type(ukraine.negotiation)()}))
 

@@ -11,11 +11,22 @@
 from guaranty._version import __version__
 from guaranty.engine import AnchorCache, RunSpec, calibrate, iter_chunks, run_design, simulate
 from guaranty.errors import DataError, GuarantyError, InputError, RegistryError, ScenarioError
-from guaranty.models.outcomes import METRICS, Metric, metric_info
+from guaranty.models.outcomes import METRICS, Metric
+from guaranty.models.outcomes import metric_info as _metric_info
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.results import Anchor, Results
 from guaranty.scenario import Lens, Package, Quantity, Scenario, load_scenario, parse_scenario
 from guaranty.store import sweep
+
+
+def metric_info(name: str) -> Metric:
+    """The :class:`Metric` of ``name``, including month-numbered ones (``p_war_60m``); a
+    name that is not text is an :class:`InputError`
+    (:func:`guaranty.models.outcomes.metric_info`)."""
+    if not isinstance(name, str):
+        raise InputError(f"name must be a metric name (text), got {type(name).__name__}")
+    return _metric_info(name)
+
 
 __all__ = [
     "METRICS",

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -199,6 +200,13 @@ class Registry(Mapping[str, Parameter]):
         parameter they share (the same object) is mapped once. The arrays returned may then
         be shared between registries: read them, do not change them.
         """
+        try:
+            rng.check_seed(seed)
+        except ValueError as exc:
+            raise RegistryError(str(exc)) from None
+        if not (isinstance(start, Integral) and isinstance(stop, Integral) and 0 <= start <= stop):
+            raise RegistryError(f"0 <= start <= stop must hold (integers), got start={start!r}, "
+                                f"stop={stop!r}")
         n = stop - start
         memo = memo if memo is not None else SampleMemo()
         out: dict[str, NDArray[np.float64]] = {}

@@ -145,8 +145,20 @@ class Results:
     def packages(self) -> list[str]:
         return list(self.outcomes)
 
+    def _package(self, package: str) -> Mapping[str, Array]:
+        if not isinstance(package, str) or package not in self.outcomes:
+            raise InputError(unknown("package", str(package), self.outcomes))
+        return self.outcomes[package]
+
+    def _values(self, package: str, name: str) -> Array:
+        data = self._package(package)
+        if not isinstance(name, str) or name not in data:
+            raise InputError(unknown("metric", str(name), self.metrics(package)))
+        return data[name]
+
     def metrics(self, package: str) -> list[str]:
         """Metric names of a package: the model's, then the outside view's."""
+        self._package(package)
         names = [k for k in self.outcomes[package] if not k.startswith("_")]
         if package in self.outside:
             names += [f"outside_p_war_{m}m" for m in OUTSIDE_MONTHS if m <= self.months]
@@ -163,16 +175,18 @@ class Results:
             months = int(name.removeprefix("outside_p_war_").removesuffix("m"))
             est, lo, hi = self.outside[package].p_war[months]
             return Summary(est, lo, hi, (hi - lo) / (2 * 1.645), 0)
+        values = self._values(package, name)
         data = self.outcomes[package]
         weights = data["p_war_horizon"] if name in GIVEN_WAR else None
-        return summarise(data[name], weights)
+        return summarise(values, weights)
 
     def mean(self, package: str, name: str) -> float:
         """The mean of one metric of one package (:meth:`metric`'s, without its spread)."""
         if name.startswith("outside_p_war_"):
             return self.metric(package, name).mean
+        values = self._values(package, name)
         data = self.outcomes[package]
-        return mean_of(data[name], data["p_war_horizon"] if name in GIVEN_WAR else None)
+        return mean_of(values, data["p_war_horizon"] if name in GIVEN_WAR else None)
 
     def summary(self) -> pd.DataFrame:
         """One row per (package, metric): mean, p05, p95, se, worlds."""

@@ -21,7 +21,7 @@ from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
 from guaranty.cli.sensitivity import sensitivity_command
 from guaranty.cli.sweep import runs, sweep
-from guaranty.errors import GuarantyError, InputError, ScenarioError
+from guaranty.errors import GuarantyError, InputError, ScenarioError, one_line
 
 app = typer.Typer(
     name="guaranty",
@@ -98,4 +98,5 @@ def _report(exc: BaseException, debug: bool, lines: list[str]) -> None:
     if debug:
         traceback.print_exception(exc)
     for line in lines:
-        print(line, file=sys.stderr)
+        for part in line.split("\n"):  # each line shown literally: no control, no bidi
+            print(one_line(part), file=sys.stderr)

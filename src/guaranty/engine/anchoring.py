@@ -26,14 +26,17 @@ import hashlib
 import math
 from collections import OrderedDict
 from dataclasses import replace
+from typing import get_args
 
 import numpy as np
 
 from guaranty.engine.chain import run
+from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import base_hazard_override, prepare, with_base_hazard_scale
-from guaranty.errors import InputError
+from guaranty.errors import InputError, expect
 from guaranty.outside import Reference, outside_estimate
 from guaranty.results import Anchor
+from guaranty.rng import check_seed
 from guaranty.scenario.compile import Plan, compile_plan, resolve_package
 from guaranty.scenario.schema import Scenario
 
@@ -41,9 +44,22 @@ CALIBRATION_WORLDS = 2_000
 ANCHOR_MONTHS = 120
 
 
+def _checked(scenario: object, seed: object, lens: object, package: object) -> Scenario:
+    """The arguments of a calibration checked (API misuse is an :class:`InputError`)."""
+    try:
+        check_seed(seed)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    for what, value in (("lens", lens), ("package", package)):
+        if value is not None:
+            expect(value, str, what, f"a {what} name (text) or None")
+    return Scenario.expect(scenario)
+
+
 def anchor_key(scenario: Scenario, *, seed: int, lens: str | None = None,
                package: str | None = None) -> str:
     """A digest of everything a calibration depends on (and nothing else)."""
+    scenario = _checked(scenario, seed, lens, package)
     name = package or scenario.anchor
     if name is None:
         raise InputError(f"scenario {scenario.name!r} names no anchor package")
@@ -62,6 +78,10 @@ def calibrate(
     package: str | None = None,
 ) -> Anchor:
     """Find the base-hazard factor that makes the anchor package match the outside view."""
+    scenario = _checked(scenario, seed, lens, package)
+    if reference not in get_args(Reference):
+        raise InputError(f"reference must be one of {', '.join(get_args(Reference))}, got "
+                         f"{reference!r}")
     name = package or scenario.anchor
     if name is None:
         raise InputError(f"scenario {scenario.name!r} names no anchor package (anchor: ...)")
@@ -73,6 +93,9 @@ def calibrate(
     # Nothing upstream of the hazard depends on the factor c and h = 1 - exp(-c r), so each
     # world's P(war within 120 months) is 1 - exp(-c R), R = -ln S(120) at c = 1: one run.
     cumulative = -np.log(np.maximum(_survival(plan, params, ANCHOR_MONTHS), 1e-300))
+    if not np.isfinite(cumulative).all():  # the solver would see NaN: name the world instead
+        check_outputs({f"p_war_{ANCHOR_MONTHS}m": -np.expm1(-cumulative)}, params,
+                      package=name, registry=plan.registry, seed=seed, start=0)
 
     def mean_risk(log_scale: float) -> float:
         return float(np.mean(-np.expm1(-math.exp(log_scale) * cumulative)))

@@ -111,9 +111,16 @@ def _rows(stock: Array, rows: Sequence[int]) -> Array:
     return row_sum(stock[list(rows)])
 
 
+LN_RATIO_LIMIT = 20.0
+"""The log force ratio is held within +-20 (a ratio of 5e8 to 1, a rout many times over):
+beyond it the campaign model's exponentials (exp(4 x) for the breakthrough rate) overflow
+float32 and a world's outcomes became NaN (found by the fuzzing suite, tests/test_fuzz.py).
+No realistic ratio comes near it, so no result moves."""
+
+
 def _ln_ratio(attacker: Array, defender: Array) -> Array:
     out: Array = np.log(np.maximum(attacker, 1e-12)) - np.log(np.maximum(defender, 1e-12))
-    return out
+    return np.clip(out, -LN_RATIO_LIMIT, LN_RATIO_LIMIT)
 
 
 def terms_at(inputs: ChainInputs, t: int) -> tuple[response.MonthTerms, Array]:

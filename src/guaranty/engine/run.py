@@ -22,10 +22,13 @@ from guaranty import rng
 from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
-from guaranty.engine.chain import finish, run, run_chunk
+from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run
+from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import prepare
-from guaranty.errors import InputError
+from guaranty.errors import InputError, LimitError, expect, kind_of
+from guaranty.limits import MAX_MONTHS, MAX_WORKERS, MAX_WORLDS, check_memory, simulate_bytes
 from guaranty.models._arrays import Array
+from guaranty.models.outcomes import METRICS, WAR_CHECKPOINTS
 from guaranty.outside import OutsideViews
 from guaranty.params import ParamView, SampleMemo
 from guaranty.results import Anchor, Results
@@ -33,7 +36,6 @@ from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
 from guaranty.scenario.schema import Scenario
 
 DEFAULT_CHUNK = 16_384
-MAX_WORLDS = 100_000_000
 AnchorSpec = Anchor | bool | AnchorCache
 """``True``: calibrate on the scenario's anchor package (unanchored if it names none);
 ``False``: unanchored; an :class:`Anchor`: use it; an :class:`AnchorCache`: calibrate once
@@ -57,15 +59,25 @@ class RunSpec:
             rng.check_seed(self.seed)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-        if isinstance(w, bool) or not isinstance(w, Integral) or not 1 <= w <= MAX_WORLDS:
-            raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS}], got {w!r}")
+        if isinstance(w, bool) or not isinstance(w, Integral) or w < 1:
+            raise InputError(f"worlds must be an integer in [1, {MAX_WORLDS:,}], got {w!r}")
+        if w > MAX_WORLDS:
+            raise LimitError(f"worlds must be at most {MAX_WORLDS:,} (guaranty.limits), got "
+                             f"{w:,}")
         if isinstance(c, bool) or not isinstance(c, Integral) or c < 1:
             raise InputError(f"chunk_size must be an integer >= 1, got {c!r}")
         if m is not None and (isinstance(m, bool) or not isinstance(m, Integral)
-                              or not 1 <= m <= 600):
-            raise InputError(f"months must be an integer in [1, 600], got {m!r}")
-        if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= 256:
-            raise InputError(f"workers must be an integer in [1, 256], got {k!r}")
+                              or not 1 <= m <= MAX_MONTHS):
+            raise InputError(f"months must be an integer in [1, {MAX_MONTHS}], got {m!r}")
+        if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= MAX_WORKERS:
+            raise InputError(f"workers must be an integer in [1, {MAX_WORKERS}], got {k!r}")
+
+    def check(self, scenario: object) -> Scenario:
+        """``scenario`` if it is a :class:`Scenario` and this spec's lens a name or None;
+        :class:`InputError` otherwise (API misuse)."""
+        if self.lens is not None:
+            expect(self.lens, str, "lens", "a lens name (text) or None")
+        return Scenario.expect(scenario)
 
     def horizon(self, scenario: Scenario) -> int:
         return self.months or scenario.horizon_months
@@ -107,14 +119,24 @@ def run_batch(jobs: Sequence[Job], seed: int, months: int
     Each job's outcomes are bit for bit those of running it alone. A pure, picklable
     function: the unit of work any executor runs.
     """
-    parts, read = [], set()
+    parts, read, drawn = [], set(), []
     memo = SampleMemo()
     for plan, a, b in jobs:
-        view = ParamView(plan.registry.sample(seed, a, b, memo=memo))
-        parts.append(prepare(plan, view, months))
+        values = plan.registry.sample(seed, a, b, memo=memo)
+        view = ParamView(values)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            parts.append(prepare(plan, view, months))
         read |= view.read
+        drawn.append(values)
     inputs = stack(parts)
-    return split(finish(inputs, run(inputs)), parts), frozenset(read)
+    # Overflow or 0/0 inside the chain is not reported as a warning: the outputs are checked
+    # below, and a non-finite one becomes an error naming its world (engine/finite.py).
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        outs = split(finish(inputs, run(inputs)), parts)
+    for (plan, a, _), out, values, part in zip(jobs, outs, drawn, parts, strict=True):
+        check_outputs(out, values, package=plan.package, registry=plan.registry, seed=seed,
+                      start=a, needs=part.people.investment.needs_usd_bn)
+    return outs, frozenset(read)
 
 
 def pack(jobs: Sequence[Job], chunk_size: int) -> list[list[Job]]:
@@ -173,7 +195,12 @@ def iter_chunks(
     boundary and get the same numbers.
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size)
+    scenario = spec.check(scenario)
     seed = int(seed)
+    expect(package, str, "package", "a package name (text)")
+    expect(start, int, "start", "a world index (an integer >= 0)")
+    if start < 0:
+        raise InputError(f"start must be a world index (an integer >= 0), got {start}")
     scenario.check_names([package], lens)
     plan = plans(scenario, [package], lens, resolve_anchor(scenario, anchor, seed))[package]
     horizon = spec.horizon(scenario)
@@ -242,10 +269,9 @@ def simulate(
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,
                    workers=workers)
+    scenario = spec.check(scenario)
     seed = int(seed)
-    if isinstance(packages, str):
-        raise InputError(f"packages must be a list of package names, got the string {packages!r}")
-    names = list(scenario.packages) if not packages else list(packages)
+    names = _package_names(scenario, packages, progress, executor)
     scenario.check_names(names, lens)
     horizon = spec.horizon(scenario)
     bounds = spec.bounds()
@@ -253,6 +279,8 @@ def simulate(
     plan_of = plans(scenario, names, lens, anchor_used)
     jobs = [(plan_of[name], a, b) for name in names for a, b in bounds]
     processes = min(workers, len(pack(jobs, chunk_size)))
+    check_memory(estimate_bytes(spec, scenario, plan_of, processes), worlds=worlds,
+                 packages=len(names))
     with owned_pool(processes if executor is None else 1) as own:
         outs, read = _gather(jobs, seed, horizon, chunk_size, executor or own, progress)
     per_package = {name: _joined(outs[i * len(bounds):(i + 1) * len(bounds)])
@@ -264,6 +292,39 @@ def simulate(
         outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},
     )
+
+
+def _package_names(scenario: Scenario, packages: object, progress: object, executor: object
+                   ) -> list[str]:
+    """The packages :func:`simulate` runs, its other arguments checked (API misuse is an
+    :class:`InputError`)."""
+    if isinstance(packages, str):
+        raise InputError(f"packages must be a list of package names, got the string {packages!r}")
+    if packages is not None and not isinstance(packages, list | tuple):
+        raise InputError(f"packages must be a list of package names, got {kind_of(packages)}")
+    names = list(scenario.packages) if not packages else list(packages)
+    for name in names:
+        expect(name, str, "each package", "a package name (text)")
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a function of the worlds done, got "
+                         f"{kind_of(progress)}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(f"executor must be a concurrent.futures.Executor, got "
+                         f"{kind_of(executor)}")
+    return names
+
+
+def estimate_bytes(spec: RunSpec, scenario: Scenario, plan_of: Mapping[str, Plan],
+                   processes: int = 1) -> int:
+    """Peak bytes :func:`simulate` would hold for ``spec`` (:func:`guaranty.limits.simulate_bytes`):
+    checked before the run, so a run that cannot fit stops at once with its estimate."""
+    horizon = spec.horizon(scenario)
+    metrics = (len(METRICS) + sum(t <= horizon for t in WAR_CHECKPOINTS)
+               + 2 * sum(t <= horizon for t in ECONOMY_CHECKPOINTS))
+    return simulate_bytes(
+        worlds=spec.worlds, packages=len(plan_of), metrics=metrics, chunk_size=spec.chunk_size,
+        parameters=max((len(p.registry) for p in plan_of.values()), default=0),
+        categories=len(scenario.equipment), processes=processes)
 
 
 def _joined(parts: Sequence[dict[str, Array]]) -> dict[str, Array]:
@@ -287,7 +348,15 @@ def run_design(
     parameters the design leaves out take their seeded draws for worlds 0..N-1, so a design
     over a few groups of parameters holds the rest at the run's sampled values.
     """
-    columns = {name: np.asarray(v, dtype=np.float64) for name, v in design.items()}
+    if not isinstance(plan, Plan):
+        raise InputError(f"plan must be a Plan (guaranty.scenario.compile.compile_plan), got "
+                         f"{kind_of(plan)}")
+    if not isinstance(design, Mapping):
+        raise InputError(f"design must map parameter names to columns, got {kind_of(design)}")
+    try:
+        columns = {name: np.asarray(v, dtype=np.float64) for name, v in design.items()}
+    except (TypeError, ValueError):
+        raise InputError("design must map parameter names to columns of numbers") from None
     if not columns or any(c.ndim != 1 for c in columns.values()):
         raise InputError("design must map parameter names to one-dimensional columns")
     lengths = {len(c) for c in columns.values()}
@@ -300,7 +369,11 @@ def run_design(
     for a, b in chunk_bounds(total, chunk_size):
         values = plan.registry.sample(seed, a, b)
         values.update(plan.registry.ppf({k: v[a:b] for k, v in columns.items()}))
-        parts.append(run_chunk(plan, values, horizon))
+        inputs = prepare(plan, values, horizon)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            parts.append(finish(inputs, run(inputs)))  # chain.run_chunk, then checked
+        check_outputs(parts[-1], values, package=plan.package, registry=plan.registry,
+                      seed=seed, start=a, needs=inputs.people.investment.needs_usd_bn)
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
 

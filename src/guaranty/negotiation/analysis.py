@@ -26,6 +26,7 @@ from guaranty._processes import owned_pool
 from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate
 from guaranty.engine import MAX_WORLDS
 from guaranty.errors import InputError
+from guaranty.limits import MAX_WORKERS
 from guaranty.negotiation import space
 from guaranty.negotiation.bargaining import (
     Concession,
@@ -150,7 +151,7 @@ def analyse(
     change); ``cache`` (an :class:`~guaranty.analysis.Evaluations`) keeps what was simulated
     for the next analysis of the same scenario.
     """
-    for name, value, top in (("worlds", worlds, MAX_WORLDS), ("workers", workers, 256),
+    for name, value, top in (("worlds", worlds, MAX_WORLDS), ("workers", workers, MAX_WORKERS),
                              ("max_concessions", max_concessions, 8)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
             raise InputError(f"{name} must be an integer in [1, {top}], got {value!r}")

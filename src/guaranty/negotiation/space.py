@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from guaranty.errors import InputError
+from guaranty.limits import MAX_SPACE
 from guaranty.scenario.compile import check_references, resolve_package
 from guaranty.scenario.negotiation import Negotiation
 from guaranty.scenario.schema import Package, Scenario
@@ -25,7 +26,7 @@ Choice = dict[str, str]
 LISTS = ("troops", "aircraft", "treaties", "sources")
 MAPPINGS = ("caps", "provisions", "suppliers", "parameters", "financing", "settlement",
             "naval", "isr")
-MAX_PACKAGES = 20_000
+MAX_PACKAGES = MAX_SPACE  # guaranty.limits
 
 
 def choices(negotiation: Negotiation) -> list[Choice]:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from guaranty.limits import MAX_DEPTH, MAX_NODES
+
 Path = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
@@ -54,8 +56,6 @@ def _core(text: str) -> Any:
     if _CORE_NAN.fullmatch(text):
         return float("nan")
     return text
-MAX_NODES = 100_000  # the Ukraine scenario has about 2,000
-MAX_DEPTH = 64
 
 _RULES = {
     _YAML + "int": "must be a whole number",

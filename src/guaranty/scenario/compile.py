@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from guaranty.errors import closest
+from guaranty.limits import MAX_BASE_DEPTH
+from guaranty.models.outcomes import METRICS
 from guaranty.params import Parameter, Registry, default_registry
 from guaranty.scenario.schema import (
     OWN_NAVAL,
@@ -33,6 +35,7 @@ from guaranty.scenario.schema import (
     Treaty,
     TroopDeployment,
 )
+from guaranty.units import ceiling_problem, field_of, reachable
 
 Path = tuple[str | int, ...]
 
@@ -233,8 +236,6 @@ def _apply(registry: Registry, overrides: dict[str, Quantity]) -> Registry:
     return registry
 
 
-MAX_BASE_DEPTH = 64
-"""Longest ``base`` chain a package may have (a package built on a package ... 64 deep)."""
 
 
 def base_chain(s: Scenario, name: str) -> list[str]:
@@ -463,10 +464,6 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 problems.append((("supply", c, "producers", i, "name"),
                                  f"must be unique within {c}, got {p.name!r} twice"))
             seen.add(slug(p.name))
-    share = sum(sup.financing_share.mean for sup in s.supply.values())
-    if share > 1.0 + 1e-9:
-        problems.append((("supply",), f"financing_share must sum to <= 1 across categories, "
-                         f"got {share:g}"))
     if s.anchor is not None and s.anchor not in s.packages:
         close = closest(s.anchor, s.packages)
         hint = f"; did you mean {close!r}?" if close else ""
@@ -499,39 +496,145 @@ def check_references(s: Scenario) -> list[tuple[Path, str]]:
                 chain.append(cur)
                 seen.add(cur)
                 cur = s.packages[cur].base
-        for c in pkg.caps.stocks:
-            cat_ref((*here, "caps", "stocks", c), c)
-        for k in pkg.suppliers:
-            if k not in s.suppliers:
-                problems.append(((*here, "suppliers", k),
-                                 f"must name a supplier ({suppliers}), got {k!r}"))
-        guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
-        for section in ("troops", "aircraft"):
-            for i, item in enumerate(getattr(pkg, section)):
-                if item.guarantor not in s.guarantors:
-                    problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
-                                     f"({guarantors}), got {item.guarantor!r}"))
-        for i, tr in enumerate(pkg.treaties):
-            where: Path = ((*here, "treaties", i, "guarantor") if tr.guarantor is not None
-                           else (*here, "treaties", i, "guarantors"))
-            for j, g in enumerate(tr.members):
-                if g not in s.guarantors:
-                    problems.append(((*where, j) if tr.guarantor is None else where,
-                                     f"must name a guarantor ({guarantors}), got {g!r}"))
-        types = ", ".join(sorted(s.aircraft_types)) or "none defined"
-        for i, air in enumerate(pkg.aircraft):
-            if air.aircraft_type not in s.aircraft_types:
-                problems.append(((*here, "aircraft", i, "aircraft_type"), f"must name an "
-                                 f"aircraft type ({types}), got {air.aircraft_type!r}"))
-        if pkg.peacekeepers is not None:
-            for i, member in enumerate(pkg.peacekeepers.members):
-                if member != "aggressor" and member not in s.guarantors:
-                    problems.append(((*here, "peacekeepers", "members", i), f"must name a "
-                                     f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
+        problems += _lever_problems(s, here, pkg, cat_ref)
+    problems += negotiation_problems(s, cat_ref)
     problems += lever_problems(s)
     if problems:
         return problems
-    return parameter_problems(s)
+    return parameter_problems(s) or share_problems(s)
+
+
+def _lever_problems(s: Scenario, here: Path, pkg: Package,
+                    cat_ref: Callable[[Path, str], None]) -> list[tuple[Path, str]]:
+    """The references a package's levers make (categories, suppliers, guarantors, aircraft
+    types), for a package at ``here`` or a negotiation option's fragment."""
+    problems: list[tuple[Path, str]] = []
+    suppliers = ", ".join(sorted(s.suppliers)) or "none defined"
+    for c in pkg.caps.stocks:
+        cat_ref((*here, "caps", "stocks", c), c)
+    for k in pkg.suppliers:
+        if k not in s.suppliers:
+            problems.append(((*here, "suppliers", k),
+                             f"must name a supplier ({suppliers}), got {k!r}"))
+    guarantors = ", ".join(sorted(s.guarantors)) or "none defined"
+    for section in ("troops", "aircraft"):
+        for i, item in enumerate(getattr(pkg, section)):
+            if item.guarantor not in s.guarantors:
+                problems.append(((*here, section, i, "guarantor"), f"must name a guarantor "
+                                 f"({guarantors}), got {item.guarantor!r}"))
+    for i, tr in enumerate(pkg.treaties):
+        where: Path = ((*here, "treaties", i, "guarantor") if tr.guarantor is not None
+                       else (*here, "treaties", i, "guarantors"))
+        for j, g in enumerate(tr.members):
+            if g not in s.guarantors:
+                problems.append(((*where, j) if tr.guarantor is None else where,
+                                 f"must name a guarantor ({guarantors}), got {g!r}"))
+    types = ", ".join(sorted(s.aircraft_types)) or "none defined"
+    for i, air in enumerate(pkg.aircraft):
+        if air.aircraft_type not in s.aircraft_types:
+            problems.append(((*here, "aircraft", i, "aircraft_type"), f"must name an "
+                             f"aircraft type ({types}), got {air.aircraft_type!r}"))
+    if pkg.peacekeepers is not None:
+        for i, member in enumerate(pkg.peacekeepers.members):
+            if member != "aggressor" and member not in s.guarantors:
+                problems.append(((*here, "peacekeepers", "members", i), f"must name a "
+                                 f"guarantor ({guarantors}) or 'aggressor', got {member!r}"))
+    return problems
+
+
+_MONTHLY = re.compile(r"(p_war|outside_p_war|reconstruction_needs_met_share|"
+                      r"refugees_returned_m)_[1-9][0-9]*m")
+DERIVED_TERMS = ("aggressor_gain_120m",)
+"""Terms the negotiation derives beyond the simulated metrics
+(:data:`guaranty.analysis.evaluate.GAIN`; a test keeps the two in step)."""
+
+
+def negotiation_problems(s: Scenario, cat_ref: Callable[[Path, str], None]
+                         ) -> list[tuple[Path, str]]:
+    """The negotiation section against the rest of the scenario, each with its place: the
+    base package, every option fragment's references (as a package's) and the metrics the
+    parties' terms weigh. ``guaranty negotiate`` used to find these only when it ran, with
+    no place in the file."""
+    problems: list[tuple[Path, str]] = []
+    neg = s.negotiation
+    if neg.base is not None and neg.base not in s.packages:
+        close = closest(neg.base, s.packages)
+        hint = f"; did you mean {close!r}?" if close else ""
+        problems.append((("negotiation", "base"), f"must name a package "
+                         f"({_listed(s.packages)}), got {neg.base!r}{hint}"))
+    for iname, issue in neg.issues.items():
+        for oname, option in issue.options.items():
+            where: Path = ("negotiation", "issues", iname, "options", oname, "package")
+            fragment = Package.model_validate(option.package, strict=True)
+            problems += _lever_problems(s, where, fragment, cat_ref)
+    for pname, party in neg.parties.items():
+        for metric in party.terms:
+            if metric not in METRICS and metric not in DERIVED_TERMS and not (
+                    _MONTHLY.fullmatch(metric)):
+                close = closest(metric, METRICS)
+                hint = f"; did you mean {close!r}?" if close else ""
+                problems.append((("negotiation", "parties", pname, "terms", metric),
+                                 f"must name a simulated metric ({', '.join(METRICS)}, "
+                                 f"{', '.join(DERIVED_TERMS)}, or p_war_<months>m), got "
+                                 f"{metric!r}{hint}"))
+    return problems
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = sorted(names)
+    return ", ".join(names) if len(names) <= 20 else f"{len(names)} in this file"
+
+
+SHARE_TOLERANCE = 1e-9
+
+
+def share_problems(s: Scenario) -> list[tuple[Path, str]]:
+    """``financing_share`` must sum to at most 1 across categories *in every world*.
+
+    The shares are drawn independently, so some world comes as close as one likes to every
+    share's largest reachable value at once (:func:`guaranty.units.reachable`): the check
+    adds those, not the means (a mean-only check let half the worlds spend the money twice).
+    Checked for the scenario's own shares and for every lens and package that overrides one
+    (``parameters: {supply.<category>.financing_share: ...}``), at the override's place.
+    """
+    names = {f"supply.{c}.financing_share": (("supply", c, "financing_share"),
+                                              sup.financing_share.distribution)
+             for c, sup in s.supply.items()}
+    if not names:
+        return []
+    base = {n: d for n, (_, d) in names.items()}
+    base_where: dict[str, Path] = {n: w for n, (w, _) in names.items()}
+    layers: list[tuple[Path, dict[str, Quantity]]] = [(("parameters",), dict(s.parameters))]
+    layers += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
+    layers += [(("packages", k, "parameters"), dict(resolve_package(s, k).parameters))
+               for k in s.packages]
+    problems: list[tuple[Path, str]] = []
+
+    def check(dists: dict[str, Any], where: dict[str, Path], fallback: Path) -> None:
+        highs = {n: reachable(d)[1] for n, d in dists.items()}
+        total = math.fsum(highs.values())
+        if total <= 1.0 + SHARE_TOLERANCE:
+            return
+        top = max(highs, key=lambda n: (where.get(n) != base_where.get(n), highs[n]))
+        at = where.get(top, fallback)
+        problems.append((at, f"must sum to <= 1 with the other categories' financing_share "
+                         f"in every world (they are drawn independently), got up to "
+                         f"{total:.6g} (the shares' largest draws: "
+                         + ", ".join(f"{n.split('.')[1]} {h:.3g}" for n, h in highs.items())
+                         + ")"))
+
+    check(base, base_where, ("supply",))
+    own = {n: q.distribution for n, q in s.parameters.items() if n in base}
+    scen = {**base, **own}
+    scen_where = {**base_where, **{n: ("parameters", n) for n in own}}
+    if own:
+        check(scen, scen_where, ("parameters",))
+    for prefix, overrides in layers[1:]:
+        changed = {n: q.distribution for n, q in overrides.items() if n in base}
+        if changed:
+            check({**scen, **changed}, {**scen_where, **{n: (*prefix, n) for n in changed}},
+                  prefix)
+    return problems
 
 
 def lever_problems(s: Scenario) -> list[tuple[Path, str]]:
@@ -579,6 +682,10 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
     sections += [(("lenses", k, "parameters"), dict(v.parameters)) for k, v in s.lenses.items()]
     sections += [(("packages", k, "parameters"), dict(v.parameters))
                  for k, v in s.packages.items()]
+    sections += [(("negotiation", "issues", i, "options", o, "package", "parameters"),
+                  dict(Package.model_validate(option.package, strict=True).parameters))
+                 for i, issue in s.negotiation.issues.items()
+                 for o, option in issue.options.items() if "parameters" in option.package]
     for base, overrides in sections:
         for pname, q in overrides.items():
             here = (*base, pname)
@@ -592,6 +699,10 @@ def parameter_problems(s: Scenario) -> list[tuple[Path, str]]:
             if q.unit is not None and q.unit != unit:
                 problems.append(((*here, "unit"), f"must be {unit!r} (the unit of {pname}), "
                                  f"got {q.unit!r}"))
+                continue
+            beyond = ceiling_problem(unit, q.distribution, field=field_of(pname))
+            if beyond is not None:
+                problems.append((here, beyond))
                 continue
             try:
                 registry.overridden(pname, q.distribution, source=q.source,

@@ -10,6 +10,7 @@ so one mistake does not cascade into many. The last layer checks the ``parameter
 
 from __future__ import annotations
 
+import os
 import stat
 import types
 import typing
@@ -20,13 +21,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
-from guaranty.errors import Problem, ScenarioError, closest
+from guaranty.errors import InputError, Problem, ScenarioError, closest, kind_of
+from guaranty.limits import MAX_BYTES, MAX_LENSES, MAX_PACKAGES
 from guaranty.scenario import schema
 from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
 from guaranty.scenario.schema import Scenario
-
-MAX_BYTES = 2 * 1024 * 1024
 
 
 def load_scenario(source: str | FsPath) -> Scenario:
@@ -39,6 +39,9 @@ def load_scenario(source: str | FsPath) -> Scenario:
     """
     from guaranty._datasets import scenario_path
 
+    if not isinstance(source, str | os.PathLike):
+        raise InputError("source must be a scenario file path or a built-in scenario name, got "
+                         f"{kind_of(source)}")
     name = str(source)
     try:
         path = FsPath(source)
@@ -99,7 +102,10 @@ def _too_large(size: int) -> str:
 def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     """Validate scenario text or bytes; ``name`` is used in messages."""
     if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+        raw = raw.encode("utf-8", "surrogatepass")
+    if not isinstance(raw, bytes | bytearray):
+        raise InputError(f"raw must be scenario text (str or bytes), got {kind_of(raw)}")
+    raw = bytes(raw)
     if len(raw) > MAX_BYTES:
         raise _file_problem(name, _too_large(len(raw)))
     text = _decode(raw, name)
@@ -114,6 +120,13 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     if not isinstance(data, dict):
         raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
                             f"aggressor, ...), got {_kind(data)}")
+    # Counted before the schema runs: validating 10,000 packages would take its time first.
+    for section, cap in (("packages", MAX_PACKAGES), ("lenses", MAX_LENSES)):
+        given = data.get(section)
+        if isinstance(given, dict) and len(given) > cap:
+            raise ScenarioError([_at(name, positions, (section,), f"must hold at most {cap} "
+                                     f"{section} (guaranty.limits), got {len(given)}",
+                                     key=True)])
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:

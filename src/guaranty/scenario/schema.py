@@ -16,9 +16,11 @@ instruments (troops, aircraft, naval assets, ISR, treaties, peacekeepers) are it
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,19 +33,20 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from guaranty._provisions import Provisions
-from guaranty.distributions import Distribution, Fixed, Normal
-from guaranty.errors import InputError, unknown
+from guaranty.distributions import Discrete, Distribution, Fixed, Normal
+from guaranty.errors import InputError, expect, kind_of, unknown
+from guaranty.limits import LEVERS, MAX_LENSES, MAX_MONTHS, MAX_PACKAGES
 from guaranty.models.guarantors import Rung
 from guaranty.scenario.levers import Levers
 from guaranty.scenario.negotiation import Negotiation
-from guaranty.units import UNIT_BOUNDS
+from guaranty.units import UNIT_BOUNDS, UNIT_CEILINGS, ceiling_problem
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=64)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Quantity(Frozen):
@@ -79,6 +82,12 @@ class Quantity(Frozen):
                 if math.isinf(v) and isinstance(d, Normal) and name in ("low", "high"):
                     continue  # an untruncated normal
                 raise ValueError(f"{name} must be a finite number, got {v}")
+        if isinstance(d, Discrete) and d.weights is not None:
+            with np.errstate(over="ignore"):
+                total = float(np.sum(d.weights))  # as Discrete sums them (fsum would raise)
+        if isinstance(d, Discrete) and d.weights is not None and not math.isfinite(total):
+            # w / sum(w) would be 0 everywhere: every world would draw one value
+            raise ValueError(f"weights must have a finite sum, got {d.weights}")
         return self
 
     @property
@@ -90,7 +99,8 @@ class Quantity(Frozen):
         return cls(distribution=Fixed(value=value), unit=unit, **origin)
 
 
-def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantity]:
+def _bounded(unit: str, low: float, high: float, field: str | None = None
+             ) -> Callable[[Quantity], Quantity]:
     def check(q: Quantity) -> Quantity:
         if q.unit is not None and q.unit != unit:
             raise ValueError(f"unit must be {unit!r}, got {q.unit!r}")
@@ -99,6 +109,9 @@ def _bounded(unit: str, low: float, high: float) -> Callable[[Quantity], Quantit
             rule = f">= {low:g}" if math.isinf(high) else f"in [{low:g}, {high:g}]"
             got = _show(q)
             raise ValueError(f"must be {rule}, got {got}")
+        beyond = ceiling_problem(unit, q.distribution, field=field)
+        if beyond is not None:
+            raise ValueError(beyond)
         return q if q.unit is not None else q.model_copy(update={"unit": unit})
 
     return check
@@ -115,13 +128,16 @@ UNIT_RANGES = UNIT_BOUNDS
 registry also checks for ``parameters:`` overrides)."""
 
 
-def _q(unit: str) -> AfterValidator:
-    """Validator of a quantity measured in ``unit``, whose values must lie in its range."""
+def _q(unit: str, field: str | None = None) -> AfterValidator:
+    """Validator of a quantity measured in ``unit``, whose values must lie in its range (and
+    under the ceiling of its kind of ``field``, :data:`guaranty.units.FIELD_CEILINGS`)."""
     low, high = UNIT_BOUNDS[unit]
-    return AfterValidator(_bounded(unit, low, high))
+    return AfterValidator(_bounded(unit, low, high, field))
 
 
 Persons = Annotated[Quantity, _q("persons")]
+Soldiers = Annotated[Quantity, _q("persons", "soldiers")]
+Recruitment = Annotated[Quantity, _q("persons/month", "recruitment")]
 Units = Annotated[Quantity, _q("units")]
 PerMonth = Annotated[Quantity, _q("units/month")]
 PersonsPerMonth = Annotated[Quantity, _q("persons/month")]
@@ -143,16 +159,24 @@ OWN_NAVAL = ("anti_ship_missiles", "naval_drones", "patrol_boats", "patrol_aircr
 """The defender's own means of sea denial (``defender.naval``); a package can add to them."""
 
 
+def _upto(unit: str) -> Any:
+    """A plain number >= 0 and at most the ceiling of ``unit`` (:data:`UNIT_CEILINGS`)."""
+    return Field(ge=0, le=UNIT_CEILINGS[unit])
+
+
+UnitCount = Annotated[float, _upto("units")]
+
+
 class NavalAssets(Frozen):
     """Assets that deny the sea to the aggressor's fleet: the defender's kinds, which a package
     gives (bought once), and the protection of the shipping corridor partners provide (paid
     each year): escort warships, mine-countermeasure vessels, aircraft covering the corridor
     (:mod:`guaranty.models.naval`)."""
 
-    anti_ship_missiles: float = Field(default=0.0, ge=0)
-    naval_drones: float = Field(default=0.0, ge=0)
-    patrol_boats: float = Field(default=0.0, ge=0)
-    patrol_aircraft: float = Field(default=0.0, ge=0)
+    anti_ship_missiles: UnitCount = 0.0
+    naval_drones: UnitCount = 0.0
+    patrol_boats: UnitCount = 0.0
+    patrol_aircraft: UnitCount = 0.0
     escorts: float = Field(default=0.0, ge=0, le=1_000)
     mine_countermeasures: float = Field(default=0.0, ge=0, le=1_000)
     air_cover: float = Field(default=0.0, ge=0, le=10_000)
@@ -162,7 +186,7 @@ class Side(Frozen):
     """A party's forces: personnel and equipment stocks by category."""
 
     name: str = Field(min_length=1, max_length=80)
-    personnel: Persons
+    personnel: Soldiers
     readiness: Share
     stocks: dict[Slug, Units] = Field(default_factory=dict)
     production: dict[Slug, PerMonth] = Field(default_factory=dict)
@@ -171,7 +195,7 @@ class Side(Frozen):
 class Defender(Side):
     """The guaranteed state."""
 
-    peacetime_personnel: Persons | None = None
+    peacetime_personnel: Soldiers | None = None
     demobilisation_months: Months | None = None
     naval: dict[Literal["anti_ship_missiles", "naval_drones", "patrol_boats",
                         "patrol_aircraft"], Units] = Field(default_factory=dict)
@@ -180,8 +204,8 @@ class Defender(Side):
 class Aggressor(Side):
     """The state whose renewed attack the guarantee must deter or defeat."""
 
-    personnel_ceiling: Persons
-    recruitment_per_month: PersonsPerMonth
+    personnel_ceiling: Soldiers
+    recruitment_per_month: Recruitment
     outflow_share_per_month: ShareMonthly
     stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
     fleet: Units | None = None
@@ -205,7 +229,7 @@ class Category(Frozen):
     feeds: Slug | None = None
     need_per_month: RoundsPerMonth | None = None
     wear_per_month: ShareMonthly | None = None
-    range_km: float | None = Field(default=None, ge=0)
+    range_km: Annotated[float, _upto("km")] | None = None
     role: Literal["fighter", "air-defence"] | None = None
     front_losses: bool | None = None
     """Whether a war wears this category down at the front at the record's rate
@@ -291,9 +315,9 @@ class Financing(Frozen):
 class Caps(Frozen):
     """Negotiated limits on the defender's army and weapons."""
 
-    personnel: float | None = Field(default=None, ge=0)
-    stocks: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    missile_range_km: float | None = Field(default=None, ge=0)
+    personnel: Annotated[float, _upto("persons")] | None = None
+    stocks: dict[Slug, UnitCount] = Field(default_factory=dict)
+    missile_range_km: Annotated[float, _upto("km")] | None = None
 
 
 class SupplierChange(Frozen):
@@ -322,11 +346,12 @@ class TroopDeployment(Frozen):
     """Allied ground troops of one guarantor, sized by mission."""
 
     guarantor: Slug
-    size: float = Field(ge=0, le=5_000_000)
+    size: float = Field(ge=0, le=LEVERS["troops.size"])
     mission: Literal["monitoring", "tripwire", "training", "reassurance", "deep-defence"]
     location: Literal["front", "rear", "neighbour"] = "rear"
     rules_of_engagement: Literal["self-defence", "defend"] = "self-defence"
-    arrival_months: float | None = Field(default=None, ge=0, le=120)
+    arrival_months: float | None = Field(default=None, ge=0,
+                                         le=LEVERS["troops.arrival_months"])
 
 
 class AirDeployment(Frozen):
@@ -334,9 +359,9 @@ class AirDeployment(Frozen):
 
     guarantor: Slug
     aircraft_type: Slug
-    count: float = Field(ge=0, le=10_000)
+    count: float = Field(ge=0, le=LEVERS["aircraft.count"])
     basing: Literal["in-country", "neighbour"] = "neighbour"
-    distance_km: float = Field(default=0.0, ge=0, le=5_000)
+    distance_km: float = Field(default=0.0, ge=0, le=LEVERS["aircraft.distance_km"])
     mission: Literal["combat", "air-policing"] = "combat"
     """``combat``: the aircraft fight the aggressor's forces in a war if their government
     answers (a treaty's air rung, or the political decision without one); they count for air
@@ -406,7 +431,7 @@ class Peacekeepers(Frozen):
     """A multinational contingent; if the aggressor is a member it can veto any response."""
 
     members: list[str] = Field(min_length=1)
-    size: float = Field(ge=0, le=1_000_000)
+    size: float = Field(ge=0, le=LEVERS["peacekeepers.size"])
     location: Literal["front", "rear"] = "front"
 
 
@@ -447,7 +472,7 @@ class Guarantor(Frozen):
     """A guaranteeing state or coalition: what troops it can rotate, their cost, its will."""
 
     name: str = Field(min_length=1, max_length=80)
-    troop_pool: Persons
+    troop_pool: Soldiers
     cost_per_soldier_year_usd: Usd
     will: Share
     response_delay_months: Months
@@ -475,7 +500,7 @@ class Scenario(Frozen):
     name: Slug
     title: str = ""
     description: str = ""
-    horizon_months: int = Field(ge=1, le=600)
+    horizon_months: int = Field(ge=1, le=MAX_MONTHS)
     defender: Defender
     aggressor: Aggressor
     theatre: Theatre
@@ -483,10 +508,10 @@ class Scenario(Frozen):
     supply: dict[Slug, Supply] = Field(default_factory=dict)
     suppliers: dict[Slug, Supplier] = Field(default_factory=dict)
     financing: Financing
-    packages: dict[Slug, Package] = Field(min_length=1)
+    packages: dict[Slug, Package] = Field(min_length=1, max_length=MAX_PACKAGES)
     anchor: Slug | None = None
     """The package whose risk of renewed war is anchored to the outside view (history)."""
-    lenses: dict[Slug, Lens] = Field(default_factory=dict)
+    lenses: dict[Slug, Lens] = Field(default_factory=dict, max_length=MAX_LENSES)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)
     aircraft_types: dict[Slug, AircraftType] = Field(default_factory=dict)
@@ -514,7 +539,8 @@ class Scenario(Frozen):
                             "applies to every package")}))
                     continue
                 try:
-                    Package.model_validate(option.package)
+                    # strict, as the loader validates the rest: 'yes' is no boolean, "5" no number
+                    Package.model_validate(option.package, strict=True)
                 except ValidationError as exc:
                     errors.extend(
                         InitErrorDetails(type=e["type"], loc=(*where, *e["loc"]),
@@ -524,6 +550,14 @@ class Scenario(Frozen):
             raise ValidationError.from_exception_data("Negotiation", errors)
         return negotiation
 
+    @classmethod
+    def expect(cls, value: object, what: str = "scenario") -> Scenario:
+        """``value`` if it is a :class:`Scenario`, else :class:`InputError` (API misuse)."""
+        if not isinstance(value, cls):
+            raise InputError(f"{what} must be a Scenario (guaranty.load_scenario(...)), got "
+                             f"{kind_of(value)}")
+        return value
+
     def package(self, name: str) -> Package:
         """The package ``name`` as written (its ``base`` chain not merged in).
 
@@ -532,6 +566,7 @@ class Scenario(Frozen):
         InputError
             ``unknown package 'x'; did you mean ...? (known: ...)`` when there is none.
         """
+        expect(name, str, "package", "a package name (text)")
         try:
             return self.packages[name]
         except KeyError:
@@ -539,6 +574,7 @@ class Scenario(Frozen):
 
     def lens(self, name: str) -> Lens:
         """The lens ``name``; an unknown name raises :class:`InputError` ("did you mean")."""
+        expect(name, str, "lens", "a lens name (text)")
         try:
             return self.lenses[name]
         except KeyError:
@@ -559,12 +595,18 @@ class Scenario(Frozen):
         giving ``package`` adds or replaces one. Invalid changes raise
         :class:`~guaranty.errors.InputError` with pydantic's reason. Never mutates.
         """
+        if not isinstance(name, str) or not re.fullmatch(_SLUG, name) or len(name) > 64:
+            raise InputError(f"package name must be lowercase letters, digits, '-' or '_' "
+                             f"(starting with a letter or digit, at most 64), got {name!r}")
+        if package is not None and not isinstance(package, Package):
+            raise InputError(f"package must be a Package, got {type(package).__name__}")
         if package is None and name not in self.packages:
             raise InputError(unknown("package", name, self.packages))
         current = package or self.packages[name]
         if changes:
             try:
-                current = Package.model_validate({**current.model_dump(), **changes})
+                current = Package.model_validate({**current.model_dump(), **changes},
+                                                 strict=True)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(x) for x in first["loc"])

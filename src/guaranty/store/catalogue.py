@@ -30,6 +30,13 @@ kill leaves either a committed chunk, or a file without a row (rewritten when th
 resumes), never a row without its file; a row whose file is missing or short is reported as
 an error, not silently recomputed.
 
+Each row also keeps the SHA-256 of its file (``sha256``, added to older stores when they are
+opened; their earlier rows have none). When a sweep resumes, a file whose bytes no longer
+match its digest (bit rot, a bad copy) is a corrupted chunk: its row and file are removed and
+the chunk is computed again, with the same numbers. A write that fails (a full disk) removes
+its temporary file and raises :class:`~guaranty.errors.StoreError`, leaving the store as it
+was before that chunk: the same command resumes once there is room.
+
 DuckDB and PyArrow (the ``dist`` extra) are imported only here, inside the functions that
 use them.
 """
@@ -51,7 +58,7 @@ from urllib.parse import quote
 import numpy as np
 
 from guaranty._version import __version__
-from guaranty.errors import InputError
+from guaranty.errors import InputError, StoreError
 from guaranty.models._arrays import Array
 from guaranty.results import Anchor
 from guaranty.scenario.schema import Scenario
@@ -95,6 +102,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     finished TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (run_id, package, lens, chunk_index)
 );
+ALTER TABLE chunks ADD COLUMN IF NOT EXISTS sha256 TEXT;
 """
 
 
@@ -246,7 +254,7 @@ class Store:
         files of the run are removed."""
         import pyarrow.parquet as pq
 
-        chunks = self.chunks(run)
+        chunks = [c for c in self.chunks(run) if not self._corrupted(run, c)]
         for c in chunks:
             path = self.folder / c.path
             if not path.is_file():
@@ -262,6 +270,22 @@ class Store:
             for stray in run_folder.rglob(f"*{_TMP}*"):
                 stray.unlink()
         return chunks
+
+    def _corrupted(self, run: RunRecord, c: ChunkRecord) -> bool:
+        """Whether chunk ``c``'s file no longer matches its recorded digest; if so its row
+        and file are removed, so that the sweep computes it again."""
+        row = self._con.execute(
+            "SELECT sha256 FROM chunks WHERE run_id = ? AND package = ? AND lens = ? AND "
+            "chunk_index = ?", [run.run_id, c.package, c.lens, c.index]).fetchone()
+        path = self.folder / c.path
+        if row is None or row[0] is None or not path.is_file() or _digest(path) == row[0]:
+            return False
+        with self._transaction():
+            self._con.execute(
+                "DELETE FROM chunks WHERE run_id = ? AND package = ? AND lens = ? AND "
+                "chunk_index = ?", [run.run_id, c.package, c.lens, c.index])
+        path.unlink()
+        return True
 
     def commit(self, run: RunRecord, package: str, lens: str, index: int, start: int,
                stop: int, outcomes: Mapping[str, Array], read: frozenset[str] = frozenset()
@@ -283,15 +307,24 @@ class Store:
         }
         columns.update({k: pa.array(np.asarray(v)) for k, v in outcomes.items()})
         temporary = path.with_name(f"{path.name}{_TMP}{os.getpid()}")
-        pq.write_table(pa.table(columns), temporary)
-        with open(temporary, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
+        try:
+            pq.write_table(pa.table(columns), temporary)
+            with open(temporary, "rb") as f:
+                os.fsync(f.fileno())
+            digest = _digest(temporary)
+            os.replace(temporary, path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise StoreError(
+                f"store {self.path}: cannot write chunk {index} of {package} under lens "
+                f"{lens} of run {run.run_id}: {exc.strerror or exc}; the store is consistent "
+                "(every chunk written so far is kept): free some space and run the same "
+                "command again to resume") from None
         with self._transaction():
             self._con.execute(
                 "INSERT INTO chunks (run_id, package, lens, chunk_index, world_start, "
-                "world_stop, status, path) VALUES (?, ?, ?, ?, ?, ?, 'done', ?)",
-                [run.run_id, package, lens, index, start, stop, relative])
+                "world_stop, status, path, sha256) VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?)",
+                [run.run_id, package, lens, index, start, stop, relative, digest])
             if read:
                 known = self._con.execute(
                     "SELECT parameters_read_json FROM runs WHERE run_id = ?",
@@ -371,6 +404,15 @@ class Store:
         self.close()
 
 
+def _digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def chunk_folder(path: Path) -> Path:
     """The folder of a store's Parquet files: ``runs.duckdb`` → ``runs.chunks``."""
     return path.with_suffix(".chunks")
@@ -381,6 +423,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     :class:`~guaranty.errors.InputError`."""
     import duckdb
 
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"store must be a path, got {type(path).__name__}")
     path = Path(path)
     if not create and not path.is_file():
         raise InputError(f"no store at {path}")

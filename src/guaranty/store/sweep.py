@@ -83,6 +83,7 @@ def plan_run(scenario: Scenario, packages: Sequence[str] | None, lenses: Sequenc
              ) -> RunRecord:
     """The run record a sweep with these settings has (its anchor not yet calibrated)."""
     spec = RunSpec(worlds=worlds, seed=seed, months=months, chunk_size=chunk_size)
+    scenario = spec.check(scenario)
     if isinstance(packages, str):
         raise InputError(f"packages must be a list of package names, got {packages!r}")
     names = list(packages) if packages else list(scenario.packages)

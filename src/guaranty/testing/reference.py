@@ -169,9 +169,14 @@ def combat_power(stock: list[float], personnel: float, s: Side) -> float:
     return s.readiness * (power + s.infantry_weight * left)
 
 
+LN_RATIO_LIMIT = 20.0  # guaranty.engine.chain.LN_RATIO_LIMIT
+
+
 def ln_ratio(attacker: float, defender: float) -> float:
-    """:math:`\\ln(A/D)`, each power floored at :data:`TINY_POWER`."""
-    return math.log(max(attacker, TINY_POWER)) - math.log(max(defender, TINY_POWER))
+    """:math:`\\ln(A/D)`, each power floored at :data:`TINY_POWER`, held within
+    +-:data:`LN_RATIO_LIMIT`."""
+    raw = math.log(max(attacker, TINY_POWER)) - math.log(max(defender, TINY_POWER))
+    return min(max(raw, -LN_RATIO_LIMIT), LN_RATIO_LIMIT)
 
 
 PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)

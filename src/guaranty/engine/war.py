@@ -19,6 +19,7 @@ from guaranty.engine.chain import (
     expected_war,
     init,
     own_share,
+    step,
     terms_at,
 )
 from guaranty.engine.inputs import ChainInputs, prepare
@@ -98,15 +99,25 @@ def reference_ratio(scenario: Scenario, package: str | None = None, *, worlds: i
     return float(np.exp(np.median(battle_ratio(inputs, state, surprise=False))))
 
 
+REFERENCE_MONTH = 12
+"""Month of the anchor package at which the record's supply is read: the 2023-25 war was fed
+by a supply chain that had run for years, not by one starting cold at the cease-fire."""
+
+
 def reference_resupply(scenario: Scenario, package: str | None = None, *,
-                       worlds: int = 4_000, seed: int = 0) -> float:
+                       worlds: int = 4_000, seed: int = 0,
+                       month: int = REFERENCE_MONTH) -> float:
     """Median ratio of war deliveries to losses, :math:`\\sum_g I_g / \\sum_g \\ell S_g`
-    over the ground weapons, of ``package`` (default: the scenario's anchor package) at month
-    0: the war the scenario's forces come from, in which the war model holds the defender's
-    equipment flat (``campaign.reference_resupply_ratio``)."""
+    over the front weapons, of ``package`` (default: the scenario's anchor package) after
+    ``month`` months of its supply: the supply of the war the scenario's forces come from, in
+    which the war model holds the defender's equipment flat
+    (``campaign.reference_resupply_ratio``)."""
     name = package or scenario.anchor or _only_package(scenario)
     plan = compile_plan(scenario, name)
-    inputs, state = _start(plan, worlds, seed)
+    inputs = prepare(plan, plan.registry.sample(seed, 0, worlds), month + 1)
+    state = init(inputs)
+    for t in range(month):
+        state, _ = step(inputs, state, t, hazard_only=True)
     ground = inputs.ground_weapons[:, 0] > 0
     deliveries = supply.war_deliveries(inputs.supply, state.supply)[ground].sum(axis=0)
     lost = inputs.campaign.equipment_loss_share * state.supply.stock[ground].sum(axis=0)

@@ -151,22 +151,28 @@ def check_json(text: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> 
             assert summary["mean"] is not None, (package["name"], metric)
 
 
-@FUZZ
-@given(data=gst.scenario_data(), seed=gst.seeds(1000))
-def test_generated_scenarios_load_and_run_sanely(
-        data: dict[str, Any], seed: int, tmp_path_factory: pytest.TempPathFactory,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    text = gst.scenario_yaml(data)
-    tmp = tmp_path_factory.mktemp("fuzz")
+def check_generated(text: str, seed: int, tmp: pathlib.Path,
+                    capsys: pytest.CaptureFixture[str], *, with_json: bool) -> None:
+    """A generated scenario text: refused with a place, or run sanely (and, when asked, its
+    CLI JSON checked)."""
     with counted():
         if not check_file(text, tmp, capsys):
             TALLY["refused"] += 1
             return
         TALLY["accepted"] += 1
-        scenario = guaranty.parse_scenario(text, name="fuzz.yaml")
-        check_run(scenario, seed)
-        if seed % 4 == 0:  # the CLI's JSON, for a quarter of them
+        check_run(guaranty.parse_scenario(text, name="fuzz.yaml"), seed)
+        if with_json:
             check_json(text, tmp, capsys)
+
+
+@FUZZ
+@given(data=gst.scenario_data(), seed=gst.seeds(1000))
+def test_generated_scenarios_load_and_run_sanely(
+        data: dict[str, Any], seed: int, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The CLI's JSON for a quarter of them.
+    check_generated(gst.scenario_yaml(data), seed, tmp_path_factory.mktemp("fuzz"), capsys,
+                    with_json=seed % 4 == 0)
 
 
 @FUZZ
@@ -174,14 +180,8 @@ def test_generated_scenarios_load_and_run_sanely(
 def test_near_valid_scenarios_are_refused_with_a_place_or_run_sanely(
         data: dict[str, Any], seed: int, tmp_path_factory: pytest.TempPathFactory,
         capsys: pytest.CaptureFixture[str]) -> None:
-    text = gst.scenario_yaml(data)
-    tmp = tmp_path_factory.mktemp("fuzz")
-    with counted():
-        if not check_file(text, tmp, capsys):
-            TALLY["refused"] += 1
-            return
-        TALLY["accepted"] += 1
-        check_run(guaranty.parse_scenario(text, name="fuzz.yaml"), seed)
+    check_generated(gst.scenario_yaml(data), seed, tmp_path_factory.mktemp("fuzz"), capsys,
+                    with_json=False)
 
 
 @FUZZ

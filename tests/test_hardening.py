@@ -637,3 +637,16 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_the_store_consistent(
     assert (done.resumed, done.written) == (2, 2)
     fresh = sweep(scenario, tmp_path / "fresh.duckdb", ["armed"], **args)
     assert _store_bits(done) == _store_bits(fresh)
+
+
+def test_a_vanishing_troop_request_has_a_finite_shortfall(tmp_path: pathlib.Path) -> None:
+    # Found by the fuzzer: a size of 2e-313 soldiers is 0 in single precision, and the share
+    # of the request that cannot be found was 0/0.
+    text = TINY.read_text().replace("size: 3000, mission: reassurance",
+                                    "size: 2.2250738585e-313, mission: reassurance")
+    path = tmp_path / "tiny-troops.yaml"
+    path.write_text(text)
+    scenario = guaranty.load_scenario(str(path))
+    out = guaranty.simulate(scenario, ["guaranteed"], worlds=20, seed=0, months=6, anchor=False)
+    shortfall = out.outcomes["guaranteed"]["troops_shortfall_share"]
+    assert np.all(np.isfinite(shortfall)) and np.all((shortfall >= 0) & (shortfall <= 1))

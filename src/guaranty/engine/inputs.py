@@ -599,10 +599,10 @@ def _force_generation(asked: list[TroopDeployment], p: Reader, n: int
                                        p("troops.rotation_factor"))
              for g, size in requested.items()}
     total = sum(requested.values())
-    found = np.zeros(n, dtype=DTYPE)
+    found = np.zeros(n)  # in double: a tiny request must not underflow to 0/0 in single
     for g, size in requested.items():
-        found = found + size * scale[g]
-    missing = (DTYPE(1.0) - found / DTYPE(total)) if total > 0 else np.zeros(n, dtype=DTYPE)
+        found = found + size * scale[g].astype(np.float64)
+    missing = 1.0 - found / total if total > 0 else np.zeros(n)
     return scale, np.asarray(np.clip(missing, 0.0, 1.0), dtype=DTYPE)
 
 

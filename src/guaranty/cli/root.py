@@ -3,6 +3,7 @@ errors into messages and exit codes."""
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Annotated
@@ -81,7 +82,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         print("aborted", file=sys.stderr)
-        sys.exit(130)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave at once: the interrupted pool's workers are already killed, and the exit
+        # handlers would wait on its manager thread (seen to hang past 10 s under load).
+        os._exit(130)
     except Exception as exc:
         exit_code = getattr(exc, "exit_code", None)
         show = getattr(exc, "show", None)

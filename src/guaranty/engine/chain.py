@@ -165,6 +165,8 @@ class Balance(NamedTuple):
     ln_battle: Array  # ln battle ratio (the realised responses)
     actual_air: Array  # P(air denied) in a war
     ln_fight: Array | None  # ln ratio it perceives if the guarantors fight (None: no treaty)
+    power: Array  # the defender's combat power from its stocks and soldiers (forces.combat_power)
+    own: Array  # that power at the front: times the force-to-space and C2 factors
 
 
 def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
@@ -173,9 +175,9 @@ def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     (:func:`guaranty.models.decision.mixed_value` weighs them), the battle ratio and P(air
     denied)."""
     stock, pers, a = state.supply.stock, state.defender_personnel, inputs.air
-    own = forces.combat_power(stock, pers, inputs.defender)
-    own = own * (forces.space_factor(pers, inputs.campaign.front_km,
-                                     inputs.campaign.space_threshold) * inputs.campaign.c2)
+    power = forces.combat_power(stock, pers, inputs.defender)
+    own = power * (forces.space_factor(pers, inputs.campaign.front_km,
+                                       inputs.campaign.space_threshold) * inputs.campaign.c2)
     a_power = forces.combat_power(state.aggressor_stock, state.aggressor_personnel,
                                   inputs.aggressor) * sigma
     fight = bool(inputs.instruments.treaties)
@@ -203,18 +205,19 @@ def balance(inputs: ChainInputs, state: ChainState, terms: response.MonthTerms,
     ln_battle = _ln_ratio(
         a_power * air.ground_effect(actual_air, air_share=a.ground_air_share),
         own * terms.actual_arms + terms.troop_power + terms.actual_power_add)
-    return Balance(ln_perceived, ln_battle, actual_air, ln_fight)
+    return Balance(ln_perceived, ln_battle, actual_air, ln_fight, power, own)
 
 
-def equipment_path(inputs: ChainInputs, state: ChainState) -> Array:
+def equipment_path(inputs: ChainInputs, state: ChainState, power: Array) -> Array:
     """:math:`m(t) = P(S(t))/P(S(0))` at :data:`guaranty.models.campaign.PATH_MONTHS`, shape
     (J, n): the defender's power as a war wears its ground weapons down at the record's rate
-    and its supply chain's deliveries (scaled by the record's ratio) replace them."""
+    and its supply chain's deliveries (scaled by the record's ratio) replace them. ``power``
+    is :math:`P(S(0))`, the month's :attr:`Balance.power`."""
     stock, pers, d, ground, c = (state.supply.stock, state.defender_personnel,
                                  inputs.defender, inputs.ground_weapons, inputs.campaign)
     deliveries = supply.war_deliveries(inputs.supply, state.supply) / c.reference_resupply
     loss = c.equipment_loss_share
-    own = np.maximum(forces.combat_power(stock, pers, d), 1e-12)
+    own = np.maximum(power, 1e-12)
     rows = [np.ones_like(own)]
     for months in campaign.PATH_MONTHS[1:]:
         kept = np.exp(-loss * months)
@@ -224,15 +227,12 @@ def equipment_path(inputs: ChainInputs, state: ChainState) -> Array:
     return np.stack(rows)
 
 
-def own_share(inputs: ChainInputs, state: ChainState, arms: Array, add: Array,
-              troops: Array) -> Array:
-    """The share of the defender's side of the ratio that its own forces make (the rest,
-    allied troops and surges, does not wear in the war)."""
-    pers = state.defender_personnel
-    own = forces.combat_power(state.supply.stock, pers, inputs.defender) * (
-        forces.space_factor(pers, inputs.campaign.front_km, inputs.campaign.space_threshold)
-        * inputs.campaign.c2) * arms
-    out: Array = own / np.maximum(own + troops + add, 1e-12)
+def own_share(own: Array, arms: Array, add: Array, troops: Array) -> Array:
+    """The share of the defender's side of the ratio that its own forces make, ``own`` the
+    month's :attr:`Balance.own` (the rest, allied troops and surges, does not wear in the
+    war)."""
+    mine = own * arms
+    out: Array = mine / np.maximum(mine + troops + add, 1e-12)
     return out
 
 
@@ -368,14 +368,14 @@ def step(inputs: ChainInputs, state: ChainState, t: int, *, hazard_only: bool = 
     ln_battle, actual_air = seen.ln_battle, seen.actual_air
     ratio = np.exp(ln_battle)
     memory = np.where(np.isnan(state.ln_seen_memory), seen.ln_perceived, state.ln_seen_memory)
-    path = equipment_path(inputs, state)
-    kit = campaign.Equipment(path, own_share(inputs, state, terms.perceived_arms,
+    path = equipment_path(inputs, state, seen.power)
+    kit = campaign.Equipment(path, own_share(seen.own, terms.perceived_arms,
                                              np.zeros_like(terms.troop_power),
                                              terms.troop_power))
     hazard = _hazard(inputs, state, seen, terms, t, memory, kit, sea.value)
     consequences: dict[str, Array] = {}
     if not hazard_only:
-        fought = campaign.Equipment(path, own_share(inputs, state, terms.actual_arms,
+        fought = campaign.Equipment(path, own_share(seen.own, terms.actual_arms,
                                                     terms.actual_power_add, terms.troop_power))
         consequences = _war(inputs, state, ln_battle, actual_air, terms, fought, sea)
         state = _people(inputs, state, hazard, terms.signal, t, sea.exports_lost,

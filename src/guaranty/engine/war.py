@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from guaranty.engine.chain import (
+    Balance,
     ChainState,
     balance,
     equipment_path,
@@ -46,10 +47,15 @@ def _start(plan: Plan, worlds: int, seed: int) -> tuple[ChainInputs, ChainState]
 
 def battle_ratio(inputs: ChainInputs, state: ChainState, *, surprise: bool = True) -> Array:
     """The log battle ratio at month 0 (with or without the attack's surprise)."""
+    return _balance(inputs, state, surprise=surprise).ln_battle
+
+
+def _balance(inputs: ChainInputs, state: ChainState, *, surprise: bool = True) -> Balance:
+    """The balance at month 0 (with or without the attack's surprise)."""
     terms, sigma = terms_at(inputs, 0)
     if not surprise:
         sigma = np.ones_like(sigma)
-    return balance(inputs, state, terms, sigma).ln_battle
+    return balance(inputs, state, terms, sigma)
 
 
 def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed: int,
@@ -61,10 +67,11 @@ def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed:
     scenario.package(name)
     plan = compile_plan(scenario, name, lens)
     inputs, state = _start(plan, worlds, seed)
-    ln_battle = battle_ratio(inputs, state)
+    seen = _balance(inputs, state)
+    ln_battle = seen.ln_battle
     terms, _ = terms_at(inputs, 0)
-    kit = Equipment(equipment_path(inputs, state), own_share(
-        inputs, state, terms.actual_arms, terms.actual_power_add, terms.troop_power))
+    kit = Equipment(equipment_path(inputs, state, seen.power), own_share(
+        seen.own, terms.actual_arms, terms.actual_power_add, terms.troop_power))
     fought = expected_war(inputs, state, ln_battle, kit)
     first = np.minimum(1.0, fought.months)  # the first month of the war
     p_1m = -np.expm1(-fought.rate * first)

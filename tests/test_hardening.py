@@ -142,12 +142,7 @@ def test_workers_die_with_their_parent(sig: signal.Signals) -> None:
         assert len(workers) >= 2, "the run did not start its workers"
         process.send_signal(sig)
         process.wait(timeout=10)
-        deadline = time.monotonic() + 5
-        alive = workers
-        while time.monotonic() < deadline and alive:
-            time.sleep(0.2)
-            alive = {w for w in workers if _alive(w)}
-        assert not alive, f"orphan workers after {sig.name}: {sorted(alive)}"
+        _assert_gone(workers, f"after {sig.name}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -179,15 +174,20 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
         assert process.returncode == 130, process.stderr.read() if process.stderr else ""
         err = process.stderr.read().decode() if process.stderr else ""
         assert "Traceback" not in err, err
-        deadline = time.monotonic() + 5
-        alive = started
-        while time.monotonic() < deadline and alive:
-            time.sleep(0.2)
-            alive = {w for w in alive if _alive(w)}
-        assert not alive, f"orphan workers after Ctrl-C: {sorted(alive)}"
+        _assert_gone(started, "after Ctrl-C")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def _assert_gone(workers: set[int], when: str, seconds: float = 5.0) -> None:
+    """Every process of ``workers`` is gone (or a zombie) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    alive = workers
+    while time.monotonic() < deadline and alive:
+        time.sleep(0.2)
+        alive = {w for w in alive if _alive(w)}
+    assert not alive, f"orphan workers {when}: {sorted(alive)}"
 
 
 CHUNK_RSS_MB = 300  # far above an idle interpreter with the engine imported (~150 MB)

@@ -6,11 +6,15 @@ schema (types, ranges, unknown keys with a "did you mean"), then references (pac
 categories, suppliers, parameter names). A later layer runs only when the earlier ones pass,
 so one mistake does not cascade into many. The last layer checks the ``parameters:`` sections
 (scenario, lenses, packages): names, units and the range each unit allows.
+
+A file with ``extends:`` is merged onto its base first (:mod:`guaranty.scenario.extends`);
+each problem is then reported in the file that wrote the part at fault.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import types
 import typing
@@ -22,10 +26,11 @@ from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import InputError, Problem, ScenarioError, closest, kind_of
-from guaranty.limits import MAX_BYTES, MAX_LENSES, MAX_PACKAGES
+from guaranty.limits import MAX_BYTES, MAX_EXTENDS, MAX_LENSES, MAX_PACKAGES
 from guaranty.scenario import schema
 from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
+from guaranty.scenario.extends import Layer, LayeredPositions, merge_layers
 from guaranty.scenario.schema import Scenario
 
 
@@ -43,10 +48,15 @@ def load_scenario(source: str | FsPath) -> Scenario:
         raise InputError("source must be a scenario file path or a built-in scenario name, got "
                          f"{kind_of(source)}")
     name = str(source)
+    path = FsPath(source)
+    if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
+        path = scenario_path(name)
+    return parse_scenario(_read(path, name), name=name, directory=path.parent)
+
+
+def _read(path: FsPath, name: str) -> bytes:
+    """The bytes of a scenario file, after checking it is a small regular file."""
     try:
-        path = FsPath(source)
-        if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
-            path = scenario_path(name)
         is_dir = path.is_dir()
         mode = path.stat().st_mode
         # A FIFO would block, a device never end, a socket not open: refuse before reading.
@@ -74,7 +84,7 @@ def load_scenario(source: str | FsPath) -> Scenario:
         raise _file_problem(name, f"must be a regular file, got {_special_file(mode)}")
     if size > MAX_BYTES:
         raise _file_problem(name, _too_large(size))
-    return parse_scenario(raw, name=name)
+    return raw
 
 
 def _special_file(mode: int) -> str:
@@ -99,8 +109,13 @@ def _too_large(size: int) -> str:
             f"got {size} bytes")
 
 
-def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
-    """Validate scenario text or bytes; ``name`` is used in messages."""
+def parse_scenario(raw: bytes | str, *, name: str = "<scenario>",
+                   directory: str | os.PathLike[str] | None = None) -> Scenario:
+    """Validate scenario text or bytes; ``name`` is used in messages.
+
+    ``directory`` is the folder an ``extends:`` path is relative to (the file's own, when
+    :func:`load_scenario` calls); without it, text may extend built-in scenarios only.
+    """
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
     if not isinstance(raw, bytes | bytearray):
@@ -108,18 +123,10 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     raw = bytes(raw)
     if len(raw) > MAX_BYTES:
         raise _file_problem(name, _too_large(len(raw)))
-    text = _decode(raw, name)
-    if not text.strip():
-        raise _file_problem(name, "must hold a scenario mapping, got an empty file")
-    try:
-        data, positions = read_yaml(text)
-    except YamlReadError as exc:
-        raise ScenarioError(_sorted(
-            [Problem(name, p.line, p.column, _dotted(p.path), p.message) for p in exc.problems]
-        )) from None
-    if not isinstance(data, dict):
-        raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
-                            f"aggressor, ...), got {_kind(data)}")
+    data, positions = _mapping(raw, name)
+    if "extends" in data:
+        folder = None if directory is None else FsPath(directory)
+        data, positions = _extend(Layer(data, positions, name), folder)
     # Counted before the schema runs: validating 10,000 packages would take its time first.
     for section, cap in (("packages", MAX_PACKAGES), ("lenses", MAX_LENSES)):
         given = data.get(section)
@@ -139,6 +146,100 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(_sorted(problems))
     return scenario
+
+
+def _mapping(raw: bytes, name: str) -> tuple[dict[str, Any], Positions]:
+    """The YAML mapping of a scenario file, with the place of every key and value."""
+    text = _decode(raw, name)
+    if not text.strip():
+        raise _file_problem(name, "must hold a scenario mapping, got an empty file")
+    try:
+        data, positions = read_yaml(text)
+    except YamlReadError as exc:
+        raise ScenarioError(_sorted(
+            [Problem(name, p.line, p.column, _dotted(p.path), p.message) for p in exc.problems]
+        )) from None
+    if not isinstance(data, dict):
+        raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
+                            f"aggressor, ...), got {_kind(data)}")
+    return data, positions
+
+
+def _extend(top: Layer, directory: FsPath | None) -> tuple[dict[str, Any], Positions]:
+    """Follow ``top``'s ``extends:`` chain down to a file without one and merge the files."""
+    chain = [top]
+    folders: list[FsPath | None] = [directory]
+    seen: list[FsPath] = []
+    while "extends" in chain[-1].data:
+        layer, folder = chain[-1], folders[-1]
+        path, shown = _base_file(layer, folder)
+        if len(chain) > MAX_EXTENDS:
+            raise ScenarioError([_at(layer.name, layer.positions, ("extends",),
+                                     f"must end within {MAX_EXTENDS} files (guaranty.limits), "
+                                     f"got a longer chain: {' -> '.join(x.name for x in chain)}")])
+        real = path.resolve()
+        if real in seen or (directory is not None and real == _resolved(top.name)):
+            raise ScenarioError([_at(layer.name, layer.positions, ("extends",),
+                                     "must not lead back to a file of the chain, got a cycle: "
+                                     f"{' -> '.join(x.name for x in chain)} -> {shown}")])
+        seen.append(real)
+        data, positions = _mapping(_read(path, shown), shown)
+        chain.append(Layer(data, positions, shown))
+        folders.append(path.parent)
+    layers = [Layer({k: v for k, v in x.data.items() if k != "extends"}, x.positions, x.name)
+              for x in reversed(chain)]
+    return merge_layers(layers)
+
+
+def _resolved(name: str) -> FsPath | None:
+    try:
+        return FsPath(name).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _base_file(layer: Layer, folder: FsPath | None) -> tuple[FsPath, str]:
+    """The file ``layer``'s ``extends:`` names, and its name in messages."""
+    from guaranty._datasets import scenario_path
+
+    target = layer.data["extends"]
+
+    def problem(message: str) -> ScenarioError:
+        return ScenarioError([_at(layer.name, layer.positions, ("extends",), message)])
+
+    rule = ("must be a built-in scenario's name (ukraine-2025) or a .yaml path relative to "
+            "this file")
+    if not isinstance(target, str) or not target.strip():
+        raise problem(f"{rule}, got {_kind(target)}")
+    if not target.endswith((".yaml", ".yml")) and "/" not in target and "\\" not in target:
+        builtin = scenario_path(target)
+        known = sorted(p.stem for p in builtin.parent.glob("*.yaml"))
+        if target not in known:
+            close = closest(target, known)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise problem(f"must name a built-in scenario ({', '.join(known)}), got "
+                          f"{target!r}{hint}")
+        return builtin, _shown(builtin)
+    if FsPath(target).is_absolute() or target.startswith(("~", "\\")):
+        raise problem(f"{rule}, got an absolute path {target!r} (a shared file must not "
+                      "depend on one machine's folders)")
+    if folder is None:
+        raise problem(f"must be a built-in scenario's name when the scenario is given as text "
+                      f"(a relative path needs a file to be relative to), got {target!r}")
+    path = folder / target
+    if not _exists(path):
+        raise problem(f"must name an existing file (relative to this file's folder), got "
+                      f"{target!r}: no such file {_shown(path)}")
+    return path, _shown(path)
+
+
+def _shown(path: FsPath) -> str:
+    """``path`` for messages: relative to the working folder when it lies below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else os.path.normpath(relative)
 
 
 def _names_key(path: Path, message: str) -> bool:
@@ -214,14 +315,18 @@ def _data_path(loc: tuple[Any, ...], positions: Positions) -> Path:
     return path
 
 
-def _at(name: str, positions: Positions, path: Path, message: str, *, key: bool = False
-        ) -> Problem:
+def _at(name: str, positions: Positions, path: Path, message: str, *, key: bool = False,
+        shown: Path | None = None) -> Problem:
+    """A problem at ``path`` (shown as ``shown``), in the file that wrote it."""
     line, col = positions.locate(path, key=key)
-    return Problem(name, line, col, _dotted(path), message)
+    if isinstance(positions, LayeredPositions):
+        name = positions.file_of(path)
+    return Problem(name, line, col, _dotted(path if shown is None else shown), message)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line, p.column, p.path))
+    return sorted(problems, key=lambda p: (p.file != problems[0].file, p.file, p.line,
+                                           p.column, p.path))
 
 
 def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> list[Problem]:
@@ -247,8 +352,7 @@ def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> l
             field = str(loc[-1])
             if (*parent, field) in suggested:
                 continue
-            line, col = positions.locate(parent)
-            problem = Problem(name, line, col, _dotted((*parent, field)), _missing(loc))
+            problem = _at(name, positions, parent, _missing(loc), shown=(*parent, field))
         elif kind == "union_tag_invalid":
             given = err["input"].get("dist") if isinstance(err["input"], dict) else None
             where = (*path, "dist") if (*path, "dist") in positions.values else path
@@ -323,6 +427,10 @@ def _explain(err: Any) -> str:
     if kind == "model_type" and ctx.get("class_name") == "Quantity":
         return ("must be a number or a mapping with a value (or a dist) and its unit and "
                 f"source, got {shown}")
+    if kind == "literal_error" and isinstance(got, str):
+        close = closest(got, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        if close is not None:
+            return f"{rules[kind]()}, got {shown}; did you mean {close!r}?"
     if kind in ("too_short", "too_long") and isinstance(got, dict):
         return f"{rules[kind]()}, got an empty mapping" if not got else f"{rules[kind]()}"
     if kind in rules:

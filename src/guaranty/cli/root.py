@@ -174,6 +174,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except ImportError as exc:  # an optional package of an extra that is not installed
+        extra = next((e for e, names in EXTRAS.items() if _top(exc) in names), None)
+        if extra is None:
+            _report(exc, debug, [f"internal error: {type(exc).__name__}: {exc}",
+                                 "(run again with --debug for the traceback)"])
+        else:
+            _report(exc, debug, [f"error: this command needs {_top(exc)}, which is not "
+                                 f"installed: pip install 'guaranty[{extra}]' (make test "
+                                 "installs every extra)"])
+        sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):
         print("aborted", file=sys.stderr)
         sys.stdout.flush()
@@ -191,6 +201,17 @@ def main(argv: list[str] | None = None) -> None:
                              "(run again with --debug for the traceback)"])
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+EXTRAS = {
+    "analysis": {"ema_workbench", "sklearn", "pymoo", "negmas"},
+    "dist": {"distributed", "dask", "duckdb", "pyarrow"},
+}
+"""The optional packages each extra of pyproject.toml installs, by import name."""
+
+
+def _top(exc: ImportError) -> str:
+    return (exc.name or str(exc).split()[0]).split(".")[0]
 
 
 def _report(exc: BaseException, debug: bool, lines: list[str]) -> None:

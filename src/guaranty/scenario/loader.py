@@ -48,9 +48,16 @@ def load_scenario(source: str | FsPath) -> Scenario:
         raise InputError("source must be a scenario file path or a built-in scenario name, got "
                          f"{kind_of(source)}")
     name = str(source)
-    path = FsPath(source)
-    if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
-        path = scenario_path(name)
+    try:
+        path = FsPath(source)
+        if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
+            path = scenario_path(name)
+    except OSError as exc:  # a name too long to look up as a built-in
+        raise _file_problem(name, f"must be a readable file, got {exc.strerror or exc}"
+                            ) from None
+    except ValueError:  # a NUL character in the path
+        raise _file_problem(name, "must be a file path, got a name with a NUL character"
+                            ) from None
     return parse_scenario(_read(path, name), name=name, directory=path.parent)
 
 

@@ -22,7 +22,7 @@ HEADER = """\
 by hand; run `python scripts/parameters_page.py` (or `make docs`). -->
 
 Every behavioural number every scenario shares, as the registry holds it
-(`guaranty.default_registry()`; `guaranty params FILE` lists a scenario's, with its
+(`guaranty.default_registry()`; `guaranty params --scenario FILE` lists a scenario's, with its
 overrides). Each has a distribution over the uncertain worlds, a unit, and a **source** or an
 **assumption** with its reasoning. Citations of the form "§N" point at
 [the published figures behind the defaults](sources.md). Status letters: **C** seen in public

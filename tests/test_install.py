@@ -4,10 +4,13 @@ install (``make run``'s ``pip install -e .``) runs the everyday commands."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).parents[1]
 SRC = ROOT / "src" / "guaranty"
@@ -89,3 +92,24 @@ def test_a_command_of_an_extra_says_what_to_install(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "error: this command needs duckdb, which is not installed: pip install " \
            "'guaranty[dist]'" in out.stderr
+
+
+def _make_plan(target: str, tmp_path: Path) -> str:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    out = subprocess.run([make, "-n", "-C", str(ROOT), f"VENV={tmp_path / 'venv'}", target],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_make_run_installs_the_runtime_only(tmp_path: Path) -> None:
+    plan = _make_plan("run", tmp_path)
+    assert "pip install --quiet -e .\n" in plan and "[dev]" not in plan
+    assert "sys.version_info < (3, 11)" in plan  # an old Python is named, not a pip error
+
+
+def test_make_test_installs_the_dev_tools(tmp_path: Path) -> None:
+    plan = _make_plan("test", tmp_path)
+    assert 'pip install --quiet -e ".[dev]"' in plan and "pytest" in plan

@@ -95,3 +95,15 @@ def test_schema_command_prints_json() -> None:
     schema = json.loads(result.output)
     assert {"packages", "defender", "extends"} <= set(schema["properties"])
     assert schema["else"]["required"][0] == "name"
+
+
+def test_new_package_on_a_file_writes_the_path_relative_to_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base.yaml").write_text((ROOT / "src/guaranty/testing/tiny.yaml").read_text())
+    (tmp_path / "out").mkdir()
+    result = runner.invoke(app, ["new-package", "extra", "--base", "armed", "--extends",
+                                 "base.yaml", "-o", "out/mine.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "extends: ../base.yaml" in (tmp_path / "out/mine.yaml").read_text()
+    assert load_scenario(tmp_path / "out/mine.yaml").packages["extra"].base == "armed"

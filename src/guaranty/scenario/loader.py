@@ -332,8 +332,7 @@ def _at(name: str, positions: Positions, path: Path, message: str, *, key: bool 
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file != problems[0].file, p.file, p.line,
-                                           p.column, p.path))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
 
 
 def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> list[Problem]:

@@ -118,3 +118,16 @@ def test_text_may_extend_built_ins_only(tmp_path: Path) -> None:
         parse_scenario("extends: base.yaml\n")
     shutil.copy(TINY, tmp_path / "tiny.yaml")
     assert parse_scenario("extends: tiny.yaml\n", directory=tmp_path).name == "eastmark"
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("troops: [{guarantor: ukk, size: 10, mission: tripwire}]", "did you mean 'uk'?"),
+    ("aircraft: [{guarantor: us, aircraft_type: f16, count: 3}]", "did you mean 'f-16'?"),
+    ("treaties: [{guarantor: us, rung: air-naval-suport}]", "did you mean 'air-naval-support'?"),
+    ("sanctions: relievd", "did you mean 'relieved'?"),
+    ("parameters: {decision.x: {dist: uniforn, low: 0, high: 1}}", "did you mean 'uniform'?"),
+])
+def test_did_you_mean_for_values_and_names(line: str, says: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(f"extends: ukraine-2025\npackages:\n  x:\n    {line}\n", name="f.yaml")
+    assert says in str(info.value.problems[0])

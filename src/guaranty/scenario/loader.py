@@ -147,7 +147,7 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>",
         raise ScenarioError(_schema_problems(exc, positions, name)) from None
     found = check_references(scenario)
     problems = [
-        _at(name, positions, path, message, key=_names_key(path, message))
+        _at(name, positions, path, _suggest(message), key=_names_key(path, message))
         for path, message in found
     ]
     if problems:
@@ -247,6 +247,20 @@ def _shown(path: FsPath) -> str:
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else os.path.normpath(relative)
+
+
+_NAMED = re.compile(r"must name an? [^()]*\(([^()]*)\)(?: or '([^']*)')?, got '([^']*)'$")
+
+
+def _suggest(message: str) -> str:
+    """``message`` with a "did you mean" for a misspelt reference (``must name a guarantor
+    (uk, us), got 'ukk'``), when it has none and a listed name is close."""
+    match = _NAMED.search(message)
+    if match is None or "did you mean" in message:
+        return message
+    known = [n.strip() for n in match.group(1).split(",")] + [match.group(2) or ""]
+    close = closest(match.group(3), [k for k in known if k])
+    return f"{message}; did you mean {close!r}?" if close else message
 
 
 def _names_key(path: Path, message: str) -> bool:
@@ -362,8 +376,10 @@ def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> l
         elif kind == "union_tag_invalid":
             given = err["input"].get("dist") if isinstance(err["input"], dict) else None
             where = (*path, "dist") if (*path, "dist") in positions.values else path
+            close = closest(given, DISTRIBUTION_KINDS) if isinstance(given, str) else None
+            hint = f"; did you mean {close!r}?" if close else ""
             problem = _at(name, positions, where, "must be one of "
-                          f"{', '.join(DISTRIBUTION_KINDS)}, got {_show_value(given)}")
+                          f"{', '.join(DISTRIBUTION_KINDS)}, got {_show_value(given)}{hint}")
         elif kind in ("value_error", "assertion_error"):
             where, message = _field_message(path, _explain(err), positions)
             problem = _at(name, positions, where, message)

@@ -20,12 +20,17 @@ reported in the file that wrote the offending part, at its line and column.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path as FsPath
 from typing import Any
 
+from guaranty.errors import Problem, ScenarioError, closest
+from guaranty.limits import MAX_EXTENDS
 from guaranty.scenario._yamlpos import Path, Positions
 
-__all__ = ["REPLACED_WHOLE", "Layer", "LayeredPositions", "merge_layers"]
+__all__ = ["REPLACED_WHOLE", "Layer", "LayeredPositions", "follow", "merge_layers"]
 
 REPLACED_WHOLE = ("packages", "lenses")
 """Sections whose entries replace the base's entry of the same name whole."""
@@ -121,3 +126,101 @@ def _own(out: LayeredPositions, path: Path, index: int) -> None:
         del out.owner[stale]
     out.merged -= {p for p in out.merged if len(p) > n and p[:n] == path}
     out.owner[path] = index
+
+
+def follow(top: Layer, directory: FsPath | None, *, read: Callable[[FsPath, str], Layer],
+           describe: Callable[[Any], str]) -> tuple[dict[str, Any], LayeredPositions]:
+    """Follow ``top``'s ``extends:`` chain down to a file without one and merge the files.
+
+    ``directory`` is ``top``'s folder (None for text: built-in bases only); ``read(path,
+    shown)`` reads and parses a base file, reporting its problems as ``shown``;
+    ``describe`` names a wrong value in a message.
+
+    Raises
+    ------
+    ScenarioError
+        At the ``extends:`` at fault: a bad name or path, a cycle, a chain too long.
+    """
+    chain = [top]
+    folders: list[FsPath | None] = [directory]
+    seen: list[FsPath] = []
+    while "extends" in chain[-1].data:
+        layer, folder = chain[-1], folders[-1]
+        path, shown = _base_file(layer, folder, describe)
+        if len(chain) > MAX_EXTENDS:
+            raise _problem(layer, f"must end within {MAX_EXTENDS} files (guaranty.limits), got "
+                                  f"a longer chain: {' -> '.join(x.name for x in chain)}")
+        real = path.resolve()
+        if real in seen or (directory is not None and real == _resolved(top.name)):
+            raise _problem(layer, "must not lead back to a file of the chain, got a cycle: "
+                                  f"{' -> '.join(x.name for x in chain)} -> {shown}")
+        seen.append(real)
+        chain.append(read(path, shown))
+        folders.append(path.parent)
+    layers = [Layer({k: v for k, v in x.data.items() if k != "extends"}, x.positions, x.name)
+              for x in reversed(chain)]
+    return merge_layers(layers)
+
+
+def _resolved(name: str) -> FsPath | None:
+    try:
+        return FsPath(name).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _problem(layer: Layer, message: str) -> ScenarioError:
+    line, column = layer.positions.locate(("extends",))
+    return ScenarioError([Problem(layer.name, line, column, "extends", message)])
+
+
+def _base_file(layer: Layer, folder: FsPath | None, describe: Callable[[Any], str]
+               ) -> tuple[FsPath, str]:
+    """The file ``layer``'s ``extends:`` names, and its name in messages."""
+    from guaranty._datasets import scenario_path
+
+    target = layer.data["extends"]
+
+    def problem(message: str) -> ScenarioError:
+        return _problem(layer, message)
+
+    rule = ("must be a built-in scenario's name (ukraine-2025) or a .yaml path relative to "
+            "this file")
+    if not isinstance(target, str) or not target.strip():
+        raise problem(f"{rule}, got {describe(target)}")
+    if not target.endswith((".yaml", ".yml")) and "/" not in target and "\\" not in target:
+        builtin = scenario_path(target)
+        known = sorted(p.stem for p in builtin.parent.glob("*.yaml"))
+        if target not in known:
+            close = closest(target, known)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise problem(f"must name a built-in scenario ({', '.join(known)}), got "
+                          f"{target!r}{hint}")
+        return builtin, _shown(builtin)
+    if FsPath(target).is_absolute() or target.startswith(("~", "\\")):
+        raise problem(f"{rule}, got an absolute path {target!r} (a shared file must not "
+                      "depend on one machine's folders)")
+    if folder is None:
+        raise problem(f"must be a built-in scenario's name when the scenario is given as text "
+                      f"(a relative path needs a file to be relative to), got {target!r}")
+    path = folder / target
+    if not _exists(path):
+        raise problem(f"must name an existing file (relative to this file's folder), got "
+                      f"{target!r}: no such file {_shown(path)}")
+    return path, _shown(path)
+
+
+def _shown(path: FsPath) -> str:
+    """``path`` for messages: relative to the working folder when it lies below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else os.path.normpath(relative)
+
+
+def _exists(path: FsPath) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False

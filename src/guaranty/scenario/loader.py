@@ -26,11 +26,11 @@ from pydantic import BaseModel, ValidationError
 
 from guaranty.distributions import DISTRIBUTION_KINDS
 from guaranty.errors import InputError, Problem, ScenarioError, closest, kind_of
-from guaranty.limits import MAX_BYTES, MAX_EXTENDS, MAX_LENSES, MAX_PACKAGES
+from guaranty.limits import MAX_BYTES, MAX_LENSES, MAX_PACKAGES
 from guaranty.scenario import schema
 from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
-from guaranty.scenario.extends import Layer, LayeredPositions, merge_layers
+from guaranty.scenario.extends import Layer, LayeredPositions, follow
 from guaranty.scenario.schema import Scenario
 
 
@@ -133,7 +133,8 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>",
     data, positions = _mapping(raw, name)
     if "extends" in data:
         folder = None if directory is None else FsPath(directory)
-        data, positions = _extend(Layer(data, positions, name), folder)
+        data, positions = follow(Layer(data, positions, name), folder, read=_layer,
+                                 describe=_kind)
     # Counted before the schema runs: validating 10,000 packages would take its time first.
     for section, cap in (("packages", MAX_PACKAGES), ("lenses", MAX_LENSES)):
         given = data.get(section)
@@ -172,83 +173,6 @@ def _mapping(raw: bytes, name: str) -> tuple[dict[str, Any], Positions]:
     return data, positions
 
 
-def _extend(top: Layer, directory: FsPath | None) -> tuple[dict[str, Any], Positions]:
-    """Follow ``top``'s ``extends:`` chain down to a file without one and merge the files."""
-    chain = [top]
-    folders: list[FsPath | None] = [directory]
-    seen: list[FsPath] = []
-    while "extends" in chain[-1].data:
-        layer, folder = chain[-1], folders[-1]
-        path, shown = _base_file(layer, folder)
-        if len(chain) > MAX_EXTENDS:
-            raise ScenarioError([_at(layer.name, layer.positions, ("extends",),
-                                     f"must end within {MAX_EXTENDS} files (guaranty.limits), "
-                                     f"got a longer chain: {' -> '.join(x.name for x in chain)}")])
-        real = path.resolve()
-        if real in seen or (directory is not None and real == _resolved(top.name)):
-            raise ScenarioError([_at(layer.name, layer.positions, ("extends",),
-                                     "must not lead back to a file of the chain, got a cycle: "
-                                     f"{' -> '.join(x.name for x in chain)} -> {shown}")])
-        seen.append(real)
-        data, positions = _mapping(_read(path, shown), shown)
-        chain.append(Layer(data, positions, shown))
-        folders.append(path.parent)
-    layers = [Layer({k: v for k, v in x.data.items() if k != "extends"}, x.positions, x.name)
-              for x in reversed(chain)]
-    return merge_layers(layers)
-
-
-def _resolved(name: str) -> FsPath | None:
-    try:
-        return FsPath(name).resolve()
-    except (OSError, ValueError):
-        return None
-
-
-def _base_file(layer: Layer, folder: FsPath | None) -> tuple[FsPath, str]:
-    """The file ``layer``'s ``extends:`` names, and its name in messages."""
-    from guaranty._datasets import scenario_path
-
-    target = layer.data["extends"]
-
-    def problem(message: str) -> ScenarioError:
-        return ScenarioError([_at(layer.name, layer.positions, ("extends",), message)])
-
-    rule = ("must be a built-in scenario's name (ukraine-2025) or a .yaml path relative to "
-            "this file")
-    if not isinstance(target, str) or not target.strip():
-        raise problem(f"{rule}, got {_kind(target)}")
-    if not target.endswith((".yaml", ".yml")) and "/" not in target and "\\" not in target:
-        builtin = scenario_path(target)
-        known = sorted(p.stem for p in builtin.parent.glob("*.yaml"))
-        if target not in known:
-            close = closest(target, known)
-            hint = f"; did you mean {close!r}?" if close else ""
-            raise problem(f"must name a built-in scenario ({', '.join(known)}), got "
-                          f"{target!r}{hint}")
-        return builtin, _shown(builtin)
-    if FsPath(target).is_absolute() or target.startswith(("~", "\\")):
-        raise problem(f"{rule}, got an absolute path {target!r} (a shared file must not "
-                      "depend on one machine's folders)")
-    if folder is None:
-        raise problem(f"must be a built-in scenario's name when the scenario is given as text "
-                      f"(a relative path needs a file to be relative to), got {target!r}")
-    path = folder / target
-    if not _exists(path):
-        raise problem(f"must name an existing file (relative to this file's folder), got "
-                      f"{target!r}: no such file {_shown(path)}")
-    return path, _shown(path)
-
-
-def _shown(path: FsPath) -> str:
-    """``path`` for messages: relative to the working folder when it lies below it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else os.path.normpath(relative)
-
-
 _NAMED = re.compile(r"must name an? [^()]*\(([^()]*)\)(?: or '([^']*)')?, got '([^']*)'$")
 
 
@@ -261,6 +185,12 @@ def _suggest(message: str) -> str:
     known = [n.strip() for n in match.group(1).split(",")] + [match.group(2) or ""]
     close = closest(match.group(3), [k for k in known if k])
     return f"{message}; did you mean {close!r}?" if close else message
+
+
+def _layer(path: FsPath, shown: str) -> Layer:
+    """A base file of an ``extends:`` chain, read and parsed (problems name it ``shown``)."""
+    data, positions = _mapping(_read(path, shown), shown)
+    return Layer(data, positions, shown)
 
 
 def _names_key(path: Path, message: str) -> bool:

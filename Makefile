@@ -1,25 +1,37 @@
 # guaranty — a fresh clone needs only `make run` and `make test`.
+# `make run` installs the runtime only (`pip install -e .`); `make test`, `lint`, `docs`, `fuzz`
+# and `bench` install the developer tools too (`pip install -e ".[dev]"`). Each has its stamp.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 WORLDS ?= 20000
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: run test bench fuzz lint install clean
+.PHONY: run test bench fuzz lint install install-dev docs clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "guaranty needs Python >= 3.11 (PYTHON=python3.12 make ...)")'
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	@touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 
-run: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy
 
@@ -28,12 +40,17 @@ test: lint
 
 # Nightly-size fuzzing (issue 16): FUZZ_EXAMPLES generated scenarios per test, valid and
 # near-valid; prints how many were generated, accepted and refused. `make test` runs 8.
-fuzz: $(STAMP)
+fuzz: $(DEV_STAMP)
 	GUARANTY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q -s \
 		-p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The docs site (mkdocs-material) into site/; the parameters page is regenerated first.
+docs: $(DEV_STAMP)
+	$(BIN)/python scripts/parameters_page.py
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

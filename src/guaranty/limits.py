@@ -15,6 +15,7 @@ cap                        value       where it is enforced
 :data:`MAX_PACKAGES`       2,000       packages in one file (loader, before the schema)
 :data:`MAX_LENSES`         1,000       lenses in one file (loader, before the schema)
 :data:`MAX_BASE_DEPTH`     64          a package's ``base`` chain (references)
+:data:`MAX_EXTENDS`        8           files of an ``extends:`` chain (loader)
 :data:`MAX_MONTHS`         600         horizon and ``--months`` (schema, RunSpec)
 :data:`MAX_WORLDS`         50,000,000  worlds of one run (RunSpec)
 :data:`MAX_WORKERS`        256         worker processes (RunSpec)
@@ -42,6 +43,7 @@ __all__ = [
     "MAX_BASE_DEPTH",
     "MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_EXTENDS",
     "MAX_LENSES",
     "MAX_MONTHS",
     "MAX_NODES",
@@ -71,6 +73,9 @@ MAX_LENSES = 1_000
 """Lenses in one scenario file."""
 MAX_BASE_DEPTH = 64
 """Longest ``base`` chain a package may have (a package built on a package ... 64 deep)."""
+MAX_EXTENDS = 8
+"""Files an ``extends:`` chain may hold below the loaded one (a study built on a study built on
+the Ukraine scenario is two)."""
 MAX_MONTHS = 600
 """Horizon of a run: fifty years, five times the longest checkpoint (120 months)."""
 MAX_WORLDS = 50_000_000

@@ -1,28 +1,129 @@
 """The root command: the Typer app, ``--debug`` and ``--version``, and :func:`main`, which turns
-errors into messages and exit codes."""
+errors into messages and exit codes.
+
+Commands are registered by name, module and one-line help in :data:`COMMANDS` and imported only
+when run (or asked for ``--help``): ``guaranty --help`` lists them without importing NumPy,
+pandas, SciPy or the engine. A new command is one line there; its module is a plain Typer
+command function (or a Typer app for a group of commands).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from guaranty import __version__
+try:  # Typer 0.2x vendors click; its classes are those of typer._click
+    from typer import _click as click
+except ImportError:  # pragma: no cover - an older Typer runs on click itself
+    import click  # type: ignore[no-redef]
+
 from guaranty._processes import terminate_on_sigterm
-from guaranty.cli.calibrate import app as calibrate_app
-from guaranty.cli.compare import compare
-from guaranty.cli.discover import discover
-from guaranty.cli.durability import app as durability_app
-from guaranty.cli.negotiate import negotiate
-from guaranty.cli.optimise import optimise_command
-from guaranty.cli.params import params, validate
-from guaranty.cli.run import lenses, run
-from guaranty.cli.sensitivity import sensitivity_command
-from guaranty.cli.sweep import runs, sweep
+from guaranty._version import __version__
 from guaranty.errors import GuarantyError, InputError, ScenarioError, one_line
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A command of the root app: its ``name``, where it lives (``module:attribute``, a command
+    function or a Typer app) and the first paragraph of its help, shown by ``guaranty --help``
+    (tests/test_lazy_cli.py checks it against the command's own)."""
+
+    name: str
+    target: str
+    help: str
+    hidden: bool = False
+
+
+COMMANDS: tuple[Entry, ...] = (
+    Entry("validate", "guaranty.cli.params:validate",
+          "Check a scenario file and report every problem with its place."),
+    Entry("run", "guaranty.cli.run:run",
+          "Simulate packages of a scenario and compare them (model and outside view)."),
+    Entry("lenses", "guaranty.cli.run:lenses",
+          "Every package under the default assumptions and every expert lens, side by side."),
+    Entry("compare", "guaranty.cli.compare:compare",
+          "P(A beats B) for every pair of packages, regret and satisficing, and which wins are "
+          "robust (common random numbers: every package meets the same worlds)."),
+    Entry("sweep", "guaranty.cli.sweep:sweep",
+          "Simulate packages under lenses chunk by chunk on an executor, each finished chunk "
+          "committed to a store; the same command resumes a killed sweep."),
+    Entry("negotiate", "guaranty.cli.negotiate:negotiate",
+          "Who accepts which package, the zone of agreement, and the concessions that open "
+          "one."),
+    Entry("params", "guaranty.cli.params:params",
+          "List every parameter with its distribution, unit and source (or assumption)."),
+    Entry("discover", "guaranty.cli.discover:discover",
+          "Scenario discovery: boxes of assumptions where the package fails, with coverage and "
+          "density (PRIM and CART, EMA Workbench)."),
+    Entry("sensitivity", "guaranty.cli.sensitivity:sensitivity_command",
+          "Global sensitivity (SALib): Sobol, Morris or RBD-FAST indices with intervals."),
+    Entry("optimise", "guaranty.cli.optimise:optimise_command",
+          "NSGA-II (pymoo) over the scenario's levers: the Pareto front, and who accepts each "
+          "point."),
+    Entry("optimize", "guaranty.cli.optimise:optimise_command",
+          "NSGA-II (pymoo) over the scenario's levers: the Pareto front, and who accepts each "
+          "point.", hidden=True),
+    Entry("new-package", "guaranty.cli.authoring:new_package",
+          "Write a commented scenario file that extends a built-in scenario with one new "
+          "package, based on an existing one."),
+    Entry("schema", "guaranty.cli.authoring:schema",
+          "Print the JSON Schema of scenario files (for editors' completion and checks)."),
+    Entry("durability", "guaranty.cli.durability:app",
+          "Outside view: how long cease-fires held in history, and what helped."),
+    Entry("calibrate", "guaranty.cli.calibrate:app",
+          "Hold the model to the record: replays of past wars against what happened."),
+    Entry("runs", "guaranty.cli.sweep:runs", "Read a sweep store: list, show and export runs."),
+)
+"""Every command, in the order ``--help`` lists them."""
+
+
+def load_command(entry: Entry) -> click.Command:
+    """Import ``entry``'s module and build its click command (a group for a Typer app)."""
+    module, _, attribute = entry.target.partition(":")
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        command: click.Command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(entry.name, hidden=entry.hidden)(target)
+        command = typer.main.get_command(single)
+    command.name = entry.name
+    command.hidden = entry.hidden
+    return command
+
+
+class _Placeholder(TyperCommand):
+    """A command's name and help for listings; :class:`_LazyGroup` swaps in the real one."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(entry.name, help=entry.help, short_help=entry.help,
+                         hidden=entry.hidden)
+        self.entry = entry
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: lists :data:`COMMANDS` from their entries, imports one when it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for entry in COMMANDS:
+            self.commands.setdefault(entry.name, _Placeholder(entry))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, _Placeholder):
+            entry = command.entry
+            command = self.commands[entry.name] = load_command(entry)
+        return name, command, rest
+
 
 app = typer.Typer(
     name="guaranty",
@@ -30,15 +131,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_LazyGroup,
 )
-for command in (validate, run, lenses, compare, sweep, negotiate, params, discover):
-    app.command()(command)
-app.command("sensitivity")(sensitivity_command)
-app.command("optimise")(optimise_command)
-app.command("optimize", hidden=True)(optimise_command)
-app.add_typer(durability_app, name="durability")
-app.add_typer(calibrate_app, name="calibrate")
-app.add_typer(runs, name="runs")
 
 
 def _version(value: bool) -> None:
@@ -80,6 +174,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except ImportError as exc:  # an optional package of an extra that is not installed
+        extra = next((e for e, names in EXTRAS.items() if _top(exc) in names), None)
+        if extra is None:
+            _report(exc, debug, [f"internal error: {type(exc).__name__}: {exc}",
+                                 "(run again with --debug for the traceback)"])
+        else:
+            _report(exc, debug, [f"error: this command needs {_top(exc)}, which is not "
+                                 f"installed: pip install 'guaranty[{extra}]' (make test "
+                                 "installs every extra)"])
+        sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):
         print("aborted", file=sys.stderr)
         sys.stdout.flush()
@@ -97,6 +201,17 @@ def main(argv: list[str] | None = None) -> None:
                              "(run again with --debug for the traceback)"])
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+EXTRAS = {
+    "analysis": {"ema_workbench", "sklearn", "pymoo", "negmas"},
+    "dist": {"distributed", "dask", "duckdb", "pyarrow"},
+}
+"""The optional packages each extra of pyproject.toml installs, by import name."""
+
+
+def _top(exc: ImportError) -> str:
+    return (exc.name or str(exc).split()[0]).split(".")[0]
 
 
 def _report(exc: BaseException, debug: bool, lines: list[str]) -> None:

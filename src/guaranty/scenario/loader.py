@@ -6,11 +6,15 @@ schema (types, ranges, unknown keys with a "did you mean"), then references (pac
 categories, suppliers, parameter names). A later layer runs only when the earlier ones pass,
 so one mistake does not cascade into many. The last layer checks the ``parameters:`` sections
 (scenario, lenses, packages): names, units and the range each unit allows.
+
+A file with ``extends:`` is merged onto its base first (:mod:`guaranty.scenario.extends`);
+each problem is then reported in the file that wrote the part at fault.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import types
 import typing
@@ -26,6 +30,7 @@ from guaranty.limits import MAX_BYTES, MAX_LENSES, MAX_PACKAGES
 from guaranty.scenario import schema
 from guaranty.scenario._yamlpos import Path, Positions, YamlReadError, read_yaml
 from guaranty.scenario.compile import check_references
+from guaranty.scenario.extends import Layer, LayeredPositions, follow
 from guaranty.scenario.schema import Scenario
 
 
@@ -47,6 +52,18 @@ def load_scenario(source: str | FsPath) -> Scenario:
         path = FsPath(source)
         if not _exists(path) and not name.endswith((".yaml", ".yml")) and "/" not in name:
             path = scenario_path(name)
+    except OSError as exc:  # a name too long to look up as a built-in
+        raise _file_problem(name, f"must be a readable file, got {exc.strerror or exc}"
+                            ) from None
+    except ValueError:  # a NUL character in the path
+        raise _file_problem(name, "must be a file path, got a name with a NUL character"
+                            ) from None
+    return parse_scenario(_read(path, name), name=name, directory=path.parent)
+
+
+def _read(path: FsPath, name: str) -> bytes:
+    """The bytes of a scenario file, after checking it is a small regular file."""
+    try:
         is_dir = path.is_dir()
         mode = path.stat().st_mode
         # A FIFO would block, a device never end, a socket not open: refuse before reading.
@@ -74,7 +91,7 @@ def load_scenario(source: str | FsPath) -> Scenario:
         raise _file_problem(name, f"must be a regular file, got {_special_file(mode)}")
     if size > MAX_BYTES:
         raise _file_problem(name, _too_large(size))
-    return parse_scenario(raw, name=name)
+    return raw
 
 
 def _special_file(mode: int) -> str:
@@ -99,8 +116,13 @@ def _too_large(size: int) -> str:
             f"got {size} bytes")
 
 
-def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
-    """Validate scenario text or bytes; ``name`` is used in messages."""
+def parse_scenario(raw: bytes | str, *, name: str = "<scenario>",
+                   directory: str | os.PathLike[str] | None = None) -> Scenario:
+    """Validate scenario text or bytes; ``name`` is used in messages.
+
+    ``directory`` is the folder an ``extends:`` path is relative to (the file's own, when
+    :func:`load_scenario` calls); without it, text may extend built-in scenarios only.
+    """
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
     if not isinstance(raw, bytes | bytearray):
@@ -108,18 +130,11 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
     raw = bytes(raw)
     if len(raw) > MAX_BYTES:
         raise _file_problem(name, _too_large(len(raw)))
-    text = _decode(raw, name)
-    if not text.strip():
-        raise _file_problem(name, "must hold a scenario mapping, got an empty file")
-    try:
-        data, positions = read_yaml(text)
-    except YamlReadError as exc:
-        raise ScenarioError(_sorted(
-            [Problem(name, p.line, p.column, _dotted(p.path), p.message) for p in exc.problems]
-        )) from None
-    if not isinstance(data, dict):
-        raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
-                            f"aggressor, ...), got {_kind(data)}")
+    data, positions = _mapping(raw, name)
+    if "extends" in data:
+        folder = None if directory is None else FsPath(directory)
+        data, positions = follow(Layer(data, positions, name), folder, read=_layer,
+                                 describe=_kind)
     # Counted before the schema runs: validating 10,000 packages would take its time first.
     for section, cap in (("packages", MAX_PACKAGES), ("lenses", MAX_LENSES)):
         given = data.get(section)
@@ -133,12 +148,49 @@ def parse_scenario(raw: bytes | str, *, name: str = "<scenario>") -> Scenario:
         raise ScenarioError(_schema_problems(exc, positions, name)) from None
     found = check_references(scenario)
     problems = [
-        _at(name, positions, path, message, key=_names_key(path, message))
+        _at(name, positions, path, _suggest(message), key=_names_key(path, message))
         for path, message in found
     ]
     if problems:
         raise ScenarioError(_sorted(problems))
     return scenario
+
+
+def _mapping(raw: bytes, name: str) -> tuple[dict[str, Any], Positions]:
+    """The YAML mapping of a scenario file, with the place of every key and value."""
+    text = _decode(raw, name)
+    if not text.strip():
+        raise _file_problem(name, "must hold a scenario mapping, got an empty file")
+    try:
+        data, positions = read_yaml(text)
+    except YamlReadError as exc:
+        raise ScenarioError(_sorted(
+            [Problem(name, p.line, p.column, _dotted(p.path), p.message) for p in exc.problems]
+        )) from None
+    if not isinstance(data, dict):
+        raise _file_problem(name, "must be a mapping of scenario sections (name, defender, "
+                            f"aggressor, ...), got {_kind(data)}")
+    return data, positions
+
+
+_NAMED = re.compile(r"must name an? [^()]*\(([^()]*)\)(?: or '([^']*)')?, got '([^']*)'$")
+
+
+def _suggest(message: str) -> str:
+    """``message`` with a "did you mean" for a misspelt reference (``must name a guarantor
+    (uk, us), got 'ukk'``), when it has none and a listed name is close."""
+    match = _NAMED.search(message)
+    if match is None or "did you mean" in message:
+        return message
+    known = [n.strip() for n in match.group(1).split(",")] + [match.group(2) or ""]
+    close = closest(match.group(3), [k for k in known if k])
+    return f"{message}; did you mean {close!r}?" if close else message
+
+
+def _layer(path: FsPath, shown: str) -> Layer:
+    """A base file of an ``extends:`` chain, read and parsed (problems name it ``shown``)."""
+    data, positions = _mapping(_read(path, shown), shown)
+    return Layer(data, positions, shown)
 
 
 def _names_key(path: Path, message: str) -> bool:
@@ -214,14 +266,17 @@ def _data_path(loc: tuple[Any, ...], positions: Positions) -> Path:
     return path
 
 
-def _at(name: str, positions: Positions, path: Path, message: str, *, key: bool = False
-        ) -> Problem:
+def _at(name: str, positions: Positions, path: Path, message: str, *, key: bool = False,
+        shown: Path | None = None) -> Problem:
+    """A problem at ``path`` (shown as ``shown``), in the file that wrote it."""
     line, col = positions.locate(path, key=key)
-    return Problem(name, line, col, _dotted(path), message)
+    if isinstance(positions, LayeredPositions):
+        name = positions.file_of(path)
+    return Problem(name, line, col, _dotted(path if shown is None else shown), message)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line, p.column, p.path))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
 
 
 def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> list[Problem]:
@@ -247,13 +302,14 @@ def _schema_problems(exc: ValidationError, positions: Positions, name: str) -> l
             field = str(loc[-1])
             if (*parent, field) in suggested:
                 continue
-            line, col = positions.locate(parent)
-            problem = Problem(name, line, col, _dotted((*parent, field)), _missing(loc))
+            problem = _at(name, positions, parent, _missing(loc), shown=(*parent, field))
         elif kind == "union_tag_invalid":
             given = err["input"].get("dist") if isinstance(err["input"], dict) else None
             where = (*path, "dist") if (*path, "dist") in positions.values else path
+            close = closest(given, DISTRIBUTION_KINDS) if isinstance(given, str) else None
+            hint = f"; did you mean {close!r}?" if close else ""
             problem = _at(name, positions, where, "must be one of "
-                          f"{', '.join(DISTRIBUTION_KINDS)}, got {_show_value(given)}")
+                          f"{', '.join(DISTRIBUTION_KINDS)}, got {_show_value(given)}{hint}")
         elif kind in ("value_error", "assertion_error"):
             where, message = _field_message(path, _explain(err), positions)
             problem = _at(name, positions, where, message)
@@ -323,6 +379,10 @@ def _explain(err: Any) -> str:
     if kind == "model_type" and ctx.get("class_name") == "Quantity":
         return ("must be a number or a mapping with a value (or a dist) and its unit and "
                 f"source, got {shown}")
+    if kind == "literal_error" and isinstance(got, str):
+        close = closest(got, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        if close is not None:
+            return f"{rules[kind]()}, got {shown}; did you mean {close!r}?"
     if kind in ("too_short", "too_long") and isinstance(got, dict):
         return f"{rules[kind]()}, got an empty mapping" if not got else f"{rules[kind]()}"
     if kind in rules:

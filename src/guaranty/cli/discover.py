@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 
+from guaranty import defaults
 from guaranty.analysis.discovery import Discovery, discover_scenario
 from guaranty.cli._format import emit_json, out_console
 from guaranty.cli.options import JsonFlag, LensName, Months, NoAnchor, ScenarioFile, Seed
@@ -34,7 +34,7 @@ def discover(
 ) -> None:
     """Scenario discovery: boxes of assumptions where the package fails, with coverage and
     density (PRIM and CART, EMA Workbench)."""
-    fixed = secrets.randbits(32) if seed is None else seed
+    fixed = defaults.SEED if seed is None else seed
     result = discover_scenario(load_scenario(file), package, metric, above=above, below=below,
                                worlds=worlds, seed=fixed, months=months, lens=lens,
                                density=density, boxes=boxes, anchor=not no_anchor)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.analysis.optimise import DEFAULT_OBJECTIVES, Optimum, optimise
 from guaranty.cli._format import emit_json, fmt, out_console
 from guaranty.cli.options import JsonFlag, Months, ScenarioFile, Seed
@@ -39,7 +39,7 @@ def optimise_command(
     names = [m.strip() for m in objectives.split(",") if m.strip()]
     if not names:
         raise InputError(f"--objectives must name metrics, got {objectives!r}")
-    fixed = secrets.randbits(32) if seed is None else seed
+    fixed = defaults.SEED if seed is None else seed
     result = optimise(load_scenario(file), names, constraints=constraint or [], lens=lens,
                       population=population, generations=generations, worlds=worlds,
                       seed=fixed, months=months)

@@ -14,6 +14,7 @@ from guaranty import __version__
 from guaranty._processes import terminate_on_sigterm
 from guaranty.cli.calibrate import app as calibrate_app
 from guaranty.cli.compare import compare
+from guaranty.cli.diff import diff
 from guaranty.cli.discover import discover
 from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 for command in (validate, run, lenses, compare, sweep, negotiate, params, discover):
     app.command()(command)
+app.command("diff")(diff)
 app.command("sensitivity")(sensitivity_command)
 app.command("optimise")(optimise_command)
 app.command("optimize", hidden=True)(optimise_command)

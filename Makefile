@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS)
+	@mkdir -p build
+	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS) --report build/report.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

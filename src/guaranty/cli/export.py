@@ -51,15 +51,13 @@ def frame(results: Results, package: str, columns: list[str], inputs: list[str]
     """One package's worlds: ``package``, ``world``, the outcome ``columns`` (double
     precision, exact; empty where the package has none), then the ``param:`` inputs."""
     data = results.outcomes[package]
-    out = pd.DataFrame({k: np.asarray(data[k], dtype=np.float64) if k in data
-                        else np.full(results.worlds, np.nan) for k in columns})
-    out.insert(0, "world", np.arange(results.worlds))
-    out.insert(0, "package", package)
     have = [n for n in inputs if n in results.registries.get(package, {})]
-    values = results.inputs(package, have) if have else pd.DataFrame(index=out.index)
-    for name in inputs:
-        out[PARAM + name] = values[name].to_numpy() if name in values else np.nan
-    return out
+    values = results.inputs(package, have) if have else pd.DataFrame()
+    nan = np.full(results.worlds, np.nan)
+    return pd.DataFrame({
+        "package": [package] * results.worlds, "world": np.arange(results.worlds),
+        **{k: np.asarray(data[k], dtype=np.float64) if k in data else nan for k in columns},
+        **{PARAM + n: values[n].to_numpy() if n in values else nan for n in inputs}})
 
 
 def write_worlds(results: Results, path: Path) -> list[Path]:

@@ -108,10 +108,13 @@ def _comparison_table(results: Results, packages: list[str]) -> Table:
     table.add_column("metric", no_wrap=True)
     for package in packages:
         table.add_column(package, justify="right")
-    metrics = [m for m in results.metrics(packages[0])
-               if all(m in results.metrics(p) for p in packages)]
+    # Every metric any of these packages has ("—" where one lacks it: troops_feasible is
+    # reported only for packages that send troops, and matters exactly there).
+    metrics = list(dict.fromkeys(m for p in packages for m in results.metrics(p)))
     for metric in metrics:
-        table.add_row(metric, *(_cell(results.metric(p, metric), metric) for p in packages))
+        table.add_row(metric, *(_cell(results.metric(p, metric), metric)
+                                if metric in results.metrics(p) else Text("—")
+                                for p in packages))
     return table
 
 
@@ -183,7 +186,7 @@ def answer_table(results: Results, metric: str, reference: str | None,
     columns = [(m, h) for m, h in columns if m in have]
     for _, header in columns:
         table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("rejected\nby", no_wrap=True)
+    table.add_column("rejected\nby", overflow="fold")
     if outside in have:
         table.add_column("history\n90 % CI", justify="right", no_wrap=True)
     if drivers is not None:

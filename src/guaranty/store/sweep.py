@@ -38,7 +38,7 @@ from guaranty.engine.run import (
 from guaranty.errors import InputError, unknown
 from guaranty.models._arrays import Array
 from guaranty.outside import OutsideViews
-from guaranty.results import Results
+from guaranty.results import Results, scenario_digest
 from guaranty.scenario.schema import Scenario
 from guaranty.store.catalogue import (
     DEFAULT_LENS,
@@ -234,7 +234,7 @@ def load_results(store: str | Path, run: str | None = None) -> dict[str, Results
                 registries={p: plan.registry for p, plan in plan_of.items()},
                 outside=OutsideViews({p: plan.provisions for p, plan in plan_of.items()}),
                 rejections={p: plan.rejected_by for p, plan in plan_of.items()},
-                version=record.version,
+                version=record.version, scenario_sha256=scenario_digest(scenario),
             )
     return out
 

@@ -43,7 +43,8 @@ def test_the_built_in_scenario_fits_one_screen(
     assert results.seed == defaults.SEED and f"seed {defaults.SEED}" in lines[0]
     # The anchoring is stated above the table, in one sentence.
     header = next(i for i, line in enumerate(lines) if line.startswith("package"))
-    assert any(line.startswith("Anchored: ceasefire-only") for line in lines[:header])
+    assert any(line.startswith("Anchored: ceasefire-only set to history")
+               for line in lines[:header])
     end = next(i for i, line in enumerate(lines) if line.startswith("✗ rejected by"))
     rows = {line.split()[1 if line.startswith("✗") else 0]: line
             for line in lines[header + 2:end] if line[:1].isalpha() or line.startswith("✗")}

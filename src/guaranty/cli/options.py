@@ -49,7 +49,7 @@ def parse_seed(text: str) -> int:
 
 Seed = Annotated[int | None, typer.Option(
     "--seed", "-s", parser=parse_seed, metavar="INT|random",
-    help=f"Random seed, or 'random' for a fresh one (printed) [default: {defaults.SEED}].")]
+    help=f"Random seed, or 'random' for a fresh one (printed); default {defaults.SEED}.")]
 Months = Annotated[int | None, typer.Option(
     "--months", "-m", help="Horizon in months (default: the scenario's).")]
 LensName = Annotated[str | None, typer.Option("--lens", "-l", help="Expert lens to apply.")]

@@ -22,6 +22,7 @@ from guaranty.cli._format import (
     answer_table,
     comparison_tables,
     emit_json,
+    fmt,
     lens_tables,
     out_console,
     package_table,
@@ -114,9 +115,13 @@ def show_answer(console: Console, results: Results, scenario: Scenario | None) -
     if a is not None:
         risk = RISK_LABEL.get(f"p_war_{a.months}m", f"P(war {a.months}m)")
         against = "Δ against it" if reference == a.package else "it did not run: no Δ"
-        console.print(styled(f"Anchored: {a.package} held at history's {risk} = "
-                             f"{a.target:.1%} (base hazard ×{a.scale:.3g}); {against}.",
-                             "bold"))
+        here = ""
+        if reference == a.package and metric == f"p_war_{a.months}m":
+            mean = fmt(results.mean(a.package, metric), metric)
+            here = f"{mean} here; " if mean != fmt(a.target, metric) else ""
+        console.print(styled(f"Anchored: {a.package} set to history's {risk} "
+                             f"{fmt(a.target, metric)} ({here}hazard ×{a.scale:.3g}); "
+                             f"{against}.", "bold"))
     else:
         against = f"; Δ is against {reference}" if reference else ""
         console.print(styled(f"Unanchored: the base hazard is the registry's default, not "

@@ -8,6 +8,7 @@
 >>> table = results.summary()       # one row per (package, metric): mean, p05, p95, se
 """
 
+from guaranty import defaults
 from guaranty._version import __version__
 from guaranty.engine import AnchorCache, RunSpec, calibrate, iter_chunks, run_design, simulate
 from guaranty.errors import DataError, GuarantyError, InputError, RegistryError, ScenarioError
@@ -49,6 +50,7 @@ __all__ = [
     "__version__",
     "calibrate",
     "default_registry",
+    "defaults",
     "iter_chunks",
     "load_scenario",
     "metric_info",

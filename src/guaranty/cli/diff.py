@@ -25,7 +25,7 @@ from rich.table import Table
 
 from guaranty.cli._format import emit_json, fmt, out_console
 from guaranty.errors import InputError
-from guaranty.models.outcomes import GIVEN_WAR
+from guaranty.models.outcomes import GIVEN_WAR, metric_info
 from guaranty.results import Z90, Change, Results, paired_change
 
 DEFAULT_METRICS = ("p_war_120m", "p_hold_given_war", "cost_usd_bn_per_year", "troops_feasible")
@@ -126,8 +126,9 @@ def diff(
         return
     console = out_console()
     same = run_a.identity["scenario_sha256"] == run_b.identity["scenario_sha256"]
-    console.print(f"A {a}: {_who(run_a)}")
-    console.print(f"B {b}: {_who(run_b)}")
+    for label, path, side in (("A", a, run_a), ("B", b, run_b)):
+        console.print(f"{label} = {path}")
+        console.print(f"    {_who(side)}")
     if run_a.identity["scenario_sha256"] and run_b.identity["scenario_sha256"]:
         console.print("same scenario content (SHA-256)" if same else
                       "the scenarios differ in content (SHA-256)")
@@ -141,7 +142,7 @@ def diff(
         sb = run_b.summaries[c.package][c.metric]
         table.add_row(c.package, c.metric, fmt(sa.get("mean"), c.metric),
                       fmt(sb.get("mean"), c.metric), _signed(c.mean, c.metric),
-                      f"{_signed(c.lo, c.metric)} to {_signed(c.hi, c.metric)}",
+                      f"{_signed(c.lo, c.metric, False)} to {_signed(c.hi, c.metric, False)}",
                       "yes" if was_paired else "no")
     console.print(table)
     missing = sorted(set(run_a.summaries) ^ set(run_b.summaries))
@@ -156,8 +157,14 @@ def _who(run: Run) -> str:
             f"{i['version']}" + (f" · sha256 {sha}" if sha else ""))
 
 
-def _signed(value: float, metric: str) -> str:
-    text = fmt(abs(value), metric) if math.isfinite(value) else "—"
-    if not math.isfinite(value) or text == fmt(0.0, metric):
-        return text
-    return ("+" if value > 0 else "−") + text
+def _signed(value: float, metric: str, unit: bool = True) -> str:
+    """A change with its sign; of a probability or share, in percentage points (``pts``
+    after it unless ``unit`` is false)."""
+    if not math.isfinite(value):
+        return "—"
+    if metric_info(metric).kind in ("probability", "share"):
+        text = f"{100 * abs(value):.1f}" + (" pts" if unit else "")
+        zero = "0.0" + (" pts" if unit else "")
+    else:
+        text, zero = fmt(abs(value), metric), fmt(0.0, metric)
+    return text if text == zero else ("+" if value > 0 else "−") + text

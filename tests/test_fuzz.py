@@ -44,9 +44,6 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize
                                        HealthCheck.function_scoped_fixture])
 POSITIONED = re.compile(r"^fuzz\.yaml:\d+:\d+: ", re.MULTILINE)
 WORLDS = 6
-TINY_RISK = 1e-6
-"""Below this risk of war a given-war mean is not range-checked: WarLedger.finish loses it to
-cancellation (test_regression_a_given_war_mean_stays_within_its_values_at_a_tiny_risk)."""
 TALLY: Counter[str] = Counter()
 
 
@@ -121,8 +118,6 @@ def check_run(scenario: guaranty.Scenario, seed: int) -> None:
             assert not np.isinf(values).any(), (package, metric)
             if metric.startswith(("p_war", "p_hold", "p_air", "p_blockade", "troops_feasible")):
                 ok = values[~undefined]
-                if metric in GIVEN_WAR:  # the open bug of the xfail regression test below
-                    ok = values[~undefined & (war >= TINY_RISK)]
                 assert ((ok >= 0) & (ok <= 1)).all(), (package, metric, values)
         ladder = [out[f"p_war_{t}m"] for t in WAR_CHECKPOINTS if t <= months] + [war]
         for earlier, later in itertools.pairwise(ladder):
@@ -227,13 +222,10 @@ def test_regression_soldiers_beyond_any_army_overflowed_the_campaign_model() -> 
     check_run(guaranty.parse_scenario(capped, name="fuzz.yaml"), 777)
 
 
-@pytest.mark.xfail(strict=True, reason="found by the fuzzer, open: WarLedger.finish divides by "
-                   "1 - S_T, which cancels when the risk of war is ~1e-14; dividing by the sum "
-                   "of the monthly starts (the same number, computed without cancellation) "
-                   "keeps a given-war mean a convex combination (models/outcomes.py)")
 def test_regression_a_given_war_mean_stays_within_its_values_at_a_tiny_risk() -> None:
     # A generated scenario with no combat power on either side gave P(war) ~ 1e-14 and
-    # p_hold_given_war = 1.0019: a probability above 1.
+    # p_hold_given_war = 1.0019: a probability above 1. WarLedger.finish divided by 1 - S_T,
+    # which cancels at such a risk; it now divides by the running sum of the monthly starts.
     from guaranty.models.outcomes import WarLedger
 
     for hazard in (4e-16, 1e-15, 3e-15, 1e-13):

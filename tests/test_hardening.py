@@ -142,15 +142,64 @@ def test_workers_die_with_their_parent(sig: signal.Signals) -> None:
         assert len(workers) >= 2, "the run did not start its workers"
         process.send_signal(sig)
         process.wait(timeout=10)
-        deadline = time.monotonic() + 5
-        alive = workers
-        while time.monotonic() < deadline and alive:
-            time.sleep(0.2)
-            alive = {w for w in workers if _alive(w)}
-        assert not alive, f"orphan workers after {sig.name}: {sorted(alive)}"
+        _assert_gone(workers, f"after {sig.name}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
+    # One chunk of 400,000 worlds takes tens of seconds: Ctrl-C (SIGINT to the whole process
+    # group, as a terminal sends it) must stop the run inside it, with exit code 130 and no
+    # worker left behind.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guaranty.cli", "run", str(TINY), "--worlds", "800000",
+         "--chunk-size", "400000", "--workers", str(workers), "--months", "120",
+         "--no-anchor", "--json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        busy: set[int] = set()
+        while time.monotonic() < deadline and not busy:  # a process deep inside a chunk
+            time.sleep(0.2)
+            busy = {p for p in _children(process.pid) | {process.pid}
+                    if _rss_mb(p) > CHUNK_RSS_MB}
+        assert busy, "the run never entered its chunk"
+        assert process.poll() is None, "the run ended before Ctrl-C"
+        started = _children(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=10)
+        assert process.returncode == 130, process.stderr.read() if process.stderr else ""
+        err = process.stderr.read().decode() if process.stderr else ""
+        assert "Traceback" not in err, err
+        _assert_gone(started, "after Ctrl-C")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _assert_gone(workers: set[int], when: str, seconds: float = 5.0) -> None:
+    """Every process of ``workers`` is gone (or a zombie) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    alive = workers
+    while time.monotonic() < deadline and alive:
+        time.sleep(0.2)
+        alive = {w for w in alive if _alive(w)}
+    assert not alive, f"orphan workers {when}: {sorted(alive)}"
+
+
+CHUNK_RSS_MB = 300  # far above an idle interpreter with the engine imported (~150 MB)
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = pathlib.Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
 
 
 def _alive(pid: int) -> bool:

@@ -9,7 +9,8 @@ offending world and the parameters that world drew which explain it.
 Two outputs are *undefined* by construction, and only there may they be NaN:
 
 - a ``..._given_war`` mean in a world whose probability of war is zero (``p_war_horizon ==
-  0``: :meth:`guaranty.models.outcomes.WarLedger.finish` divides by it);
+  0``: :meth:`guaranty.models.outcomes.WarLedger.finish` divides by the sum of the monthly
+  starts, zero there);
 - ``reconstruction_needs_met_share_{t}m`` in a world whose reconstruction needs are zero
   (``needs <= 0``, the chain's input: :func:`guaranty.models.economy.share_of_needs`).
 

@@ -143,20 +143,24 @@ class WarLedger:
     """Running sums over months of the probability of war and of its consequences.
 
     ``survival`` is :math:`S_t`; ``sums`` the numerators :math:`\\sum_u S_u h_u y_u`;
-    ``p_war`` the checkpoints :math:`1 - S_t` at ``t`` in :data:`WAR_CHECKPOINTS` (up to the
-    horizon), recorded by mask so that a month's update has no branch on the month.
-    Everything is in double precision (running sums over months).
+    ``started`` their common denominator :math:`\\sum_u S_u h_u` (equal to :math:`1 - S_t`,
+    but summed without the cancellation of ``1 - S_t`` when the risk is ~1e-14, so a given-war
+    mean stays a convex combination of its monthly values); ``p_war`` the checkpoints
+    :math:`1 - S_t` at ``t`` in :data:`WAR_CHECKPOINTS` (up to the horizon), recorded by mask so
+    that a month's update has no branch on the month. Everything is in double precision
+    (running sums over months).
     """
 
     survival: Array
     sums: dict[str, Array]
     p_war: dict[int, Array]
+    started: Array
 
     @classmethod
     def start(cls, n: int, months: int) -> WarLedger:
         """Peace everywhere; nothing yet."""
         return cls(np.ones(n), {name: np.zeros(n) for name in GIVEN_WAR},
-                   {t: np.zeros(n) for t in WAR_CHECKPOINTS if t <= months})
+                   {t: np.zeros(n) for t in WAR_CHECKPOINTS if t <= months}, np.zeros(n))
 
     def record(self, month: int, hazard: Array, consequences: dict[str, Array]) -> WarLedger:
         """The ledger with month ``month`` (0-based) added: the hazard and the consequences
@@ -167,14 +171,15 @@ class WarLedger:
             sums[name] = sums[name] + starts * value
         survival = self.survival - starts
         p_war = {t: np.where(month + 1 == t, 1.0 - survival, p) for t, p in self.p_war.items()}
-        return WarLedger(survival, sums, p_war)
+        return WarLedger(survival, sums, p_war, self.started + starts)
 
     def finish(self) -> dict[str, Array]:
         """Per-world outcomes: p_war_{t}m for t up to the horizon, and the given-war means."""
         out: dict[str, Array] = {f"p_war_{t}m": p for t, p in self.p_war.items()}
         total = 1.0 - self.survival
         out["p_war_horizon"] = total
+        started = self.started
         with np.errstate(invalid="ignore", divide="ignore"):
             for name, value in self.sums.items():
-                out[name] = np.where(total > 0, value / total, np.nan)
+                out[name] = np.where(started > 0, value / started, np.nan)
         return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,7 @@ from guaranty.engine.run import (
     resolve_anchor,
     run_range,
 )
-from guaranty.errors import InputError, unknown
+from guaranty.errors import InputError, StoreError, unknown
 from guaranty.models._arrays import Array
 from guaranty.outside import OutsideViews
 from guaranty.results import Results, scenario_digest
@@ -190,6 +190,11 @@ def _run_windowed(executor: Executor, todo: list[Any], job: Callable[[Any], tupl
             finished, _ = wait(flight, return_when=FIRST_COMPLETED)
             for fut in finished:
                 commit(flight.pop(fut), fut.result())
+    except BrokenExecutor as lost:
+        raise StoreError(
+            "a worker process died (killed, or out of memory) and the pool cannot go on; "
+            "every chunk finished before it is committed: run the same command again to "
+            "resume") from lost
     finally:
         for fut in flight:
             fut.cancel()

@@ -989,6 +989,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     keep = intention_keep(p)
 
     peace = 1.0  # S_t: probability of no war before month t
+    started = 0.0  # sum of S_u h_u: 1 - S_t without its cancellation at a tiny risk
     sums = dict.fromkeys(GIVEN_WAR, 0.0)
     out: dict[str, float] = {}
     ratio = math.nan
@@ -1140,6 +1141,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         for name in GIVEN_WAR:
             sums[name] += starts * consequences[name]
         peace -= starts
+        started += starts
         if t + 1 in CHECKPOINTS:
             out[f"p_war_{t + 1}m"] = 1.0 - peace
 
@@ -1183,7 +1185,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     years = months / 12.0
     out["p_war_horizon"] = war
     for name in GIVEN_WAR:
-        out[name] = sums[name] / war if war > 0.0 else math.nan
+        out[name] = sums[name] / started if started > 0.0 else math.nan
     out["cost_usd_bn_per_year"] = (
         shipped_usd / 1e9 / years + p["financing.budget_support_usd_bn_per_year"]
         + peacetime_cost_usd(plan, p, troops, months) / 1e9 / years

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guaranty import defaults
 from guaranty._processes import stop_pool, worker_pool
 from guaranty.engine.run import (
     DEFAULT_CHUNK,
@@ -106,8 +107,8 @@ def sweep(
     packages: Sequence[str] | None = None,
     *,
     lenses: Sequence[str] | None = None,
-    worlds: int = 10_000,
-    seed: int = 0,
+    worlds: int = defaults.WORLDS,
+    seed: int = defaults.SEED,
     months: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     anchor: bool = True,

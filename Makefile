@@ -1,6 +1,7 @@
 # guaranty — a fresh clone needs only `make run` and `make test`.
-# `make run` installs the runtime only (`pip install -e .`); `make test`, `lint`, `docs`, `fuzz`
-# and `bench` install the developer tools too (`pip install -e ".[dev]"`). Each has its stamp.
+# `make run` installs the runtime and the analysis extra (`pip install -e ".[analysis]"`: the
+# report's PRIM, optimiser and lens charts), no developer tools; `make test`, `lint`, `docs`,
+# `fuzz` and `bench` install the developer tools too (`pip install -e ".[dev]"`). Each has its stamp.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -17,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[analysis]"
 	@touch $(RUN_STAMP)
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
@@ -29,7 +30,8 @@ install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS)
+	@mkdir -p build
+	$(BIN)/guaranty run scenarios/ukraine-2025.yaml --worlds $(WORLDS) --report build/report.html
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -24,7 +24,9 @@ def test_run_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = _cli(capsys, "run", SCENARIO, "--worlds", "300", "--seed", "4", "--json")
     assert code == 0
     doc = json.loads(out)
-    assert {"scenario", "seed", "worlds", "months", "lens", "packages"} <= set(doc)
+    assert {"scenario", "seed", "worlds", "months", "lens", "packages", "scenario_sha256",
+            "metric_info"} <= set(doc)
+    assert len(doc["scenario_sha256"]) == 64
     names = [p["name"] for p in doc["packages"]]
     assert {"ceasefire-only", "strong-army", "istanbul-2022"} <= set(names)
     for package in doc["packages"]:
@@ -39,13 +41,16 @@ def test_run_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -
 
 def test_run_table_prints_every_package_and_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _cli(capsys, "run", SCENARIO, "-n", "300", "-p", "strong-army",
-                        "-p", "istanbul-2022", "--lens", "miron")
+                        "-p", "istanbul-2022", "--lens", "miron", "--no-headline")
     assert code == 0
-    tables = out.split("anchored:")[0]
-    assert "strong-army" in tables and "istanbul-2022" in tables
-    assert "ceasefire-only" not in tables
-    assert "p_war_120m" in out and "outside_p_war_120m" in out
-    assert "seed " in out and "lens miron" in out and "anchored: base hazard" in out
+    table = out.split("package")[1]
+    assert "strong-army" in table and "istanbul-2022" in table
+    assert "ceasefire-only" not in table
+    assert "P(war 10y)" in out and "history" in out
+    assert "seed " in out and "lens miron" in out and "Anchored: ceasefire-only" in out
+    code, out, _ = _cli(capsys, "run", SCENARIO, "-n", "300", "-p", "strong-army",
+                        "--detail", "--no-headline")
+    assert code == 0 and "p_war_120m" in out and "outside_p_war_120m" in out
 
 
 def test_params_json_lists_sources_or_assumptions(capsys: pytest.CaptureFixture[str]) -> None:

@@ -104,9 +104,9 @@ def _make_plan(target: str, tmp_path: Path) -> str:
     return out.stdout
 
 
-def test_make_run_installs_the_runtime_only(tmp_path: Path) -> None:
+def test_make_run_installs_no_developer_tools(tmp_path: Path) -> None:
     plan = _make_plan("run", tmp_path)
-    assert "pip install --quiet -e .\n" in plan and "[dev]" not in plan
+    assert 'pip install --quiet -e ".[analysis]"\n' in plan and "[dev]" not in plan
     assert "sys.version_info < (3, 11)" in plan  # an old Python is named, not a pip error
 
 

@@ -120,6 +120,7 @@ __all__ = [
     "__version__",
     "calibrate",
     "default_registry",
+    "defaults",
     "iter_chunks",
     "load_scenario",
     "metric_info",

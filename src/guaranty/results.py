@@ -9,10 +9,14 @@ standard error comes from the delta method for a ratio.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,12 +24,25 @@ from numpy.typing import NDArray
 
 from guaranty._version import __version__
 from guaranty.errors import InputError, unknown
-from guaranty.models.outcomes import GIVEN_WAR
+from guaranty.models.outcomes import GIVEN_WAR, metric_info
 from guaranty.outside import OutsideEstimate
-from guaranty.params import Registry
+from guaranty.params import Parameter, Registry
+
+if TYPE_CHECKING:
+    import xarray
+
+    from guaranty.scenario.schema import Scenario
 
 Array = NDArray[np.floating[Any]]
 OUTSIDE_MONTHS = (60, 120)
+SAVE_FORMAT = 1  # the layout of :meth:`Results.save` files
+Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a two-sided 90 % interval
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """The SHA-256 of a scenario's resolved content (its canonical JSON, every default filled
+    in): two runs with the same digest simulated the same scenario, whatever its file said."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,13 @@ class Anchor:
     scale: float
     months: int
     source: str
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Anchor:
+        """The inverse of :meth:`to_dict`."""
+        return cls(package=d["package"], target=d["target_p_war_120m"],
+                   achieved=d["achieved_p_war_120m"], scale=d["base_hazard_scale"],
+                   months=d["months"], source=d["source"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"package": self.package, "target_p_war_120m": self.target,
@@ -57,6 +81,37 @@ class Summary:
 
     def as_dict(self) -> dict[str, float | None]:
         return {k: _clean(getattr(self, k)) for k in ("mean", "p05", "p95", "se")}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A paired change of one metric, package against a reference package over the same
+    worlds: the mean of the per-world differences and its 90 % interval (mean ± 1.645 s.e.,
+    the s.e. of the per-world differences)."""
+
+    package: str
+    reference: str
+    metric: str
+    mean: float
+    lo: float
+    hi: float
+    se: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"package": self.package, "reference": self.reference, "metric": self.metric,
+                **{k: _clean(getattr(self, k)) for k in ("mean", "lo", "hi", "se")}}
+
+
+def paired_change(package: str, reference: str, metric: str, a: Array, b: Array) -> Change:
+    """:class:`Change` of ``a`` (the package's per-world values) against ``b`` (the
+    reference's, the same worlds); NaNs in either drop the world."""
+    d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        return Change(package, reference, metric, math.nan, math.nan, math.nan, math.nan)
+    mean = float(d.mean())
+    se = float(d.std(ddof=1) / math.sqrt(d.size))
+    return Change(package, reference, metric, mean, mean - Z90 * se, mean + Z90 * se, se)
 
 
 def _clean(x: float) -> float | None:
@@ -140,6 +195,7 @@ class Results:
     rejections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     outside: Mapping[str, OutsideEstimate] = field(default_factory=dict)
     version: str = __version__
+    scenario_sha256: str | None = None
 
     @property
     def packages(self) -> list[str]:
@@ -225,16 +281,32 @@ class Results:
             frames.append(frame)
         return pd.concat(frames, ignore_index=True)
 
+    def change(self, package: str, reference: str, metric: str = "p_war_120m") -> Change:
+        """The paired change of ``metric``, ``package`` against ``reference``: both ran on the
+        same worlds (same seed), so the difference is taken world by world and its spread is
+        the spread of those differences, not of either package's values. A metric given war
+        (a ratio over different worlds) and the outside view have no per-world values: an
+        :class:`InputError`."""
+        if metric in GIVEN_WAR or metric.startswith("outside_"):
+            raise InputError(f"metric must have a value in every world for a paired change, "
+                             f"got {metric!r} (given war, or the outside view)")
+        return paired_change(package, reference, metric, self._values(package, metric),
+                             self._values(reference, metric))
+
     def to_dict(self) -> dict[str, Any]:
-        """The ``guaranty run --json`` object."""
+        """The ``guaranty run --json`` object: the run's identity (with the scenario's
+        SHA-256), each metric's unit and label, and per package every metric's summary."""
+        names = list(dict.fromkeys(m for p in self.outcomes for m in self.metrics(p)))
         return {
             "scenario": self.scenario,
+            "scenario_sha256": self.scenario_sha256,
             "seed": self.seed,
             "worlds": self.worlds,
             "months": self.months,
             "lens": self.lens,
             "version": self.version,
             "anchor": self.anchor.to_dict() if self.anchor else None,
+            "metric_info": {name: _info(name) for name in names},
             "packages": [
                 {
                     "name": package,
@@ -275,3 +347,124 @@ class Results:
             notes.extend(f"{package}: rejected by the {why}"
                          for why in self.rejections.get(package, ()))
         return notes
+
+    def to_xarray(self) -> xarray.Dataset:
+        """Every per-world outcome as an :class:`xarray.Dataset` with dimensions
+        ``package`` × ``world`` (one variable per metric, its unit in ``attrs``; a metric a
+        package lacks is NaN there); the run's identity in the dataset's ``attrs``. Needs
+        the ``analysis`` extra (xarray)."""
+        try:
+            import xarray
+        except ImportError:
+            raise InputError("to_xarray needs xarray: pip install 'guaranty[analysis]'") from None
+        names = list(dict.fromkeys(k for data in self.outcomes.values() for k in data
+                                   if not k.startswith("_")))
+        variables = {}
+        for name in names:
+            grid = np.full((len(self.outcomes), self.worlds), np.nan)
+            for i, data in enumerate(self.outcomes.values()):
+                if name in data:
+                    grid[i] = data[name]
+            variables[name] = xarray.Variable(("package", "world"), grid,
+                                              attrs=_info(name))
+        return xarray.Dataset(
+            variables, coords={"package": self.packages, "world": np.arange(self.worlds)},
+            attrs={k: v for k, v in self._identity().items() if v is not None})
+
+    def _identity(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "scenario_sha256": self.scenario_sha256,
+                "seed": self.seed, "worlds": self.worlds, "months": self.months,
+                "lens": self.lens, "version": self.version}
+
+    def save(self, path: str | Path) -> Path:
+        """Write these results to ``path`` (a NumPy ``.npz`` file, no pickles): every
+        per-world array exactly, and the run's identity (scenario name and SHA-256, seed,
+        worlds, months, lens, version), the anchoring, the rejections, the outside view and
+        each package's parameter registry, so that :meth:`load` gives back equal results and
+        :meth:`inputs` still regenerates each world's parameters."""
+        path = Path(path)
+        meta = {
+            "format": SAVE_FORMAT, **self._identity(),
+            "anchor": self.anchor.to_dict() if self.anchor else None,
+            "packages": self.packages,
+            "metrics": {p: list(d) for p, d in self.outcomes.items()},
+            "parameters_read": sorted(self.parameters_read),
+            "rejections": {p: list(v) for p, v in self.rejections.items()},
+            "outside": {p: self.outside[p].to_dict() for p in self.packages
+                        if p in self.outside},
+            "registries": {p: [param.model_dump(mode="python") for param in r.values()]
+                           for p, r in self.registries.items()},
+        }
+        arrays: dict[str, Any] = {f"{i}/{name}": np.asarray(values)
+                  for i, data in enumerate(self.outcomes.values())
+                  for name, values in data.items()}
+        with path.open("wb") as f:
+            np.savez_compressed(f, __meta__=np.array(json.dumps(meta, default=_json_plain)),
+                                **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Results:
+        """Results written by :meth:`save`; a file that is not one is an :class:`InputError`
+        naming it."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["__meta__"]))
+                if meta.get("format") != SAVE_FORMAT:
+                    raise ValueError(f"format {meta.get('format')!r}, expected {SAVE_FORMAT}")
+                outcomes = {p: {name: z[f"{i}/{name}"] for name in meta["metrics"][p]}
+                            for i, p in enumerate(meta["packages"])}
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"{path}: not a results file written by Results.save "
+                             f"({type(exc).__name__}: {exc})") from None
+        return cls(
+            scenario=meta["scenario"], seed=meta["seed"], worlds=meta["worlds"],
+            months=meta["months"], lens=meta["lens"], outcomes=outcomes,
+            parameters_read=frozenset(meta["parameters_read"]),
+            registries={p: Registry({d["name"]: Parameter.model_validate(d) for d in params})
+                        for p, params in meta["registries"].items()},
+            anchor=Anchor.from_dict(meta["anchor"]) if meta["anchor"] else None,
+            rejections={p: tuple(v) for p, v in meta["rejections"].items()},
+            outside={p: _outside_from_dict(d) for p, d in meta["outside"].items()},
+            version=meta["version"], scenario_sha256=meta["scenario_sha256"],
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: per package, the main metrics' means (escaped)."""
+        shown = [m for m in ("p_war_120m", "p_hold_given_war", "cost_usd_bn_per_year",
+                             "troops_feasible", "outside_p_war_120m")
+                 if any(m in self.metrics(p) for p in self.packages)]
+        head = "".join(f"<th>{html.escape(m)}</th>" for m in shown)
+        rows = []
+        for p in self.packages:
+            have = self.metrics(p)
+            cells = "".join(
+                f"<td>{html.escape(metric_info(m).format(self.metric(p, m).mean))}</td>"
+                if m in have else "<td>—</td>" for m in shown)
+            rows.append(f"<tr><th>{html.escape(p)}</th>{cells}</tr>")
+        ident = (f"{html.escape(self.scenario)} · {self.worlds:,} worlds · seed {self.seed}"
+                 + (f" · lens {html.escape(self.lens)}" if self.lens else "")
+                 + f" · guaranty {html.escape(self.version)}")
+        return (f"<table><caption>{ident}</caption><thead><tr><th>package</th>{head}</tr>"
+                f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _info(name: str) -> dict[str, Any]:
+    m = metric_info(name)
+    return {"unit": m.unit, "label": m.label, "kind": m.kind, "better": m.better}
+
+
+def _outside_from_dict(d: Mapping[str, Any]) -> OutsideEstimate:
+    return OutsideEstimate(
+        p_war={int(k): (float(v[0]), float(v[1]), float(v[2])) for k, v in d["p_war"].items()},
+        hazard_ratio=d["hazard_ratio_vs_bare_ceasefire"], reference=d["reference"],
+        reference_n=d["reference_n"], unmapped=tuple(d["unmapped"]), level=d["level"])
+
+
+def _json_plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | frozenset | set):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

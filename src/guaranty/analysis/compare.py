@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from guaranty import defaults
 from guaranty.engine import DEFAULT_CHUNK, simulate
 from guaranty.results import Results, Summary
 from guaranty.scenario import Scenario
@@ -86,8 +87,8 @@ def compare_lenses(
     scenario: Scenario,
     packages: Sequence[str] | None = None,
     *,
-    worlds: int = 10_000,
-    seed: int = 0,
+    worlds: int = defaults.WORLDS,
+    seed: int = defaults.SEED,
     months: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,

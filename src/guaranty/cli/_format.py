@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -105,10 +108,13 @@ def _comparison_table(results: Results, packages: list[str]) -> Table:
     table.add_column("metric", no_wrap=True)
     for package in packages:
         table.add_column(package, justify="right")
-    metrics = [m for m in results.metrics(packages[0])
-               if all(m in results.metrics(p) for p in packages)]
+    # Every metric any of these packages has ("—" where one lacks it: troops_feasible is
+    # reported only for packages that send troops, and matters exactly there).
+    metrics = list(dict.fromkeys(m for p in packages for m in results.metrics(p)))
     for metric in metrics:
-        table.add_row(metric, *(_cell(results.metric(p, metric), metric) for p in packages))
+        table.add_row(metric, *(_cell(results.metric(p, metric), metric)
+                                if metric in results.metrics(p) else Text("—")
+                                for p in packages))
     return table
 
 
@@ -127,3 +133,110 @@ def lens_tables(comparison: LensComparison) -> list[Table]:
                                      for lens in comparison.lenses))
         tables.append(table)
     return tables
+
+
+# The one-screen answer ------------------------------------------------------------------------
+
+RISK_LABEL = {"p_war_120m": "P(war 10y)", "p_war_60m": "P(war 5y)"}
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}" if math.isfinite(value) else "—"
+
+
+def _spread(s: Summary) -> str:
+    """A 5–95 % spread or 90 % interval in whole percent: ``12–36%``."""
+    return f"{_pct(s.p05)}–{_pct(s.p95)}%"
+
+
+def _points(value: float) -> str:
+    """A change in percentage points with its sign: ``−17.0``."""
+    return f"{100 * value:+.1f}".replace("-", "−")
+
+
+def _party(reason: str) -> str:
+    """The party of a rejection (``"us's red line on …"`` → ``us``)."""
+    return reason.split("'s red line", 1)[0]
+
+
+def reference_package(results: Results, anchor: str | None) -> str | None:
+    """The package the paired changes are taken against: the anchor package, when it ran."""
+    if results.anchor is not None and results.anchor.package in results.packages:
+        return results.anchor.package
+    return anchor if anchor in results.packages else None
+
+
+def answer_table(results: Results, metric: str, reference: str | None,
+                 drivers: Mapping[str, list[dict[str, Any]]] | None) -> tuple[Table, list[str]]:
+    """The one-screen table of ``guaranty run``: a row per package, sorted by ``metric`` (the
+    risk of renewed war); returns it and the letters' legend (the assumptions named in the
+    "hangs on" column)."""
+    label = RISK_LABEL.get(metric, f"P(war {results.months}m)")
+    outside = f"outside_{metric}" if metric.startswith("p_war_") else ""
+    have = set().union(*(results.metrics(p) for p in results.packages))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1),
+                  collapse_padding=True)
+    table.add_column("package", overflow="fold")  # a long name wraps, never cut
+    table.add_column(f"{label}\n5–95 %", justify="right", no_wrap=True)
+    if reference is not None:
+        table.add_column("Δ pts\n90 % CI", justify="right", no_wrap=True)
+    columns = [("p_hold_given_war", "holds if\nattacked"), ("cost_usd_bn_per_year", "cost\n$bn/yr"),
+               ("troops_feasible", "troops\nfit")]
+    columns = [(m, h) for m, h in columns if m in have]
+    for _, header in columns:
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("rejected\nby", overflow="fold")
+    if outside in have:
+        table.add_column("history\n90 % CI", justify="right", no_wrap=True)
+    if drivers is not None:
+        table.add_column("hangs\non", no_wrap=True)
+    letters: dict[str, str] = {}
+    order = sorted(results.packages, key=lambda p: (results.mean(p, metric), p))
+    for package in order:
+        risk = results.metric(package, metric)
+        rejected = results.rejections.get(package, ())
+        name = Text(printable(package), style="bold" if package == reference else "")
+        if rejected:
+            name = Text.assemble(("✗ ", "red"), (printable(package), "dim"))
+        row: list[Text | str] = [name, _two(fmt(risk.mean, metric), _spread(risk))]
+        if reference is not None:
+            if package == reference:
+                row.append(_two("anchor", ""))
+            else:
+                c = results.change(package, reference, metric)
+                row.append(_two(_points(c.mean), f"±{100 * (c.hi - c.mean):.1f}"))
+        for m, _ in columns:
+            row.append(fmt(results.mean(package, m), m) if m in results.metrics(package)
+                       else "—")
+        parties = list(dict.fromkeys(_party(r) for r in rejected))
+        row.append(Text("\n".join(map(printable, parties)), style="red") if parties else "—")
+        if outside in have:
+            if outside in results.metrics(package):
+                o = results.metric(package, outside)
+                row.append(_two(fmt(o.mean, metric), _spread(o)))
+            else:
+                row.append("—")
+        if drivers is not None:
+            keys = [letters.setdefault(d["name"], LETTERS[len(letters) % len(LETTERS)])
+                    for d in drivers.get(package, [])]
+            row.append(" ".join(keys) or "—")
+        table.add_row(*row)
+    legend = []
+    if drivers is not None:
+        shares: dict[str, list[float]] = {}
+        origin: dict[str, str] = {}
+        for rows in drivers.values():
+            for d in rows:
+                shares.setdefault(d["name"], []).append(d["S1"])
+                origin[d["name"]] = str(d["origin"])
+        for param, key in letters.items():
+            lo, hi = min(shares[param]), max(shares[param])
+            span = f"{lo:.0%}" if round(100 * lo) == round(100 * hi) else f"{lo:.0%}–{hi:.0%}"
+            legend.append(f"{key} {param} ({origin[param]}; {span} of the variance)")
+    return table, legend
+
+
+def _two(top: str, below: str) -> Text:
+    """A cell of two lines, the second dimmed."""
+    return Text.assemble(top, "\n", (below, "dim")) if below else Text(top)

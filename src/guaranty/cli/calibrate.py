@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.analysis.war import WarCheck, check_war
 from guaranty.cli._format import emit_json, out_console, styled
 from guaranty.cli.options import JsonFlag, Seed, Worlds
+from guaranty.cli.progress import progress
 
 app = typer.Typer(
     help="Hold the model to the record: replays of past wars against what happened.",
@@ -34,8 +35,9 @@ def war(
     Each row is a band of the record: the model's mean over worlds with its 5-95 % spread,
     the record's range, and whether the mean lies inside. Exits 0 either way (it reports).
     """
-    fixed = secrets.randbits(32) if seed is None else seed
-    result = check_war(worlds=worlds, seed=fixed, record=record)
+    fixed = defaults.SEED if seed is None else seed
+    with progress("replaying the war", show=not json_out):
+        result = check_war(worlds=worlds, seed=fixed, record=record)
     if json_out:
         emit_json(result.to_dict())
         return

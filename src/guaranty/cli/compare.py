@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.analysis.robust import DEFAULT_SATISFICE, ROBUST_LEVEL, Robustness, compare_packages
 from guaranty.cli._format import emit_json, fmt, out_console
 from guaranty.cli.options import JsonFlag, Months, NoAnchor, Packages, ScenarioFile, Seed, Workers
+from guaranty.cli.progress import progress
 from guaranty.scenario import load_scenario
 
 
@@ -37,11 +38,12 @@ def compare(
 ) -> None:
     """P(A beats B) for every pair of packages, regret and satisficing, and which wins are
     robust (common random numbers: every package meets the same worlds)."""
-    fixed = secrets.randbits(32) if seed is None else seed
-    result = compare_packages(
-        load_scenario(file), package or None, lens=lens, metrics=metric or None,
-        satisfice=satisfice if satisfice is not None else DEFAULT_SATISFICE, level=level,
-        worlds=worlds, seed=fixed, months=months, workers=workers, anchor=not no_anchor)
+    fixed = defaults.SEED if seed is None else seed
+    with progress("simulating and comparing the packages", show=not json_out):
+        result = compare_packages(
+            load_scenario(file), package or None, lens=lens, metrics=metric or None,
+            satisfice=satisfice if satisfice is not None else DEFAULT_SATISFICE, level=level,
+            worlds=worlds, seed=fixed, months=months, workers=workers, anchor=not no_anchor)
     if json_out:
         emit_json(result.to_dict())
         return

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 
+from guaranty import defaults
 from guaranty.analysis.discovery import Discovery, discover_scenario
 from guaranty.cli._format import emit_json, out_console
 from guaranty.cli.options import JsonFlag, LensName, Months, NoAnchor, ScenarioFile, Seed
+from guaranty.cli.progress import progress
 from guaranty.cli.sensitivity import Metric, Package
 from guaranty.scenario import load_scenario
 
@@ -34,10 +35,12 @@ def discover(
 ) -> None:
     """Scenario discovery: boxes of assumptions where the package fails, with coverage and
     density (PRIM and CART, EMA Workbench)."""
-    fixed = secrets.randbits(32) if seed is None else seed
-    result = discover_scenario(load_scenario(file), package, metric, above=above, below=below,
-                               worlds=worlds, seed=fixed, months=months, lens=lens,
-                               density=density, boxes=boxes, anchor=not no_anchor)
+    fixed = defaults.SEED if seed is None else seed
+    with progress("simulating and searching for boxes", show=not json_out):
+        result = discover_scenario(load_scenario(file), package, metric, above=above,
+                                   below=below, worlds=worlds, seed=fixed, months=months,
+                                   lens=lens, density=density, boxes=boxes,
+                                   anchor=not no_anchor)
     if json_out:
         emit_json(result.to_dict())
         return

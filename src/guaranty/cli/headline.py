@@ -1,5 +1,5 @@
 """The one-screen headline under ``guaranty run``: which package is best on the main metric and
-how robustly, and the three assumptions that move it most.
+how robustly, and, for each package, the three assumptions that move it most.
 
 The assumptions come from RBD-FAST over the run's own worlds
 (:func:`guaranty.analysis.sensitivity.drivers`: no new simulation, about a second), kept in a
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,21 +72,49 @@ def main_metric(results: Results) -> str | None:
     return next((m for m in MAIN_METRICS if m in have), None)
 
 
+def drivers_by_package(scenario: Scenario, results: Results, metric: str,
+                       tick: Callable[[int], None] | None = None
+                       ) -> dict[str, list[dict[str, Any]]]:
+    """:func:`top_drivers` of ``metric`` for every package; ``tick`` is told how many packages
+    are done."""
+    out = {}
+    for done, package in enumerate(results.packages, 1):
+        out[package] = top_drivers(scenario, results, package, metric)
+        if tick:
+            tick(done)
+    return out
+
+
+def best(results: Results, metric: str) -> str | None:
+    """One line: the package with the least regret on ``metric`` and how robustly it beats
+    the others (common worlds); the best one no party rejects, when that is another."""
+    if len(results.packages) < 2:
+        return None
+    r = robustness({results.lens or "default": results}, [metric], satisfice=())
+    top, share = r.best(metric)
+    verdict = ("robust" if all(p.robust for p in r.pairs if top in (p.a, p.b))
+               else "not robust")
+    line = (f"best on {metric}: {top} ({fmt(results.mean(top, metric), metric)}, least "
+            f"regret); it beats each other package in at least {share:.0%} of worlds "
+            f"({verdict}; `guaranty compare` for every pair and lens)")
+    if results.rejections.get(top):
+        open_ = [p for p in results.packages if not results.rejections.get(p)]
+        if open_:
+            alt = min(open_, key=lambda p: (results.mean(p, metric), p))
+            line += (f"; it is rejected — the best no party rejects: {alt} "
+                     f"({fmt(results.mean(alt, metric), metric)})")
+    return line
+
+
 def lines(scenario: Scenario, results: Results) -> list[str]:
-    """The headline, a few lines of rich markup."""
+    """The headline of ``--detail``, a few lines of plain text."""
     metric = main_metric(results)
     if metric is None:
         return []
-    out = [f"[bold]headline — {metric}[/bold]"]
-    if len(results.packages) > 1:
-        r = robustness({results.lens or "default": results}, [metric], satisfice=())
-        best, share = r.best(metric)
-        mean = results.mean(best, metric)
-        verdict = ("robust" if all(p.robust for p in r.pairs if best in (p.a, p.b))
-                   else "not robust")
-        out.append(f"  best: {best} ({fmt(mean, metric)}, least regret); it beats each other "
-                   f"package in at least {share:.0%} of worlds ({verdict}; `guaranty compare` "
-                   "for every pair and lens)")
+    out = [f"headline — {metric}"]
+    top = best(results, metric)
+    if top:
+        out.append(f"  {top}")
     package = results.packages[0]
     rows = top_drivers(scenario, results, package, metric)
     shown = "; ".join(f"{d['name']} ({d['S1']:.0%} of the variance, {d['origin']})"

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.cli._format import emit_json, fmt, out_console, styled
-from guaranty.cli.options import JsonFlag, LensName, Workers
+from guaranty.cli.options import JsonFlag, LensName, Seed, Workers
+from guaranty.cli.progress import progress
 from guaranty.scenario import load_scenario
 
 
@@ -18,8 +20,8 @@ def negotiate(
         help="Scenario YAML file with a negotiation: section.")],
     lens: LensName = None,
     worlds: Annotated[int, typer.Option(
-        "--worlds", "-n", help="Worlds simulated per package.")] = 400,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed.")] = 0,
+        "--worlds", "-n", help="Worlds simulated per package.")] = defaults.NEGOTIATION_WORLDS,
+    seed: Seed = None,
     workers: Workers = 1,
     json_out: JsonFlag = False,
 ) -> None:
@@ -27,7 +29,9 @@ def negotiate(
     from guaranty.negotiation import analyse
 
     scenario = load_scenario(file)
-    result = analyse(scenario, lens=lens, worlds=worlds, seed=seed, workers=workers)
+    seed = defaults.SEED if seed is None else seed
+    with progress("simulating every candidate package", show=not json_out):
+        result = analyse(scenario, lens=lens, worlds=worlds, seed=seed, workers=workers)
     if json_out:
         emit_json(result.to_dict())
         return

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.analysis.optimise import DEFAULT_OBJECTIVES, Optimum, optimise
 from guaranty.cli._format import emit_json, fmt, out_console
 from guaranty.cli.options import JsonFlag, Months, ScenarioFile, Seed
+from guaranty.cli.progress import progress
 from guaranty.errors import InputError
 from guaranty.scenario import load_scenario
 
@@ -29,7 +30,8 @@ def optimise_command(
     population: Annotated[int, typer.Option("--population", help="NSGA-II population.")] = 16,
     generations: Annotated[int, typer.Option("--generations", help="Generations.")] = 6,
     worlds: Annotated[int, typer.Option(
-        "--worlds", "-n", help="Worlds per candidate (the same for all).")] = 400,
+        "--worlds", "-n", help="Worlds per candidate (the same for all).")] = (
+        defaults.NEGOTIATION_WORLDS),
     seed: Seed = None,
     months: Months = None,
     json_out: JsonFlag = False,
@@ -39,10 +41,11 @@ def optimise_command(
     names = [m.strip() for m in objectives.split(",") if m.strip()]
     if not names:
         raise InputError(f"--objectives must name metrics, got {objectives!r}")
-    fixed = secrets.randbits(32) if seed is None else seed
-    result = optimise(load_scenario(file), names, constraints=constraint or [], lens=lens,
-                      population=population, generations=generations, worlds=worlds,
-                      seed=fixed, months=months)
+    fixed = defaults.SEED if seed is None else seed
+    with progress("searching the levers (NSGA-II)", show=not json_out):
+        result = optimise(load_scenario(file), names, constraints=constraint or [], lens=lens,
+                          population=population, generations=generations, worlds=worlds,
+                          seed=fixed, months=months)
     if json_out:
         emit_json(result.to_dict())
         return

@@ -23,6 +23,7 @@ from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
+from guaranty import defaults
 from guaranty.engine import DEFAULT_CHUNK
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
@@ -31,8 +32,24 @@ JsonDoc = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 Packages = Annotated[list[str] | None, typer.Option(
     "--package", "-p", help="Package to run (repeatable; default all).")]
 Worlds = Annotated[int, typer.Option("--worlds", "-n", help="Number of sampled worlds.")]
+
+
+def parse_seed(text: str) -> int:
+    """A ``--seed``: an integer, or ``random`` for a fresh one (printed on stderr at once, so
+    the run can be repeated)."""
+    if text.strip().lower() == "random":
+        seed = secrets.randbits(32)
+        typer.echo(f"seed {seed} (drawn at random; --seed {seed} repeats this run)", err=True)
+        return seed
+    try:
+        return int(text)
+    except ValueError:
+        raise typer.BadParameter(f"must be an integer or 'random', got {text!r}") from None
+
+
 Seed = Annotated[int | None, typer.Option(
-    "--seed", "-s", help="Random seed (default: a fresh one, printed).")]
+    "--seed", "-s", parser=parse_seed, metavar="INT|random",
+    help=f"Random seed, or 'random' for a fresh one (printed); default {defaults.SEED}.")]
 Months = Annotated[int | None, typer.Option(
     "--months", "-m", help="Horizon in months (default: the scenario's).")]
 LensName = Annotated[str | None, typer.Option("--lens", "-l", help="Expert lens to apply.")]
@@ -51,7 +68,7 @@ class RunOptions:
     """
 
     package: Packages = None
-    worlds: Worlds = 10_000
+    worlds: Worlds = defaults.WORLDS
     seed: Seed = None
     months: Months = None
     lens: LensName = None
@@ -65,8 +82,8 @@ class RunOptions:
         return list(self.package) if self.package else None
 
     def fixed_seed(self) -> int:
-        """``--seed``, or a fresh random seed when none was given (call once, print it)."""
-        return secrets.randbits(32) if self.seed is None else self.seed
+        """``--seed``, else the fixed default (:data:`guaranty.defaults.SEED`)."""
+        return defaults.SEED if self.seed is None else self.seed
 
 
 R = TypeVar("R")

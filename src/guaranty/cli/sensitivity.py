@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from guaranty import defaults
 from guaranty.analysis.sensitivity import METHODS, Sensitivity, sensitivity
 from guaranty.cli._format import emit_json, out_console
 from guaranty.cli.options import (
@@ -19,6 +19,7 @@ from guaranty.cli.options import (
     Seed,
     Workers,
 )
+from guaranty.cli.progress import progress
 from guaranty.errors import InputError
 from guaranty.scenario import load_scenario
 
@@ -55,10 +56,11 @@ def sensitivity_command(
     if method not in METHODS:
         raise InputError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     spec: str | int | None = int(groups) if groups and groups.isdigit() else groups
-    fixed = secrets.randbits(32) if seed is None else seed
-    result = sensitivity(load_scenario(file), package, metric, method=method, groups=spec, n=n,
-                         seed=fixed, months=months, lens=lens, workers=workers,
-                         anchor=not no_anchor, second_order=second_order)
+    fixed = defaults.SEED if seed is None else seed
+    with progress(f"{method}: simulating the design", show=not json_out):
+        result = sensitivity(load_scenario(file), package, metric, method=method, groups=spec,
+                             n=n, seed=fixed, months=months, lens=lens, workers=workers,
+                             anchor=not no_anchor, second_order=second_order)
     if json_out:
         emit_json(result.to_dict())
         return

@@ -18,7 +18,7 @@ from numbers import Integral
 
 import numpy as np
 
-from guaranty import rng
+from guaranty import defaults, rng
 from guaranty._processes import owned_pool
 from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
 from guaranty.engine.batch import split, stack
@@ -31,7 +31,7 @@ from guaranty.models._arrays import Array
 from guaranty.models.outcomes import METRICS, WAR_CHECKPOINTS
 from guaranty.outside import OutsideViews
 from guaranty.params import ParamView, SampleMemo
-from guaranty.results import Anchor, Results
+from guaranty.results import Anchor, Results, scenario_digest
 from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
 from guaranty.scenario.schema import Scenario
 
@@ -46,8 +46,8 @@ per distinct set of inputs and reuse."""
 class RunSpec:
     """How many worlds, which seed, what horizon and lens, and how to split the work."""
 
-    worlds: int = 10_000
-    seed: int = 0
+    worlds: int = defaults.WORLDS
+    seed: int = defaults.SEED
     months: int | None = None
     lens: str | None = None
     chunk_size: int = DEFAULT_CHUNK
@@ -246,8 +246,8 @@ def simulate(
     scenario: Scenario,
     packages: Sequence[str] | None = None,
     *,
-    worlds: int = 10_000,
-    seed: int = 0,
+    worlds: int = defaults.WORLDS,
+    seed: int = defaults.SEED,
     months: int | None = None,
     lens: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
@@ -287,7 +287,8 @@ def simulate(
                    for i, name in enumerate(names)}
     return Results(
         scenario=scenario.name, seed=seed, worlds=worlds, months=horizon, lens=lens,
-        outcomes=per_package, parameters_read=read, anchor=anchor_used,
+        scenario_sha256=scenario_digest(scenario), outcomes=per_package, parameters_read=read,
+        anchor=anchor_used,
         registries={name: plan.registry for name, plan in plan_of.items()},
         outside=OutsideViews({name: plan.provisions for name, plan in plan_of.items()}),
         rejections={name: plan.rejected_by for name, plan in plan_of.items()},

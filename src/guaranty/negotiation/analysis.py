@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from guaranty import defaults
 from guaranty._processes import owned_pool
 from guaranty.analysis.evaluate import GAIN, Evaluations, evaluate
 from guaranty.engine import MAX_WORLDS
@@ -134,8 +135,8 @@ def analyse(
     scenario: Scenario,
     *,
     lens: str | None = None,
-    worlds: int = 400,
-    seed: int = 0,
+    worlds: int = defaults.NEGOTIATION_WORLDS,
+    seed: int = defaults.SEED,
     max_concessions: int = 4,
     workers: int = 1,
     executor: Executor | None = None,

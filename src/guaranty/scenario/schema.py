@@ -558,6 +558,20 @@ class Scenario(Frozen):
                              f"{kind_of(value)}")
         return value
 
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: the scenario's identity and its packages (escaped)."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><th>{escape(name)}</th><td>{'anchor' if name == self.anchor else ''}</td>"
+            f"<td>{escape(' '.join(p.description.split())[:160])}</td></tr>"
+            for name, p in self.packages.items())
+        lenses = ", ".join(escape(k) for k in self.lenses) or "none"
+        return (f"<table><caption>{escape(self.name)} — {escape(self.title)} · "
+                f"{self.horizon_months} months · lenses: {lenses}</caption>"
+                f"<thead><tr><th>package</th><th></th><th>description</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+
     def package(self, name: str) -> Package:
         """The package ``name`` as written (its ``base`` chain not merged in).
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guaranty import defaults
 from guaranty._processes import stop_pool, worker_pool
 from guaranty.engine.run import (
     DEFAULT_CHUNK,
@@ -38,7 +39,7 @@ from guaranty.engine.run import (
 from guaranty.errors import InputError, StoreError, unknown
 from guaranty.models._arrays import Array
 from guaranty.outside import OutsideViews
-from guaranty.results import Results
+from guaranty.results import Results, scenario_digest
 from guaranty.scenario.schema import Scenario
 from guaranty.store.catalogue import (
     DEFAULT_LENS,
@@ -106,8 +107,8 @@ def sweep(
     packages: Sequence[str] | None = None,
     *,
     lenses: Sequence[str] | None = None,
-    worlds: int = 10_000,
-    seed: int = 0,
+    worlds: int = defaults.WORLDS,
+    seed: int = defaults.SEED,
     months: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     anchor: bool = True,
@@ -239,7 +240,7 @@ def load_results(store: str | Path, run: str | None = None) -> dict[str, Results
                 registries={p: plan.registry for p, plan in plan_of.items()},
                 outside=OutsideViews({p: plan.provisions for p, plan in plan_of.items()}),
                 rejections={p: plan.rejected_by for p, plan in plan_of.items()},
-                version=record.version,
+                version=record.version, scenario_sha256=scenario_digest(scenario),
             )
     return out
 

@@ -19,6 +19,7 @@ from guaranty.cli.durability import app as durability_app
 from guaranty.cli.negotiate import negotiate
 from guaranty.cli.optimise import optimise_command
 from guaranty.cli.params import params, validate
+from guaranty.cli.report import report
 from guaranty.cli.run import lenses, run
 from guaranty.cli.sensitivity import sensitivity_command
 from guaranty.cli.sweep import runs, sweep
@@ -31,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (validate, run, lenses, compare, sweep, negotiate, params, discover):
+for command in (validate, run, lenses, compare, sweep, negotiate, params, discover, report):
     app.command()(command)
 app.command("sensitivity")(sensitivity_command)
 app.command("optimise")(optimise_command)

@@ -68,11 +68,18 @@ def _change(results: Results, package: str, anchor: str, name: str) -> str:
     return f"{100 * mean:+.1f} pts (±{100 * half:.1f})"
 
 
+def anchor_package(results: Results) -> str:
+    """The package changes are measured against: the run's anchor where the run holds it, else
+    its first package."""
+    if results.anchor is not None and results.anchor.package in results.outcomes:
+        return results.anchor.package
+    return results.packages[0]
+
+
 def rows(results: Results, drivers: Mapping[str, Sequence[str]] | None = None) -> list[Row]:
-    """The table's rows, lowest risk first (the anchor package is the run's anchor, else the
-    first package)."""
+    """The table's rows, lowest risk first (changes against :func:`anchor_package`)."""
     name = risk_metric(results)
-    anchor = results.anchor.package if results.anchor is not None else results.packages[0]
+    anchor = anchor_package(results)
     history_name = f"outside_{name}" if name != "p_war_horizon" else ""
     out = []
     for package in sorted(results.packages, key=lambda p: results.mean(p, name)):
@@ -101,5 +108,4 @@ def columns(results: Results) -> list[str]:
     """The column headings, with the horizon and the anchor package filled in."""
     name = risk_metric(results)
     months = "120" if name == "p_war_120m" else str(results.months)
-    anchor = results.anchor.package if results.anchor is not None else results.packages[0]
-    return [c.format(t=months, anchor=anchor) for c in COLUMNS]
+    return [c.format(t=months, anchor=anchor_package(results)) for c in COLUMNS]

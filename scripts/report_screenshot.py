@@ -28,9 +28,10 @@ def main() -> None:
     parser.add_argument("--html", type=Path, default=None)
     args = parser.parse_args()
 
+    from tests.browser import chromium_page
+
     import guaranty
     from guaranty.report import Budget, stderr_progress, write_report
-    from tests.browser import chromium_page
 
     scenario = guaranty.load_scenario("ukraine-2025")
     wall, cpu = time.perf_counter(), time.process_time()

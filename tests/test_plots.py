@@ -148,7 +148,7 @@ def test_prim_boxes_scale_each_limit_to_its_range() -> None:
     k = list(bars.y).index("a (box 1)")
     assert bars.base[k] == pytest.approx((limits["a"][0] - ranges["a"][0])
                                          / (ranges["a"][1] - ranges["a"][0]), abs=1e-9)
-    assert 0 <= bars.base[k] and bars.base[k] + bars.x[k] <= 1 + 1e-9
+    assert bars.base[k] >= 0 and bars.base[k] + bars.x[k] <= 1 + 1e-9
 
 
 def negotiation_result() -> NegotiationResult:

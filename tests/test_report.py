@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.browser import chromium_page
 from typer.testing import CliRunner
 
 import guaranty
@@ -21,7 +22,6 @@ from guaranty.cli.root import app
 from guaranty.errors import InputError
 from guaranty.report import SECTIONS, Budget, write_report
 from guaranty.scenario.compile import base_registry
-from tests.browser import chromium_page
 
 PACKAGES = ["ceasefire-only", "strong-army", "istanbul-2022"]
 SMALL = Budget(lens_worlds=100, sobol_n=16, drivers_worlds=300, table_drivers_worlds=128,

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from guaranty.analysis.optimise import Optimum
+from guaranty.models.outcomes import metric_info
 from guaranty.negotiation import NegotiationResult
 from guaranty.plots._style import finish
 
@@ -115,7 +116,7 @@ def pareto_front(optimum: Optimum) -> go.Figure:
         y=[p.objectives[y_name] for p in optimum.candidates], mode="markers",
         name="candidates", marker={"color": "#cccccc", "size": 6},
         hovertemplate=f"{x_name} %{{x:.3g}}, {y_name} %{{y:.3g}}<extra>candidate</extra>"))
-    front = sorted(optimum.front, key=lambda p: p.objectives[x_name])
+    front = sorted(optimum.front, key=lambda p: (p.objectives[x_name], -p.objectives[y_name]))
     hover = ["<br>".join(f"{k} = {v}" for k, v in p.levers.items())
              + "<br>accepted by: " + (", ".join(p.accepted_by) or "none") for p in front]
     fig.add_trace(go.Scatter(
@@ -126,8 +127,11 @@ def pareto_front(optimum: Optimum) -> go.Figure:
                 "colorscale": "RdYlGn", "cmin": 0, "cmax": max(1, len(optimum.parties)),
                 "colorbar": {"title": "parties<br>accepting"}},
         hovertemplate="%{customdata}<extra>Pareto front</extra>"))
-    fig.update_xaxes(title_text=x_name)
-    fig.update_yaxes(title_text=y_name)
+    for axis, name in ((fig.update_xaxes, x_name), (fig.update_yaxes, y_name)):
+        info = metric_info(name)
+        percent = info.kind in ("probability", "share")
+        axis(title_text=info.label + ("" if percent or not info.unit else f" ({info.unit})"),
+             tickformat=".0%" if percent else None)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return finish(fig, f"Pareto front over the levers: {len(optimum.front)} of "
                   f"{optimum.evaluated} settings ({optimum.worlds:,} worlds each, seed "

@@ -1,8 +1,8 @@
 """The shareable report: one self-contained HTML file with the comparison, every figure, every
 assumption with its source, and the run's identity (seed, version, the scenario's SHA-256).
 
->>> from guaranty.report import write_report                       # doctest: +SKIP
->>> write_report(scenario, results, "report.html")                  # doctest: +SKIP
+``write_report(scenario, results, "report.html")`` (a run of the scenario from
+:func:`guaranty.simulate`); ``docs/report.md`` has a runnable example.
 
 plotly.js is inlined once from the installed plotly package: the file needs no network to
 open. The analyses beyond the run (lenses, Sobol, PRIM, negotiation, the optimiser) run at a

@@ -23,6 +23,9 @@ Sections = Annotated[list[str] | None, typer.Option(
 def report(file: ScenarioFile, options: RunOptions, output: Output = Path("report.html"),
            budget: BudgetFactor = 1.0, section: Sections = None) -> None:
     """Simulate packages and write one self-contained HTML report (no network needed to open)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from guaranty.cli._format import err_console
     from guaranty.engine import simulate
     from guaranty.errors import InputError
     from guaranty.report import SECTIONS, Budget, stderr_progress, write_report
@@ -38,9 +41,17 @@ def report(file: ScenarioFile, options: RunOptions, output: Output = Path("repor
     seed = options.fixed_seed()
     print(f"report: simulating {options.worlds:,} worlds, seed {seed}", file=sys.stderr,
           flush=True)
-    results = simulate(scenario, options.packages, worlds=options.worlds, seed=seed,
-                       months=options.months, lens=options.lens, chunk_size=options.chunk_size,
-                       workers=options.workers, anchor=not options.no_anchor)
+    names = options.packages or list(scenario.packages)
+    progress = Progress(TextColumn("simulating"), BarColumn(),
+                        TextColumn("{task.completed:,}/{task.total:,} worlds"),
+                        TimeRemainingColumn(), console=err_console(), transient=True)
+    with progress:
+        task = progress.add_task("simulating", total=options.worlds * len(names))
+        results = simulate(scenario, options.packages, worlds=options.worlds, seed=seed,
+                           months=options.months, lens=options.lens,
+                           chunk_size=options.chunk_size, workers=options.workers,
+                           anchor=not options.no_anchor,
+                           progress=lambda done: progress.update(task, completed=done))
     path = write_report(scenario, results, output, sections=section, budget=sizes,
                         progress=stderr_progress())
     typer.echo(str(path))

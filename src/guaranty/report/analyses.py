@@ -159,13 +159,23 @@ def _lenses(scenario: Scenario, results: Results, focus: str, budget: Budget
     worlds = min(budget.lens_worlds, results.worlds)
     options: dict[str, Any] = {"worlds": worlds, "seed": results.seed, "months": results.months,
                                "anchor": results.anchor is not None, "workers": budget.workers}
-    # The run itself is the default lens when it has the same worlds and no lens.
-    default = results if results.lens is None and results.worlds == worlds else simulate(
+    # The default lens is the run's own first worlds: world w's draws depend only on the seed
+    # and w (the seed contract), so they are exactly a run of that many worlds.
+    default = _first_worlds(results, worlds) if results.lens is None else simulate(
         scenario, results.packages, **options)
     runs = {"default": default} | {
         lens: simulate(scenario, results.packages, lens=lens, **options)
         for lens in scenario.lenses}
     return {"lenses": LensComparison(runs)}
+
+
+def _first_worlds(results: Results, worlds: int) -> Results:
+    """``results`` cut to its first ``worlds`` worlds."""
+    if worlds >= results.worlds:
+        return results
+    outcomes = {p: {m: v[:worlds] for m, v in data.items()}
+                for p, data in results.outcomes.items()}
+    return dataclasses.replace(results, worlds=worlds, outcomes=outcomes)
 
 
 def _sobol(scenario: Scenario, results: Results, focus: str, budget: Budget

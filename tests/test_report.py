@@ -129,17 +129,19 @@ def test_sections_pick_what_the_report_holds(tmp_path, scenario) -> None:
         write_report(scenario, results, tmp_path / "x.html", sections=["plots"])
 
 
-def test_missing_analyses_are_reported_with_their_reason(tmp_path) -> None:
+def test_a_short_scenario_without_negotiation_gets_every_other_chart(tmp_path) -> None:
     from guaranty.testing import tiny_scenario
 
     scenario = tiny_scenario()  # no negotiation section, no levers; a 24-month horizon
     results = guaranty.simulate(scenario, worlds=200, seed=2)
-    html = write_report(scenario, results, tmp_path / "t.html", budget=SMALL,
-                        sections=["table", "war", "negotiation"], progress=quiet
+    html = write_report(scenario, results, tmp_path / "t.html", budget=SMALL, progress=quiet
                         ).read_text(encoding="utf-8")
     assert "negotiation: not shown — the scenario has no negotiation section" in html
     assert "optimise: not shown — the scenario defines no levers" in html
     assert "P(war ≤ 24 mo)" in html
+    assert re.findall(r'data-key="([^"]+)"', html) == [
+        "p-war", "cost-risk", "people", "lenses-p_war_horizon", "lenses-p_hold_given_war",
+        "sobol", "rbd-fast", "prim", "km"]
 
 
 def test_budget_scales_and_checks() -> None:

@@ -71,8 +71,9 @@ def figures(results: Results, analyses: Analyses, sections: Sequence[str]) -> li
                 "Refugees returned and reconstruction needs met by month (means over "
                 "worlds; the hover gives the 5–95 % spread).", plots.people_and_economy(results))
         elif section == "lenses" and a.lenses is not None:
-            for metric in ("p_war_120m", "p_hold_given_war"):
-                if metric in a.lenses.metrics:
+            have = results.metrics(results.packages[0])
+            for metric in (table.risk_metric(results), "p_hold_given_war"):
+                if metric in have:
                     add(section, f"lenses-{metric}", f"Lenses side by side: {metric}",
                         "Each package under the default assumptions and under each expert "
                         "lens, on the same worlds and seed; the error bars are the 95 % "

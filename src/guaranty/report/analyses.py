@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,7 +111,11 @@ def run_analyses(scenario: Scenario, results: Results, *, budget: Budget | None 
             progress(step, k, len(chosen))
         start, start_cpu = time.perf_counter(), time.process_time()
         try:
-            found |= _STEP[step](scenario, results, focus, budget)
+            with warnings.catch_warnings():
+                # constant outputs (a short horizon) make SALib divide by zero: the indices
+                # come back NaN and are shown as such, without a warning on stderr
+                warnings.simplefilter("ignore", RuntimeWarning)
+                found |= _STEP[step](scenario, results, focus, budget)
         except GuarantyError as exc:
             missing[step] = str(exc)
         seconds[step] = time.perf_counter() - start
@@ -201,7 +206,11 @@ def _prim(scenario: Scenario, results: Results, focus: str, budget: Budget
     y = np.asarray(results.outcomes[focus][metric][:k], dtype=np.float64)
     ok = np.isfinite(y)
     threshold = float(np.quantile(y[ok], 0.75))
-    found = discover(x[ok], y[ok] > threshold, cart=False)
+    fails = y[ok] > threshold
+    if not fails.any():
+        raise InputError(f"{metric} of {focus} is the same in at least a quarter of the worlds "
+                         "at its top: there is no riskiest quarter to explain")
+    found = discover(x[ok], fails, cart=False)
     boxes = tuple(dataclasses.replace(b, origins={n: origin_of(registry[n]) for n in b.limits})
                   for b in found.boxes)
     if not boxes:

@@ -144,6 +144,25 @@ def test_a_short_scenario_without_negotiation_gets_every_other_chart(tmp_path) -
         "sobol", "rbd-fast", "prim", "km"]
 
 
+def test_an_analysis_whose_library_is_missing_is_skipped_with_the_reason(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from guaranty.report import analyses
+    from guaranty.testing import tiny_scenario
+
+    def no_salib(*_: object) -> dict[str, object]:
+        raise ModuleNotFoundError("No module named 'SALib'", name="SALib")
+
+    monkeypatch.setitem(analyses._STEP, "sobol", no_salib)
+    scenario = tiny_scenario()
+    results = guaranty.simulate(scenario, worlds=50, seed=1)
+    steps: list[str] = []
+    found = analyses.run_analyses(scenario, results, steps=("sobol", "outside"),
+                                  progress=lambda step, *_: steps.append(step))
+    assert found.missing == {"sobol": "needs SALib (pip install 'guaranty[analysis]')"}
+    assert found.sobol is None and found.outside
+    assert steps == ["outside", "sobol", "done"]
+
+
 def test_budget_scales_and_checks() -> None:
     big = Budget().scaled(2)
     assert big.lens_worlds == 2 * Budget().lens_worlds and big.workers == 1
@@ -161,6 +180,7 @@ def test_cli_writes_the_report_and_prints_its_path(tmp_path) -> None:
         "-p", "strong-army", "--section", "table", "--section", "cost-risk"])
     assert result.exit_code == 0, result.output
     assert str(out) in result.stdout
+    assert "report: analyses done" in result.stderr  # progress, one line per analysis
     html = out.read_text(encoding="utf-8")
     assert "seed <code>4</code>" in html and 'data-key="cost-risk"' in html
 

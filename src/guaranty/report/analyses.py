@@ -6,8 +6,9 @@ Each analysis is the library's own (:func:`guaranty.analysis.compare_lenses`,
 :func:`guaranty.history.curves_by`), run on the report's seed. The drivers and PRIM boxes
 reuse the run's own worlds (their inputs regenerated from the seed, no new simulation); the
 lenses, Sobol indices, negotiation and optimiser simulate again, at :class:`Budget`'s sizes.
-An analysis the scenario cannot support (no lenses, no negotiation section, no levers) or
-that finds nothing to show is reported with the reason instead of a figure.
+An analysis the scenario cannot support (no lenses, no negotiation section, no levers), that
+finds nothing to show, or whose library is not installed (SALib, EMA Workbench and pymoo come
+with the ``analysis`` extra) is reported with the reason instead of a figure.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def run_analyses(scenario: Scenario, results: Results, *, budget: Budget | None 
                 found |= _STEP[step](scenario, results, focus, budget)
         except GuarantyError as exc:
             missing[step] = str(exc)
+        except ModuleNotFoundError as exc:  # SALib, EMA Workbench, pymoo: the analysis extra
+            missing[step] = (f"needs {exc.name or 'a library that is not installed'} "
+                             "(pip install 'guaranty[analysis]')")
         seconds[step] = time.perf_counter() - start
         cpu[step] = time.process_time() - start_cpu
     if progress is not None:

@@ -80,6 +80,9 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("calibrate", "guaranty.cli.calibrate:app",
           "Hold the model to the record: replays of past wars against what happened."),
     Entry("runs", "guaranty.cli.sweep:runs", "Read a sweep store: list, show and export runs."),
+    Entry("report", "guaranty.cli.report:report",
+          "Simulate packages and write one self-contained HTML report (no network needed to "
+          "open)."),
     Entry("diff", "guaranty.cli.diff:diff",
           "What changed from run A to run B: per package, B − A with a 90 % interval, paired "
           "world by world when both runs met the same worlds (same seed and worlds)."),

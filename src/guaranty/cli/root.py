@@ -21,6 +21,7 @@ from guaranty.cli.optimise import optimise_command
 from guaranty.cli.params import params, validate
 from guaranty.cli.run import lenses, run
 from guaranty.cli.sensitivity import sensitivity_command
+from guaranty.cli.serve import serve
 from guaranty.cli.sweep import runs, sweep
 from guaranty.errors import GuarantyError, InputError, ScenarioError, one_line
 
@@ -34,6 +35,7 @@ app = typer.Typer(
 for command in (validate, run, lenses, compare, sweep, negotiate, params, discover):
     app.command()(command)
 app.command("sensitivity")(sensitivity_command)
+app.command("serve")(serve)
 app.command("optimise")(optimise_command)
 app.command("optimize", hidden=True)(optimise_command)
 app.add_typer(durability_app, name="durability")

@@ -1,0 +1,444 @@
+"""The FastAPI app behind ``guaranty serve``: a JSON API (OpenAPI at ``/openapi.json``) and the
+dashboard page, with bounds on everything a client can ask for.
+
+Bounds (:class:`Bounds`): worlds per request, packages per request, world-months per request,
+the request body's size (413), and how many simulations run and wait at once (503 with
+``Retry-After`` when full). Simulations run in worker threads (NumPy releases the GIL in the
+chain's array work), so the event loop keeps answering while they run. Every
+:class:`~guaranty.errors.GuarantyError` becomes a 4xx JSON answer with its message and, for a
+scenario, each problem's place: ``{"error": ..., "problems": [{"line", "column", ...}]}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from guaranty._version import __version__
+from guaranty.errors import GuarantyError, ScenarioError, one_line
+from guaranty.web import service
+
+Slug = Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+LeverValue = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)] | Annotated[
+    str, Field(max_length=64)]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one client may ask of the server."""
+
+    max_worlds: int = 100_000
+    """Worlds per request (10^4 answer in about a second, 10^5 in several)."""
+    max_packages: int = 4
+    """Packages per request."""
+    max_world_months: int = 100_000 * 120
+    """Worlds x months x packages per request: a 600-month scenario gets fewer worlds."""
+    max_body_bytes: int = 512 * 1024
+    """Request body (a scenario as text is about 60 kB)."""
+    running: int = 2
+    """Simulations computing at once (threads)."""
+    waiting: int = 8
+    """Simulations queued behind them; beyond, 503 until one finishes."""
+
+
+class SimulateRequest(BaseModel):
+    """One simulation: a scenario, packages, a lens, worlds, a seed and lever values."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"scenario": "ukraine-2025", "packages": ["strong-army"], "worlds": 2000,
+         "seed": 2025, "levers": {"uk-troops": 5000, "treaties": "europe"}}]})
+
+    scenario: str | None = Field(
+        default=None, max_length=200, description="A built-in scenario's name (GET "
+        "/api/scenarios); never a file path. Give this or scenario_yaml.")
+    scenario_yaml: str | None = Field(
+        default=None, max_length=2 * 1024 * 1024,
+        description="Scenario text (YAML), checked by the same loader as files.")
+    packages: list[Slug] = Field(min_length=1, max_length=16,
+                                 description="Package names of the scenario.")
+    lens: Slug | None = Field(default=None, description="A lens of the scenario; none: the "
+                              "default assumptions.")
+    worlds: int = Field(default=10_000, ge=100, description="Sampled worlds (capped).")
+    seed: int = Field(default=2025, ge=0, le=2**32 - 1, description="Random seed.")
+    levers: dict[Slug, LeverValue] = Field(
+        default_factory=dict, max_length=64,
+        description="Lever values (the scenario's levers: section), applied to the first "
+        "package.")
+    wording: Literal["shall-armed-force", "deems-necessary", "consult"] | None = Field(
+        default=None, description="Wording of every treaty of the first package.")
+
+
+class ScenarioInfo(BaseModel):
+    name: str
+    title: str
+    packages: list[str]
+
+
+def create_app(*, scenarios: Mapping[str, Path] | None = None,
+               bounds: Bounds | None = None) -> FastAPI:
+    """The web app. ``scenarios``: the names a client may run (default: the built-in ones);
+    ``bounds``: the limits on requests (:class:`Bounds`)."""
+    bounds = bounds or Bounds()
+    catalogue = service.Catalogue(service.builtin_scenarios() if scenarios is None
+                                  else scenarios)
+    anchors = service.SharedAnchors()
+    gate = Gate(bounds.running, bounds.waiting)
+
+    app = FastAPI(title="guaranty", version=__version__,
+                  description="Simulate security guarantees: scenarios, packages, levers, "
+                  "lenses. See docs/web.md.")
+    app.add_middleware(BodyLimit, limit=bounds.max_body_bytes)
+
+    @app.exception_handler(GuarantyError)
+    async def _guaranty_error(request: Request, exc: GuarantyError) -> JSONResponse:
+        return JSONResponse(error_body(exc), status_code=status_of(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"path": ".".join(str(x) for x in e.get("loc", ())),
+                     "message": one_line(str(e.get("msg", "")))} for e in exc.errors()]
+        text = "; ".join(f"{p['path']}: {p['message']}" for p in problems[:5])
+        return JSONResponse({"error": f"invalid request: {text}", "problems": problems},
+                            status_code=422)
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(MemoryError)
+    async def _memory(request: Request, exc: MemoryError) -> JSONResponse:
+        return JSONResponse({"error": "the server is out of memory for this request; ask for "
+                             "fewer worlds or packages"}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    def prepare(body: SimulateRequest) -> tuple[Any, list[str], dict[str, str]]:
+        """Scenario, package names to run and their labels, after every check."""
+        check_size(body, bounds)
+        scenario = catalogue.get(body.scenario, body.scenario_yaml)
+        names = list(dict.fromkeys(body.packages))
+        first, labels = names[0], {}
+        scenario, run_first = service.with_levers(scenario, first, body.levers, body.wording)
+        if run_first != first:
+            labels[run_first] = f"{first} (levers)"
+            names[0] = run_first
+        scenario.check_names(names, body.lens)
+        months = scenario.horizon_months * body.worlds * len(names)
+        if months > bounds.max_world_months:
+            raise RequestTooLarge(
+                f"worlds x months x packages must be at most {bounds.max_world_months:,}, got "
+                f"{body.worlds:,} x {scenario.horizon_months} x {len(names)} = {months:,}; "
+                "ask for fewer worlds or packages")
+        return scenario, names, labels
+
+    def compute(body: SimulateRequest) -> dict[str, Any]:
+        scenario, names, labels = prepare(body)
+        anchor = anchors.get(scenario, body.seed)
+        results = service.simulate(scenario, names, worlds=body.worlds, seed=body.seed,
+                                   lens=body.lens, anchor=anchor)
+        return service.answer(scenario, results, labels)
+
+    @app.get("/api/health", summary="Liveness (the load test's reference).")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/bounds", summary="The limits on requests.")
+    async def get_bounds() -> dict[str, int]:
+        return {k: getattr(bounds, k) for k in Bounds.__dataclass_fields__}
+
+    @app.get("/api/scenarios", summary="Built-in scenarios and their packages.",
+             response_model=list[ScenarioInfo])
+    async def list_scenarios() -> list[dict[str, Any]]:
+        out = []
+        for name in catalogue.names():
+            scenario = await anyio.to_thread.run_sync(catalogue.get, name, None)
+            out.append({"name": name, "title": scenario.title,
+                        "packages": list(scenario.packages)})
+        return out
+
+    @app.get("/api/scenarios/{name}", summary="A scenario's packages, lenses and levers.")
+    async def scenario_detail(name: str) -> dict[str, Any]:
+        scenario = await anyio.to_thread.run_sync(catalogue.get, name, None)
+        return service.describe(scenario)
+
+    @app.post("/api/simulate", summary="Simulate; the one-screen numbers and P(war) curves.")
+    async def simulate(body: SimulateRequest) -> dict[str, Any]:
+        async with gate.slot():
+            return await anyio.to_thread.run_sync(compute, body)
+
+    @app.post("/api/simulate/stream", summary="Simulate in stages (NDJSON): a first answer at "
+              "2,000 worlds, then more worlds until the number asked for.",
+              response_class=StreamingResponse)
+    async def simulate_stream(body: SimulateRequest) -> StreamingResponse:
+        # Checked before the stream starts, so that a bad request gets its 4xx status.
+        scenario, names, labels = await anyio.to_thread.run_sync(prepare, body)
+        gate.check()
+
+        async def lines() -> AsyncIterator[bytes]:
+            try:
+                async with gate.slot():
+                    async for line in stream(scenario, names, labels, body):
+                        yield line
+            except Busy as exc:
+                yield (json.dumps({"done": True, "error": str(exc)}) + "\n").encode()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    async def stream(scenario: Any, names: list[str], labels: dict[str, str],
+                     body: SimulateRequest) -> AsyncIterator[bytes]:
+        anchor = await anyio.to_thread.run_sync(anchors.get, scenario, body.seed)
+        steps = service.staged(scenario, names, worlds=body.worlds, seed=body.seed,
+                               lens=body.lens, anchor=anchor)
+        while True:
+            try:
+                part = await anyio.to_thread.run_sync(_next_answer, steps, scenario,
+                                                      labels)
+            except GuarantyError as exc:
+                yield (json.dumps({"done": True, **error_body(exc)}) + "\n").encode()
+                return
+            if part is None:
+                return
+            part["done"] = part["worlds"] >= body.worlds
+            yield (json.dumps(part) + "\n").encode()
+
+    @app.post("/api/report", summary="The HTML report of a simulation (a download).",
+              response_class=HTMLResponse)
+    async def report(body: SimulateRequest) -> Response:
+        async with gate.slot():
+            html = await anyio.to_thread.run_sync(make_report, body)
+        name = f"guaranty-{body.scenario or 'scenario'}-{body.packages[0]}.html"
+        return Response(html, media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    def make_report(body: SimulateRequest) -> bytes:
+        try:
+            write_report = importlib.import_module("guaranty.report").write_report
+        except ImportError:
+            raise ReportUnavailable("the report module (guaranty.report) is not installed in "
+                                    "this version") from None
+        scenario, names, _ = prepare(body)
+        anchor = anchors.get(scenario, body.seed)
+        results = service.simulate(scenario, names, worlds=body.worlds, seed=body.seed,
+                                   lens=body.lens, anchor=anchor)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.html"
+            write_report(scenario, results, path)
+            return path.read_bytes()
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def dashboard() -> HTMLResponse:
+        return HTMLResponse(_static("dashboard.html"))
+
+    @app.get("/static/dashboard.js", include_in_schema=False)
+    async def dashboard_js() -> Response:
+        return Response(_static("dashboard.js"), media_type="text/javascript")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    async def plotly_js() -> Response:
+        return Response(_plotly(), media_type="text/javascript",
+                        headers={"Cache-Control": "max-age=86400"})
+
+    app.state.bounds = bounds
+    app.state.gate = gate
+    return app
+
+
+def _next_answer(steps: Any, scenario: Any, labels: Mapping[str, str]) -> dict[str, Any] | None:
+    results = next(steps, None)
+    return None if results is None else service.answer(scenario, results, labels)
+
+
+def check_size(body: SimulateRequest, bounds: Bounds) -> None:
+    if body.worlds > bounds.max_worlds:
+        raise RequestTooLarge(f"worlds must be at most {bounds.max_worlds:,} per request, got "
+                              f"{body.worlds:,}; the command line (guaranty run) has no such "
+                              "cap")
+    if len(set(body.packages)) > bounds.max_packages:
+        raise RequestTooLarge(f"packages must be at most {bounds.max_packages} per request, "
+                              f"got {len(set(body.packages))}")
+
+
+def status_of(exc: GuarantyError) -> int:
+    """413 beyond the bounds, 404 for a missing optional part, else 422."""
+    if isinstance(exc, RequestTooLarge):
+        return 413
+    if isinstance(exc, ReportUnavailable):
+        return 404
+    return 422
+
+
+class RequestTooLarge(GuarantyError):
+    """A request beyond the server's bounds (:class:`Bounds`)."""
+
+
+class ReportUnavailable(GuarantyError):
+    """The report writer is not part of this installation."""
+
+
+def error_body(exc: GuarantyError) -> dict[str, Any]:
+    """The JSON of an error: its message and, for a scenario, each problem with its place."""
+    body: dict[str, Any] = {"error": one_line(str(exc).splitlines()[0] if str(exc) else
+                                              type(exc).__name__)}
+    if isinstance(exc, ScenarioError):
+        body["problems"] = [{"file": p.file, "line": p.line, "column": p.column,
+                             "path": p.path, "message": p.message} for p in exc.problems[:50]]
+        body["error"] = str(exc.first)
+    return body
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+
+class Busy(Exception):
+    """Every simulation slot and queue place is taken."""
+
+
+class Gate:
+    """At most ``running`` simulations at once and ``waiting`` queued; beyond, :class:`Busy`."""
+
+    def __init__(self, running: int, waiting: int) -> None:
+        self.running = running
+        self.waiting = waiting
+        self._inside = 0
+        self._lock = threading.Lock()
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def slot(self) -> _Slot:
+        return _Slot(self)
+
+    def check(self) -> None:
+        """:class:`Busy` if a slot asked for now would be refused."""
+        with self._lock:
+            if self._inside >= self.running + self.waiting:
+                raise self.busy()
+
+    def busy(self) -> Busy:
+        return Busy(f"the server is busy: {self.running} simulations running and "
+                    f"{self.waiting} waiting; retry in a second")
+
+
+class _Slot:
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        self.held = False
+        self.counted = False
+
+    async def __aenter__(self) -> None:
+        gate = self.gate
+        with gate._lock:
+            if gate._inside >= gate.running + gate.waiting:
+                raise gate.busy()
+            gate._inside += 1
+            self.counted = True
+        if gate._semaphore is None:
+            gate._semaphore = asyncio.Semaphore(gate.running)
+        await gate._semaphore.acquire()
+        self.held = True
+
+    async def __aexit__(self, *exc: object) -> None:
+        gate = self.gate
+        if self.held and gate._semaphore is not None:
+            gate._semaphore.release()
+            self.held = False
+        if self.counted:
+            with gate._lock:
+                gate._inside -= 1
+            self.counted = False
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413, by its Content-Length or, for a
+    chunked body, as soon as the bytes read pass the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    size = int(value)
+                except ValueError:
+                    await self._refuse(send, "Content-Length must be a number of bytes")
+                    return
+                if size > self.limit:
+                    await self._refuse(send, f"the request body must be at most {self.limit:,} "
+                                       f"bytes, got {size:,}")
+                    return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send, f"the request body must be at most {self.limit:,} "
+                                   "bytes")
+
+    @staticmethod
+    async def _refuse(send: Send, message: str) -> None:
+        body = json.dumps({"error": message}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+# --- static files -----------------------------------------------------------------------------
+
+
+def _static(name: str) -> str:
+    return resources.files("guaranty.web").joinpath("static", name).read_text("utf-8")
+
+
+_PLOTLY: list[bytes] = []
+
+
+def _plotly() -> bytes:
+    """plotly.js as bundled with the installed plotly package (no CDN)."""
+    if not _PLOTLY:
+        try:
+            from plotly.offline import get_plotlyjs
+        except ImportError:
+            raise ReportUnavailable("plotly is not installed: pip install 'guaranty[web]'"
+                                    ) from None
+        _PLOTLY.append(get_plotlyjs().encode())
+    return _PLOTLY[0]
+

@@ -31,11 +31,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guaranty._version import __version__
 from guaranty.errors import GuarantyError, ScenarioError, one_line
+from guaranty.results import Results
+from guaranty.scenario.schema import Scenario
 from guaranty.web import service
 
 Slug = Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 LeverValue = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)] | Annotated[
     str, Field(max_length=64)]
+
+
+DEFAULT_WORLDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,8 @@ class SimulateRequest(BaseModel):
                                  description="Package names of the scenario.")
     lens: Slug | None = Field(default=None, description="A lens of the scenario; none: the "
                               "default assumptions.")
-    worlds: int = Field(default=10_000, ge=100, description="Sampled worlds (capped).")
+    worlds: int | None = Field(default=None, ge=100, description="Sampled worlds (default: "
+                               "10,000 or the server's cap if lower; GET /api/bounds).")
     seed: int = Field(default=2025, ge=0, le=2**32 - 1, description="Random seed.")
     levers: dict[Slug, LeverValue] = Field(
         default_factory=dict, max_length=64,
@@ -126,9 +132,10 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
                              "fewer worlds or packages"}, status_code=503,
                             headers={"Retry-After": "5"})
 
-    def prepare(body: SimulateRequest) -> tuple[Any, list[str], dict[str, str]]:
-        """Scenario, package names to run and their labels, after every check."""
-        check_size(body, bounds)
+    def prepare(body: SimulateRequest) -> Job:
+        """Scenario, package names to run and their labels, and worlds, after every check."""
+        worlds = min(DEFAULT_WORLDS, bounds.max_worlds) if body.worlds is None else body.worlds
+        check_size(body, worlds, bounds)
         scenario = catalogue.get(body.scenario, body.scenario_yaml)
         names = list(dict.fromkeys(body.packages))
         first, labels = names[0], {}
@@ -137,20 +144,22 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
             labels[run_first] = f"{first} (levers)"
             names[0] = run_first
         scenario.check_names(names, body.lens)
-        months = scenario.horizon_months * body.worlds * len(names)
+        months = scenario.horizon_months * worlds * len(names)
         if months > bounds.max_world_months:
             raise RequestTooLarge(
                 f"worlds x months x packages must be at most {bounds.max_world_months:,}, got "
-                f"{body.worlds:,} x {scenario.horizon_months} x {len(names)} = {months:,}; "
+                f"{worlds:,} x {scenario.horizon_months} x {len(names)} = {months:,}; "
                 "ask for fewer worlds or packages")
-        return scenario, names, labels
+        return Job(scenario, names, labels, worlds)
+
+    def run(job: Job, body: SimulateRequest) -> Results:
+        anchor = anchors.get(job.scenario, body.seed)
+        return service.simulate(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
+                                lens=body.lens, anchor=anchor)
 
     def compute(body: SimulateRequest) -> dict[str, Any]:
-        scenario, names, labels = prepare(body)
-        anchor = anchors.get(scenario, body.seed)
-        results = service.simulate(scenario, names, worlds=body.worlds, seed=body.seed,
-                                   lens=body.lens, anchor=anchor)
-        return service.answer(scenario, results, labels)
+        job = prepare(body)
+        return service.answer(job.scenario, run(job, body), job.labels)
 
     @app.get("/api/health", summary="Liveness (the load test's reference).")
     async def health() -> dict[str, str]:
@@ -185,34 +194,33 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
               response_class=StreamingResponse)
     async def simulate_stream(body: SimulateRequest) -> StreamingResponse:
         # Checked before the stream starts, so that a bad request gets its 4xx status.
-        scenario, names, labels = await anyio.to_thread.run_sync(prepare, body)
+        job = await anyio.to_thread.run_sync(prepare, body)
         gate.check()
 
         async def lines() -> AsyncIterator[bytes]:
             try:
                 async with gate.slot():
-                    async for line in stream(scenario, names, labels, body):
+                    async for line in stream(job, body):
                         yield line
             except Busy as exc:
                 yield (json.dumps({"done": True, "error": str(exc)}) + "\n").encode()
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
-    async def stream(scenario: Any, names: list[str], labels: dict[str, str],
-                     body: SimulateRequest) -> AsyncIterator[bytes]:
-        anchor = await anyio.to_thread.run_sync(anchors.get, scenario, body.seed)
-        steps = service.staged(scenario, names, worlds=body.worlds, seed=body.seed,
+    async def stream(job: Job, body: SimulateRequest) -> AsyncIterator[bytes]:
+        anchor = await anyio.to_thread.run_sync(anchors.get, job.scenario, body.seed)
+        steps = service.staged(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
                                lens=body.lens, anchor=anchor)
         while True:
             try:
-                part = await anyio.to_thread.run_sync(_next_answer, steps, scenario,
-                                                      labels)
+                part = await anyio.to_thread.run_sync(_next_answer, steps, job.scenario,
+                                                      job.labels)
             except GuarantyError as exc:
                 yield (json.dumps({"done": True, **error_body(exc)}) + "\n").encode()
                 return
             if part is None:
                 return
-            part["done"] = part["worlds"] >= body.worlds
+            part["done"] = part["worlds"] >= job.worlds
             yield (json.dumps(part) + "\n").encode()
 
     @app.post("/api/report", summary="The HTML report of a simulation (a download).",
@@ -230,13 +238,11 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
         except ImportError:
             raise ReportUnavailable("the report module (guaranty.report) is not installed in "
                                     "this version") from None
-        scenario, names, _ = prepare(body)
-        anchor = anchors.get(scenario, body.seed)
-        results = service.simulate(scenario, names, worlds=body.worlds, seed=body.seed,
-                                   lens=body.lens, anchor=anchor)
+        job = prepare(body)
+        results = run(job, body)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "report.html"
-            write_report(scenario, results, path)
+            write_report(job.scenario, results, path)
             return path.read_bytes()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -262,10 +268,20 @@ def _next_answer(steps: Any, scenario: Any, labels: Mapping[str, str]) -> dict[s
     return None if results is None else service.answer(scenario, results, labels)
 
 
-def check_size(body: SimulateRequest, bounds: Bounds) -> None:
-    if body.worlds > bounds.max_worlds:
+@dataclass(frozen=True)
+class Job:
+    """A checked request: the scenario (with any lever package), what to run, and labels."""
+
+    scenario: Scenario
+    names: list[str]
+    labels: dict[str, str]
+    worlds: int
+
+
+def check_size(body: SimulateRequest, worlds: int, bounds: Bounds) -> None:
+    if worlds > bounds.max_worlds:
         raise RequestTooLarge(f"worlds must be at most {bounds.max_worlds:,} per request, got "
-                              f"{body.worlds:,}; the command line (guaranty run) has no such "
+                              f"{worlds:,}; the command line (guaranty run) has no such "
                               "cap")
     if len(set(body.packages)) > bounds.max_packages:
         raise RequestTooLarge(f"packages must be at most {bounds.max_packages} per request, "
@@ -383,30 +399,33 @@ class BodyLimit:
                     await self._refuse(send, f"the request body must be at most {self.limit:,} "
                                        f"bytes, got {size:,}")
                     return
-        seen = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal seen
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        # No Content-Length (a chunked body): read it here, up to the limit, and hand it on.
+        parts, seen, more = [], 0, True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                return  # the client went away
+            parts.append(message.get("body", b""))
+            seen += len(parts[-1])
+            more = message.get("more_body", False)
+            if seen > self.limit:
                 await self._refuse(send, f"the request body must be at most {self.limit:,} "
                                    "bytes")
+                return
+        body = b"".join(parts)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     @staticmethod
     async def _refuse(send: Send, message: str) -> None:
@@ -415,10 +434,6 @@ class BodyLimit:
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 # --- static files -----------------------------------------------------------------------------

@@ -25,6 +25,12 @@ function option(select, value, text) {
 }
 
 async function loadScenarios() {
+  const bounds = await getJSON("/api/bounds");
+  for (const o of [...$("worlds").options]) {
+    if (Number(o.value) > bounds.max_worlds) o.remove();
+  }
+  if (!$("worlds").options.length) option($("worlds"), bounds.max_worlds, num(bounds.max_worlds));
+  if (!$("worlds").value) $("worlds").selectedIndex = $("worlds").options.length - 1;
   const list = await getJSON("/api/scenarios");
   for (const s of list) option($("scenario"), s.name, s.name + " — " + s.title);
   await loadScenario();

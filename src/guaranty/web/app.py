@@ -143,12 +143,12 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
         worlds = min(DEFAULT_WORLDS, bounds.max_worlds) if body.worlds is None else body.worlds
         check_size(body, worlds, bounds)
         scenario = catalogue.get(body.scenario, body.scenario_yaml)
-        names = list(dict.fromkeys(body.packages))
-        first, labels = names[0], {}
+        first, labels = body.packages[0], {}
         scenario, run_first = service.with_levers(scenario, first, body.levers, body.wording)
         if run_first != first:
             labels[run_first] = f"{first} (levers)"
-            names[0] = run_first
+        # The first package with its levers may run beside itself without them.
+        names = list(dict.fromkeys([run_first, *body.packages[1:]]))
         scenario.check_names(names, body.lens)
         months = scenario.horizon_months * worlds * len(names)
         if months > bounds.max_world_months:

@@ -96,7 +96,10 @@ function request() {
     levers[div.dataset.name] = input.dataset.kind === "number" ? Number(input.value) : input.value;
   }
   const packages = [$("package").value];
-  if ($("beside-anchor").checked && info.anchor && info.anchor !== packages[0]) packages.push(info.anchor);
+  const changed = Object.keys(levers).length > 0 || $("wording").value !== "";
+  if ($("beside-anchor").checked && info.anchor && (changed || info.anchor !== packages[0])) {
+    packages.push(info.anchor);
+  }
   const body = {scenario: $("scenario").value, packages, worlds: Number($("worlds").value),
                 seed: 2025, levers};
   if ($("lens").value) body.lens = $("lens").value;

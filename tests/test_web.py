@@ -265,7 +265,7 @@ def test_a_world_month_budget_caps_long_horizons() -> None:
     assert status == 413 and "worlds x months x packages" in str(answer["error"])
 
 
-def test_a_full_server_answers_503_with_retry_after(client: TestClient) -> None:
+def test_a_full_server_answers_429_with_retry_after(client: TestClient) -> None:
     gate = client.app.state.gate  # type: ignore[attr-defined]
     gate._inside = gate.running + gate.waiting
     try:
@@ -273,11 +273,16 @@ def test_a_full_server_answers_503_with_retry_after(client: TestClient) -> None:
                                                "worlds": 200})
         s = client.post("/api/simulate/stream", json={"scenario": "tiny",
                                                       "packages": ["armed"], "worlds": 200})
+        # What costs nothing to check is refused at once, full or not.
+        named = client.post("/api/simulate", json={"scenario": "../x", "packages": ["armed"]})
+        many = client.post("/api/simulate", json={"scenario": "tiny", "packages": ["armed"],
+                                                  "worlds": 10**6})
     finally:
         gate._inside = 0
-    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert r.status_code == 429 and r.headers["retry-after"] == "1"
     assert "busy" in r.json()["error"]
-    assert s.status_code == 503
+    assert s.status_code == 429
+    assert (named.status_code, many.status_code) == (422, 413)
 
 
 def test_the_gate_admits_running_plus_waiting() -> None:

@@ -2,7 +2,7 @@
 dashboard page, with bounds on everything a client can ask for.
 
 Bounds (:class:`Bounds`): worlds per request, packages per request, world-months per request,
-the request body's size (413), and how many simulations run and wait at once (503 with
+the request body's size (413), and how many simulations run and wait at once (429 with
 ``Retry-After`` when full). Simulations run in worker threads (NumPy releases the GIL in the
 chain's array work), so the event loop keeps answering while they run. Every
 :class:`~guaranty.errors.GuarantyError` becomes a 4xx JSON answer with its message and, for a
@@ -59,7 +59,7 @@ class Bounds:
     running: int = 2
     """Simulations computing at once (threads)."""
     waiting: int = 8
-    """Simulations queued behind them; beyond, 503 until one finishes."""
+    """Simulations queued behind them; beyond, 429 until one finishes."""
 
 
 class SimulateRequest(BaseModel):
@@ -105,6 +105,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
                                   else scenarios)
     anchors = service.SharedAnchors()
     gate = Gate(bounds.running, bounds.waiting)
+    checking = anyio.CapacityLimiter(bounds.running)
 
     app = FastAPI(title="guaranty", version=__version__,
                   description="Simulate security guarantees: scenarios, packages, levers, "
@@ -130,13 +131,21 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
 
     @app.exception_handler(Busy)
     async def _busy(request: Request, exc: Busy) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+        return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": "1"})
 
     @app.exception_handler(MemoryError)
     async def _memory(request: Request, exc: MemoryError) -> JSONResponse:
         return JSONResponse({"error": "the server is out of memory for this request; ask for "
                              "fewer worlds or packages"}, status_code=503,
                             headers={"Retry-After": "5"})
+
+    def precheck(body: SimulateRequest) -> None:
+        """The checks that cost nothing, made before a request waits for a slot: a request
+        beyond the bounds or naming no known scenario is refused even when the server is
+        full."""
+        worlds = min(DEFAULT_WORLDS, bounds.max_worlds) if body.worlds is None else body.worlds
+        check_size(body, worlds, bounds)
+        catalogue.check(body.scenario, body.scenario_yaml)
 
     def prepare(body: SimulateRequest) -> Job:
         """Scenario, package names to run and their labels, and worlds, after every check."""
@@ -192,6 +201,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
 
     @app.post("/api/simulate", summary="Simulate; the one-screen numbers and P(war) curves.")
     async def simulate(body: SimulateRequest) -> dict[str, Any]:
+        precheck(body)
         async with gate.slot():
             return await anyio.to_thread.run_sync(compute, body)
 
@@ -199,9 +209,11 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
               "2,000 worlds, then more worlds until the number asked for.",
               response_class=StreamingResponse)
     async def simulate_stream(body: SimulateRequest) -> StreamingResponse:
-        # Checked before the stream starts, so that a bad request gets its 4xx status.
-        job = await anyio.to_thread.run_sync(prepare, body)
+        precheck(body)
         gate.check()
+        # Checked (the scenario text parsed) before the stream starts, so that a bad request
+        # gets its 4xx status; as many at once as simulations may run.
+        job = await anyio.to_thread.run_sync(prepare, body, limiter=checking)
 
         async def lines() -> AsyncIterator[bytes]:
             try:
@@ -232,6 +244,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
     @app.post("/api/report", summary="The HTML report of a simulation (a download).",
               response_class=HTMLResponse)
     async def report(body: SimulateRequest) -> Response:
+        precheck(body)
         async with gate.slot():
             html = await anyio.to_thread.run_sync(make_report, body)
         name = f"guaranty-{body.scenario or 'scenario'}-{body.packages[0]}.html"

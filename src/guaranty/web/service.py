@@ -70,18 +70,23 @@ class Catalogue:
     def names(self) -> list[str]:
         return list(self.named)
 
-    def get(self, name: str | None, text: str | None) -> Scenario:
-        """The scenario called ``name``, or parsed from ``text`` (exactly one is given)."""
+    def check(self, name: str | None, text: str | None) -> None:
+        """An :class:`InputError` unless exactly one of a known ``name`` or ``text`` is given
+        (cheap: the text is not parsed here)."""
         if (name is None) == (text is None):
             raise InputError("give exactly one of scenario (a built-in name: "
                              f"{', '.join(self.named)}) or scenario_yaml (scenario text)")
-        if text is not None:
-            return self._parsed(text)
-        assert name is not None
-        if not NAME.match(name) or name not in self.named:
+        if name is not None and (not NAME.match(name) or name not in self.named):
             why = ("; a client names a scenario, never a file path"
                    if ("/" in name or "\\" in name or "." in name) else "")
             raise InputError(unknown("scenario", name, self.named) + why)
+
+    def get(self, name: str | None, text: str | None) -> Scenario:
+        """The scenario called ``name``, or parsed from ``text`` (exactly one is given)."""
+        self.check(name, text)
+        if text is not None:
+            return self._parsed(text)
+        assert name is not None
         with self._lock:
             if name not in self._loaded:
                 self._loaded[name] = load_scenario(self.named[name])

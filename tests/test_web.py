@@ -113,6 +113,19 @@ def test_the_stream_refines_in_stages_and_ends_on_the_full_run(client: TestClien
     assert last["curve"]["p05"][-1] == full.metric("armed", "p_war_24m").p05
 
 
+def test_a_process_pool_gives_the_same_bits() -> None:
+    app = create_app(scenarios={"tiny": TINY}, bounds=Bounds(max_worlds=3_000, processes=1))
+    body = {"scenario": "tiny", "packages": ["armed"], "worlds": 2_300, "seed": 9}
+    with TestClient(app) as c:
+        one = c.post("/api/simulate", json=body).json()
+        parts = [json.loads(line) for line in
+                 c.post("/api/simulate/stream", json=body).iter_lines() if line]
+    with TestClient(create_app(scenarios={"tiny": TINY}, bounds=BOUNDS)) as c:
+        here = c.post("/api/simulate", json=body).json()
+    assert one["packages"] == here["packages"] == parts[-1]["packages"]
+    assert [p["worlds"] for p in parts] == [2_000, 2_300]
+
+
 def test_stages_hold_the_seed_contract() -> None:
     scenario = guaranty.load_scenario(TINY)
     steps = list(service.staged(scenario, ["armed"], worlds=2_300, seed=5, lens=None,
@@ -122,6 +135,7 @@ def test_stages_hold_the_seed_contract() -> None:
     for name, values in whole.outcomes["armed"].items():
         got = steps[-1].outcomes["armed"][name]
         assert np.array_equal(got, values, equal_nan=True), name
+    assert service.split(2_000, 2_301, 2) == [(2_000, 2_151), (2_151, 2_301)]
     assert service.stages(2_000) == [2_000]
     assert service.stages(60_000) == [2_000, 10_000, 25_000, 50_000, 60_000]
 

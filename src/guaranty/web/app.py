@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import multiprocessing
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from guaranty._processes import stop_pool, worker_pool
 from guaranty._version import __version__
 from guaranty.errors import GuarantyError, ScenarioError, one_line
 from guaranty.results import Results
@@ -60,6 +64,10 @@ class Bounds:
     """Simulations computing at once (threads)."""
     waiting: int = 8
     """Simulations queued behind them; beyond, 429 until one finishes."""
+    processes: int = 0
+    """Worker processes the simulations are spread over (0: in the server's own threads).
+    A pool keeps the server's event loop free of the chain's work and splits one request's
+    worlds over the cores; its workers die with the server."""
 
 
 class SimulateRequest(BaseModel):
@@ -106,8 +114,16 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
     anchors = service.SharedAnchors()
     gate = Gate(bounds.running, bounds.waiting)
     checking = anyio.CapacityLimiter(bounds.running)
+    pool = Pool(bounds.processes)
 
-    app = FastAPI(title="guaranty", version=__version__,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            pool.stop()
+
+    app = FastAPI(title="guaranty", version=__version__, lifespan=lifespan,
                   description="Simulate security guarantees: scenarios, packages, levers, "
                   "lenses. See docs/web.md.")
     app.add_middleware(BodyLimit, limit=bounds.max_body_bytes)
@@ -169,8 +185,9 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
 
     def run(job: Job, body: SimulateRequest) -> Results:
         anchor = anchors.get(job.scenario, body.seed)
-        return service.simulate(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
-                                lens=body.lens, anchor=anchor)
+        return service.run(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
+                           lens=body.lens, anchor=anchor, executor=pool.get(),
+                           parts=bounds.processes)
 
     def compute(body: SimulateRequest) -> dict[str, Any]:
         job = prepare(body)
@@ -227,8 +244,10 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
 
     async def stream(job: Job, body: SimulateRequest) -> AsyncIterator[bytes]:
         anchor = await anyio.to_thread.run_sync(anchors.get, job.scenario, body.seed)
+        executor = await anyio.to_thread.run_sync(pool.get)
         steps = service.staged(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
-                               lens=body.lens, anchor=anchor)
+                               lens=body.lens, anchor=anchor, executor=executor,
+                               parts=bounds.processes)
         while True:
             try:
                 part = await anyio.to_thread.run_sync(_next_answer, steps, job.scenario,
@@ -333,6 +352,30 @@ def error_body(exc: GuarantyError) -> dict[str, Any]:
                              "path": p.path, "message": p.message} for p in exc.problems[:50]]
         body["error"] = str(exc.first)
     return body
+
+
+class Pool:
+    """The app's worker processes, started on first use (spawned: the server has threads),
+    stopped with the app; ``None`` with no processes."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ProcessPoolExecutor | None:
+        if self.processes <= 0:
+            return None
+        with self._lock:
+            if self._pool is None:
+                self._pool = worker_pool(self.processes, multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                stop_pool(self._pool, failed=True)
+                self._pool = None
 
 
 # --- bounds -----------------------------------------------------------------------------------

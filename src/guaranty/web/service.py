@@ -21,12 +21,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guaranty.engine import AnchorCache, iter_chunks, simulate
+from guaranty.engine import DEFAULT_CHUNK, AnchorCache, iter_chunks, simulate
 from guaranty.errors import InputError, unknown
 from guaranty.results import Results
 from guaranty.scenario.loader import load_scenario, parse_scenario
@@ -197,24 +198,59 @@ def with_levers(scenario: Scenario, package: str, values: Mapping[str, str | flo
     return scenario.with_package(name, built), name
 
 
+def split(start: int, stop: int, parts: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` in at most ``parts`` consecutive ranges of nearly equal size."""
+    size = -(-(stop - start) // max(parts, 1))
+    return [(a, min(a + size, stop)) for a in range(start, stop, size)]
+
+
+def chunk_for(worlds: int, parts: int) -> int:
+    """A chunk size that spreads ``worlds`` over ``parts`` processes (same numbers whatever
+    the chunk size: the seed contract)."""
+    return min(DEFAULT_CHUNK, max(1, -(-worlds // max(parts, 1))))
+
+
+def outcomes_of(scenario: Scenario, name: str, seed: int, lens: str | None, anchor: Any,
+                start: int, stop: int) -> dict[str, np.ndarray]:
+    """The outcomes of worlds ``[start, stop)`` of one package (run in a worker process)."""
+    parts = [c.outcomes for c in iter_chunks(scenario, name, worlds=stop, seed=seed, lens=lens,
+                                             start=start, anchor=anchor)]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
 def staged(scenario: Scenario, packages: Sequence[str], *, worlds: int, seed: int,
-           lens: str | None, anchor: Any) -> Iterator[Results]:
-    """Results at each of :func:`stages` (``worlds``), each extending the one before."""
+           lens: str | None, anchor: Any, executor: Executor | None = None, parts: int = 1
+           ) -> Iterator[Results]:
+    """Results at each of :func:`stages` (``worlds``), each extending the one before; on
+    ``executor`` (a process pool) in ``parts`` ranges a stage when given."""
     counts = stages(worlds)
     results = simulate(scenario, list(packages), worlds=counts[0], seed=seed, lens=lens,
-                       anchor=anchor)
+                       anchor=anchor, executor=executor, chunk_size=chunk_for(counts[0], parts))
     yield results
     fixed = results.anchor if results.anchor is not None else False
     for start, stop in itertools.pairwise(counts):
         outcomes = {}
         for name in packages:
-            parts = [c.outcomes for c in iter_chunks(scenario, name, worlds=stop, seed=seed,
-                                                     lens=lens, start=start, anchor=fixed)]
+            ranges = split(start, stop, parts)
+            if executor is None:
+                new = [outcomes_of(scenario, name, seed, lens, fixed, a, b) for a, b in ranges]
+            else:
+                futures = [executor.submit(outcomes_of, scenario, name, seed, lens, fixed, a, b)
+                           for a, b in ranges]
+                new = [f.result() for f in futures]
             before = results.outcomes[name]
-            outcomes[name] = {k: np.concatenate([before[k], *(p[k] for p in parts)])
+            outcomes[name] = {k: np.concatenate([before[k], *(p[k] for p in new)])
                               for k in before}
         results = dataclasses.replace(results, worlds=stop, outcomes=outcomes)
         yield results
+
+
+def run(scenario: Scenario, packages: Sequence[str], *, worlds: int, seed: int,
+        lens: str | None, anchor: Any, executor: Executor | None = None, parts: int = 1
+        ) -> Results:
+    """:func:`guaranty.simulate`, spread over ``parts`` chunks on ``executor`` when given."""
+    return simulate(scenario, list(packages), worlds=worlds, seed=seed, lens=lens,
+                    anchor=anchor, executor=executor, chunk_size=chunk_for(worlds, parts))
 
 
 def answer(scenario: Scenario, results: Results, labels: Mapping[str, str]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ expected, and the server's peak RSS (``VmHWM``), with ratios against the referen
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -54,6 +55,17 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _workers_peak_rss_mb(pid: int) -> float:
+    """The sum of the peak RSS of ``pid``'s child processes (its simulation workers)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(OSError):
+            total += _peak_rss_mb(child.pid)
+    return total
+
+
 def _valid(rng: random.Random) -> dict[str, Any]:
     body: dict[str, Any] = {"scenario": SCENARIO, "packages": [rng.choice(PACKAGES)],
                             "worlds": 2_000, "seed": rng.randrange(4)}
@@ -80,7 +92,8 @@ def _requests(rng: random.Random) -> tuple[str, str, dict[str, Any]]:
                                                    "worlds": 10**9}}
     if kind == "yaml-tag":
         text = (BAD / "python-tag.yaml").read_text()
-        return kind, "422", {"url": url, "json": {"scenario_yaml": text, "packages": ["x"]}}
+        return kind, "422|429", {"url": url, "json": {"scenario_yaml": text,
+                                                       "packages": ["x"]}}
     if kind == "alias-bomb":
         text = (BAD / "alias-bomb.yaml").read_text()
         return kind, "422|429", {"url": url, "json": {"scenario_yaml": text,
@@ -200,6 +213,7 @@ def measure_web() -> Record:
         health_rps, health_lat, health_status = asyncio.run(_health(base))
         mix = asyncio.run(_mix(base))
         rss_peak = _peak_rss_mb(server.pid)
+        rss_workers = _workers_peak_rss_mb(server.pid)
         alive = server.poll() is None
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -233,13 +247,16 @@ def measure_web() -> Record:
         "web_mix_valid_answers": {"value": mix["valid_answers"],
                                   "unit": "valid simulations answered in full (2,000 worlds)"},
         "web_5xx": {"value": errors + health_errors + (0 if alive else 1),
-                    "unit": "server errors, dropped connections or a dead server (target 0)"},
+                    "unit": "server errors (5xx), dropped connections or a dead server (target 0)"},
         "web_unexpected_status": {"value": sum(unexpected.values()),
                                   "unit": "answers outside the expected status of their kind: "
                                   + (json.dumps(unexpected) if unexpected else "none")},
         "web_server_rss_idle_mb": {"value": rss_idle, "unit": "MiB peak RSS after start-up"},
         "web_server_peak_rss_mb": {"value": rss_peak,
                                    "unit": "MiB peak RSS of the server over the whole test"},
+        "web_workers_peak_rss_mb": {"value": rss_workers,
+                                    "unit": "MiB, sum of the peak RSS of the server's worker "
+                                    "processes (guaranty serve --processes, default 2 here)"},
     }
 
 

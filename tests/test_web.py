@@ -127,6 +127,20 @@ def test_a_process_pool_gives_the_same_bits() -> None:
     assert [p["worlds"] for p in parts] == [2_000, 2_300]
 
 
+def test_a_dead_worker_is_replaced() -> None:
+    app = create_app(scenarios={"tiny": TINY}, bounds=Bounds(max_worlds=3_000, processes=1))
+    body = {"scenario": "tiny", "packages": ["armed"], "worlds": 200}
+    with TestClient(app) as c:
+        first = c.post("/api/simulate", json=body).json()
+        pool = app.state.pool.get()
+        for process in list(pool._processes.values()):
+            process.kill()  # as the kernel's OOM killer would
+            process.join(5)
+        again = c.post("/api/simulate", json=body)
+        assert app.state.pool.get() is not pool
+    assert again.status_code == 200 and again.json() == first
+
+
 def test_stages_hold_the_seed_contract() -> None:
     scenario = guaranty.load_scenario(TINY)
     steps = list(service.staged(scenario, ["armed"], worlds=2_300, seed=5, lens=None,

@@ -18,7 +18,7 @@ import multiprocessing
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -148,6 +148,12 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
     @app.exception_handler(Busy)
     async def _busy(request: Request, exc: Busy) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": "1"})
+
+    @app.exception_handler(BrokenExecutor)
+    async def _broken(request: Request, exc: BrokenExecutor) -> JSONResponse:
+        return JSONResponse({"error": "a simulation worker process died (killed or out of "
+                             "memory); the pool is restarted, retry"}, status_code=503,
+                            headers={"Retry-After": "1"})
 
     @app.exception_handler(MemoryError)
     async def _memory(request: Request, exc: MemoryError) -> JSONResponse:
@@ -298,6 +304,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
 
     app.state.bounds = bounds
     app.state.gate = gate
+    app.state.pool = pool
     return app
 
 
@@ -367,6 +374,9 @@ class Pool:
         if self.processes <= 0:
             return None
         with self._lock:
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                stop_pool(self._pool, failed=True)  # a worker died (killed, out of memory)
+                self._pool = None
             if self._pool is None:
                 self._pool = worker_pool(self.processes, multiprocessing.get_context("spawn"))
             return self._pool

@@ -287,6 +287,13 @@ def test_malformed_json_gets_422(client: TestClient) -> None:
     assert r.status_code == 422 and "invalid request" in r.json()["error"]
 
 
+def test_a_loopback_server_answers_only_loopback_names() -> None:
+    app = create_app(scenarios={"tiny": TINY}, allowed_hosts=["127.0.0.1", "localhost"])
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"host": "evil.example"}).status_code == 400
+
+
 def test_a_world_month_budget_caps_long_horizons() -> None:
     app = create_app(scenarios={"tiny": TINY}, bounds=Bounds(max_worlds=3_000,
                                                              max_world_months=24 * 1_000))

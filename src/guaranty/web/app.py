@@ -17,7 +17,7 @@ import json
 import multiprocessing
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guaranty._processes import stop_pool, worker_pool
@@ -104,10 +105,12 @@ class ScenarioInfo(BaseModel):
     packages: list[str]
 
 
-def create_app(*, scenarios: Mapping[str, Path] | None = None,
-               bounds: Bounds | None = None) -> FastAPI:
+def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | None = None,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """The web app. ``scenarios``: the names a client may run (default: the built-in ones);
-    ``bounds``: the limits on requests (:class:`Bounds`)."""
+    ``bounds``: the limits on requests (:class:`Bounds`); ``allowed_hosts``: the ``Host``
+    headers answered (default: any), so that a server on the loopback address cannot be
+    reached through a rebound DNS name."""
     bounds = bounds or Bounds()
     catalogue = service.Catalogue(service.builtin_scenarios() if scenarios is None
                                   else scenarios)
@@ -127,6 +130,8 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None,
                   description="Simulate security guarantees: scenarios, packages, levers, "
                   "lenses. See docs/web.md.")
     app.add_middleware(BodyLimit, limit=bounds.max_body_bytes)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     @app.exception_handler(GuarantyError)
     async def _guaranty_error(request: Request, exc: GuarantyError) -> JSONResponse:

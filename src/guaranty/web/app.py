@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -307,6 +308,28 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
         return Response(_plotly(), media_type="text/javascript",
                         headers={"Cache-Control": "max-age=86400"})
 
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema with this app's scenario names and bounds written in."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            request = schema["components"]["schemas"]["SimulateRequest"]["properties"]
+            for choice in request["scenario"].get("anyOf", []):
+                if choice.get("type") == "string":
+                    choice["enum"] = catalogue.names()
+            for choice in request["worlds"].get("anyOf", []):
+                if choice.get("type") == "integer":
+                    choice["maximum"] = bounds.max_worlds
+            packages = sorted({p for n in catalogue.names()
+                               for p in catalogue.get(n, None).packages})
+            request["packages"]["items"]["enum"] = packages
+            request["packages"]["maxItems"] = bounds.max_packages
+            detail = schema["paths"]["/api/scenarios/{name}"]["get"]["parameters"][0]
+            detail["schema"]["enum"] = catalogue.names()
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.bounds = bounds
     app.state.gate = gate
     app.state.pool = pool

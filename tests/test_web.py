@@ -346,3 +346,48 @@ def test_the_gate_admits_running_plus_waiting() -> None:
         return seen
 
     assert asyncio.run(scenario()) == ["busy", "waiting", "admitted", "free again"]
+
+
+def test_killing_the_server_leaves_no_worker_behind() -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "guaranty.cli", "serve", "--port",
+                               str(port), "--processes", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[object] = []
+        while not workers:  # the server starts its worker at once (warming it up)
+            assert time.monotonic() < deadline, "no worker process started within 60 s"
+            time.sleep(0.2)
+            children = psutil.Process(server.pid).children(recursive=True)
+            workers = [p for p in children if "spawn_main" in " ".join(p.cmdline())]
+        children = psutil.Process(server.pid).children(recursive=True)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+        deadline = time.monotonic() + 5
+        while True:  # exited: gone, or a zombie waiting for init to reap it
+            alive = [p for p in children if _running(psutil, p)]
+            if not alive or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert not alive, f"workers left behind: {[p.pid for p in alive]}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _running(psutil: Any, process: Any) -> bool:
+    try:
+        return bool(process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False

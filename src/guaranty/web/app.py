@@ -12,9 +12,11 @@ scenario, each problem's place: ``{"error": ..., "problems": [{"line", "column",
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import json
 import multiprocessing
+import os
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -35,7 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from guaranty._processes import stop_pool, worker_pool
+from guaranty._processes import stop_pool
 from guaranty._version import __version__
 from guaranty.errors import GuarantyError, ScenarioError, one_line
 from guaranty.results import Results
@@ -120,8 +122,20 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
     checking = anyio.CapacityLimiter(bounds.running)
     pool = Pool(bounds.processes)
 
+    def warm() -> None:
+        """Start the workers and anchor the built-in scenarios at the dashboard's seed, so
+        that the first request does not wait for them (in the background; errors are left to
+        the requests that meet them)."""
+        with contextlib.suppress(Exception):
+            pool.warm()
+            for name in catalogue.names():
+                anchors.get(catalogue.get(name, None), SimulateRequest.model_fields[
+                    "seed"].default)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if bounds.processes > 0:
+            threading.Thread(target=warm, name="guaranty-warm", daemon=True).start()
         try:
             yield
         finally:
@@ -391,7 +405,8 @@ def error_body(exc: GuarantyError) -> dict[str, Any]:
 
 class Pool:
     """The app's worker processes, started on first use (spawned: the server has threads),
-    stopped with the app; ``None`` with no processes."""
+    stopped with the app, gone within half a second of the server
+    (:func:`~guaranty.web.service.watch_parent`); ``None`` with no processes."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -406,8 +421,17 @@ class Pool:
                 stop_pool(self._pool, failed=True)  # a worker died (killed, out of memory)
                 self._pool = None
             if self._pool is None:
-                self._pool = worker_pool(self.processes, multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=service.watch_parent, initargs=(os.getpid(),))
             return self._pool
+
+    def warm(self) -> None:
+        """Start every worker and import the engine in it."""
+        pool = self.get()
+        if pool is not None:
+            for future in [pool.submit(service.warm) for _ in range(self.processes)]:
+                future.result()
 
     def stop(self) -> None:
         with self._lock:

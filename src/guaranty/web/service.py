@@ -17,8 +17,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import os
 import re
+import signal
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -196,6 +199,30 @@ def with_levers(scenario: Scenario, package: str, values: Mapping[str, str | flo
         built = Package.model_validate(data)
     name = CUSTOM.format(package=package)[:64]
     return scenario.with_package(name, built), name
+
+
+def watch_parent(parent: int) -> None:
+    """Initializer of the server's worker processes: leave Ctrl-C to the server, and exit
+    within half a second once the server is gone (killed included).
+
+    Not :func:`guaranty._processes.worker_pool`'s ``prctl(PR_SET_PDEATHSIG)``: that signal
+    follows the *thread* that started a worker, and the server starts its workers from
+    short-lived worker threads, so the workers were killed when such a thread retired.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="guaranty-server-watch", daemon=True).start()
+
+
+def warm() -> None:
+    """Import the engine (run in each new worker process before the first request)."""
+    import guaranty.engine  # noqa: F401
 
 
 def split(start: int, stop: int, parts: int) -> list[tuple[int, int]]:

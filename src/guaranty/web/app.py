@@ -281,6 +281,10 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
             except GuarantyError as exc:
                 yield (json.dumps({"done": True, **error_body(exc)}) + "\n").encode()
                 return
+            except BrokenExecutor:
+                yield (json.dumps({"done": True, "error": "a simulation worker process died; "
+                                   "retry"}) + "\n").encode()
+                return
             if part is None:
                 return
             part["done"] = part["worlds"] >= job.worlds

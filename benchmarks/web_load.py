@@ -146,6 +146,7 @@ async def _mix(base: str) -> dict[str, Any]:
     statuses: Counter[int] = Counter()
     expected: Counter[str] = Counter()
     unexpected: Counter[str] = Counter()
+    ended: Counter[str] = Counter()
     valid_answers = 0
     limits = httpx.Limits(max_connections=CLIENTS)
     stop = time.perf_counter() + MIX_SECONDS
@@ -173,6 +174,8 @@ async def _mix(base: str) -> dict[str, Any]:
                 if r.status_code == 200 and kind in ("valid", "stream"):
                     last = json.loads(body.strip().splitlines()[-1])
                     valid_answers += last.get("worlds") == 2_000
+                    if "error" in last:  # a stream that ended with an error line
+                        ended[str(last["error"])[:40]] += 1
                 elif r.status_code >= 400 and not json.loads(body).get("error"):
                     unexpected[f"{kind}: no message"] += 1  # every refusal must say why
 
@@ -180,7 +183,8 @@ async def _mix(base: str) -> dict[str, Any]:
         await asyncio.gather(*(one_client(i) for i in range(CLIENTS)))
         wall = time.perf_counter() - start
     return {"rps": len(latencies) / wall, "latencies": latencies, "statuses": statuses,
-            "expected": expected, "unexpected": unexpected, "valid_answers": valid_answers}
+            "expected": expected, "unexpected": unexpected, "valid_answers": valid_answers,
+            "ended": ended}
 
 
 def _cpu_s(pid: int) -> float:
@@ -265,7 +269,9 @@ def measure_web() -> Record:
                              "unit": "requests, by status: " + json.dumps(
                                  {str(k): v for k, v in sorted(statuses.items())})},
         "web_mix_valid_answers": {"value": mix["valid_answers"],
-                                  "unit": "valid simulations answered in full (2,000 worlds)"},
+                                  "unit": "valid simulations answered in full (2,000 worlds); "
+                                  "streams ended by an error line: "
+                                  + (json.dumps(dict(mix["ended"])) or "none")},
         "web_5xx": {"value": errors + health_errors + (0 if alive else 1),
                     "unit": "server errors (5xx), dropped connections or a dead server (target 0)"},
         "web_unexpected_status": {"value": sum(unexpected.values()),

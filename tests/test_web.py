@@ -108,6 +108,10 @@ def test_the_stream_refines_in_stages_and_ends_on_the_full_run(client: TestClien
     parts = [json.loads(line) for line in r.iter_lines() if line]
     assert [p["worlds"] for p in parts] == [2_000, 2_500]
     assert [p["done"] for p in parts] == [False, True]
+    refused = client.post("/api/simulate/stream", json={"scenario": "tiny",
+                                                        "packages": ["nope"]})
+    assert refused.status_code == 422
+    assert client.app.state.gate._inside == 0  # type: ignore[attr-defined]  # slots given back
     full = guaranty.simulate(guaranty.load_scenario(TINY), ["armed"], worlds=2_500, seed=3)
     last = parts[-1]["packages"][0]
     assert last["curve"]["mean"][-1] == full.metric("armed", "p_war_24m").mean

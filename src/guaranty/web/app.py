@@ -119,7 +119,6 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
                                   else scenarios)
     anchors = service.SharedAnchors()
     gate = Gate(bounds.running, bounds.waiting)
-    checking = anyio.CapacityLimiter(bounds.running)
     pool = Pool(bounds.processes)
 
     def warm() -> None:
@@ -253,20 +252,18 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
               response_class=StreamingResponse)
     async def simulate_stream(body: SimulateRequest) -> StreamingResponse:
         precheck(body)
-        gate.check()
-        # Checked (the scenario text parsed) before the stream starts, so that a bad request
-        # gets its 4xx status; as many at once as simulations may run.
-        job = await anyio.to_thread.run_sync(prepare, body, limiter=checking)
-
-        async def lines() -> AsyncIterator[bytes]:
-            try:
-                async with gate.slot():
-                    async for line in stream(job, body):
-                        yield line
-            except Busy as exc:
-                yield (json.dumps({"done": True, "error": str(exc)}) + "\n").encode()
-
-        return StreamingResponse(lines(), media_type="application/x-ndjson")
+        # The slot is taken before the stream starts (429 when full, as for /api/simulate)
+        # and given back when the response ends, however it ends.
+        slot = gate.slot()
+        await slot.__aenter__()
+        try:
+            # Checked (the scenario text parsed) before the stream starts, so that a bad
+            # request gets its 4xx status.
+            job = await anyio.to_thread.run_sync(prepare, body)
+        except BaseException:
+            await slot.__aexit__(None, None, None)
+            raise
+        return _Streamed(stream(job, body), release=slot)
 
     async def stream(job: Job, body: SimulateRequest) -> AsyncIterator[bytes]:
         anchor = await anyio.to_thread.run_sync(anchors.get, job.scenario, body.seed)
@@ -352,6 +349,21 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
     app.state.gate = gate
     app.state.pool = pool
     return app
+
+
+class _Streamed(StreamingResponse):
+    """NDJSON lines that give back a simulation slot when the response ends (finished, failed
+    or abandoned by the client), even if the stream never started."""
+
+    def __init__(self, lines: AsyncIterator[bytes], *, release: _Slot) -> None:
+        super().__init__(lines, media_type="application/x-ndjson")
+        self.release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.release.__aexit__(None, None, None)
 
 
 def _next_answer(steps: Any, scenario: Any, labels: Mapping[str, str]) -> dict[str, Any] | None:
@@ -463,12 +475,6 @@ class Gate:
 
     def slot(self) -> _Slot:
         return _Slot(self)
-
-    def check(self) -> None:
-        """:class:`Busy` if a slot asked for now would be refused."""
-        with self._lock:
-            if self._inside >= self.running + self.waiting:
-                raise self.busy()
 
     def busy(self) -> Busy:
         return Busy(f"the server is busy: {self.running} simulations running and "

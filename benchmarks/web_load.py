@@ -271,7 +271,8 @@ def measure_web() -> Record:
         "web_mix_valid_answers": {"value": mix["valid_answers"],
                                   "unit": "valid simulations answered in full (2,000 worlds); "
                                   "streams ended by an error line: "
-                                  + (json.dumps(dict(mix["ended"])) or "none")},
+                                  + (json.dumps(dict(mix["ended"])) if mix["ended"]
+                                     else "none")},
         "web_5xx": {"value": errors + health_errors + (0 if alive else 1),
                     "unit": "server errors (5xx), dropped connections or a dead server (target 0)"},
         "web_unexpected_status": {"value": sum(unexpected.values()),

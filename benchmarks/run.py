@@ -508,6 +508,10 @@ def _worker(args: list[str]) -> None:
         record = measure_sobol(int(args[1]))
     elif kind == "rss":
         record = measure_rss(int(args[1]), int(args[2]) or None)
+    elif kind == "web":
+        from web_load import measure_web
+
+        record = measure_web()
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
     print(json.dumps(record))
@@ -571,6 +575,7 @@ def main() -> None:
         ("stream 10^5 worlds", ("rss", str(BIG // 10), "0")),
         ("stream 10^6 worlds", ("rss", str(BIG), "0")),
         ("stream 10^6 worlds, chunk 65,536", ("rss", str(BIG), "65536")),
+        ("web API under load (50 clients, benchmarks/web_load.py)", ("web",)),
     ]
     results: Record = {}
     total = time.perf_counter()
@@ -617,6 +622,8 @@ def main() -> None:
         "sobol_40_groups_n16384_s": ("<= 60", value("sobol_40_groups_n16384_s") <= 60),
         "sobol_vs_ema_oracle_max_rel_diff": (
             "<= 1e-4", value("sobol_vs_ema_oracle_max_rel_diff") <= 1e-4),
+        "web_5xx": ("= 0", value("web_5xx") == 0),
+        "web_simulate_1e4_s": ("<= 1", value("web_simulate_1e4_s") <= 1),
     }
     table = Table(title=f"guaranty benchmarks ({SCENARIO}, {PACKAGE}, {MONTHS} months, "
                   f"{cores} CPUs)")

@@ -20,7 +20,7 @@ IMPORT_NAME = {"ema-workbench": "ema_workbench", "dask": "distributed", "scikit-
 """Import names of distributions whose names differ (``dask[distributed]`` is used as
 ``distributed``)."""
 TOOLS = {"pytest", "playwright", "hypothesis", "jsonschema", "mkdocs-material", "ruff", "mypy",
-         "types-PyYAML", "pandas-stubs", "guaranty"}
+         "types-PyYAML", "pandas-stubs", "guaranty", "httpx", "schemathesis"}
 """The dev extra's tools: imported by tests, or run as commands, never by the package."""
 
 
@@ -50,7 +50,8 @@ def test_every_extra_and_dependency_is_imported_by_the_code() -> None:
 def test_the_extras_are_those_the_project_allows() -> None:
     assert set(PROJECT["optional-dependencies"]) <= {"analysis", "web", "dist", "dev"}
     dev = PROJECT["optional-dependencies"]["dev"]
-    assert any(r.startswith("guaranty[") and "analysis" in r and "dist" in r for r in dev)
+    assert any(r.startswith("guaranty[") and "analysis" in r and "dist" in r and "web" in r
+               for r in dev)
 
 
 BLOCKER = """

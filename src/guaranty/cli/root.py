@@ -83,6 +83,8 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("report", "guaranty.cli.report:report",
           "Simulate packages and write one self-contained HTML report (no network needed to "
           "open)."),
+    Entry("serve", "guaranty.cli.serve:serve",
+          "Serve the dashboard (http://HOST:PORT/) and the JSON API (/docs, /openapi.json)."),
     Entry("diff", "guaranty.cli.diff:diff",
           "What changed from run A to run B: per package, B − A with a 90 % interval, paired "
           "world by world when both runs met the same worlds (same seed and worlds)."),

@@ -61,6 +61,7 @@ __all__ = [
     "REDUCED",
     "DecisionFit",
     "Profile",
+    "cumulative",
     "fit_decision",
     "implied",
     "log_likelihood",
@@ -72,11 +73,11 @@ Array = NDArray[np.float64]
 
 #: The identified parameters: intercept (war ends), win and loss slopes, guarantor slope,
 #: misperception bias, intercept (rival years).
-REDUCED = ("alpha", "b_win", "b_loss", "b_guarantor", "bias", "alpha_rivalry")
+REDUCED = ("alpha", "b_win", "b_loss", "b_guarantor", "bias", "alpha_rivalry", "log_shape")
 SAMPLES = ("episodes", "rivalries", "both")
-_START = np.array([-6.0, 1.0, 0.5, 1.0, 0.3, -7.0])
-_BOUNDS = [(-20.0, 5.0), (-20.0, 30.0), (-20.0, 30.0), (-30.0, 30.0), (-3.0, 3.0),
-           (-20.0, 5.0)]
+_START = np.array([-6.0, 1.0, 0.5, 1.0, 0.3, -7.0, 0.0])
+_BOUNDS = [(-20.0, 8.0), (-30.0, 30.0), (-30.0, 60.0), (-30.0, 30.0), (-3.0, 3.0),
+           (-20.0, 8.0), (-2.0, 1.0)]
 
 
 @cache
@@ -137,15 +138,25 @@ def pair_rate(theta: Sequence[float] | Array, ln_ratio: Array, pi: Array, *,
     return total
 
 
+def cumulative(lam: Array, months: Array | float, log_shape: float) -> Array:
+    r"""Cumulative hazard :math:`\Lambda\,t^{\rho}` by ``months``: the engine's constant hazard
+    when :math:`\ln\rho = 0`; a hazard falling with time since the war when :math:`\rho < 1`
+    (the duration-dependent variant, a diagnostic the engine does not have)."""
+    t = np.maximum(np.asarray(months, dtype=float), 0.0)
+    out: Array = lam * t ** float(np.exp(log_shape))
+    return out
+
+
 def _loglik_rows(theta: Array, d: Design, *, rivalry: bool) -> Array:
     lam = pair_rate(theta, d.ln_ratio, d.pi, rivalry=rivalry)
     if d.yearly:
         p = -np.expm1(-12.0 * lam)
         out: Array = np.where(d.event > 0, np.log(np.maximum(p, 1e-300)), -12.0 * lam)
         return out
-    at_risk = np.maximum(d.months - d.event, 0.0)
-    first = np.log(np.maximum(-np.expm1(-lam), 1e-300))
-    return np.asarray(d.event * first - lam * at_risk, dtype=float)
+    before = cumulative(lam, d.months - d.event, theta[6])
+    step = cumulative(lam, d.months, theta[6]) - before
+    first = np.log(np.maximum(-np.expm1(-step), 1e-300))
+    return np.asarray(d.event * first - before, dtype=float)
 
 
 def log_likelihood(theta: Sequence[float] | Array, episodes: pd.DataFrame | None = None,
@@ -226,36 +237,48 @@ def _hessian(f: Any, x: Array, free: Array, h: float = 1e-3) -> Array:
 
 
 def _optimise(objective: Any, start: Array, free: Array) -> Array:
+    """Minimise over the free coordinates: L-BFGS-B from ``start`` and from four fixed
+    perturbations of it (the surface has shallow valleys: the win and loss terms are nearly
+    collinear), then a Nelder-Mead polish of the best (the square-law loss has a kink at
+    parity that defeats gradient methods). Deterministic: the perturbations are fixed."""
     from scipy.optimize import minimize
 
     idx = np.flatnonzero(free)
-    bounds = [_BOUNDS[i] for i in idx]
+    lo = np.array([_BOUNDS[i][0] for i in idx])
+    hi = np.array([_BOUNDS[i][1] for i in idx])
 
     def f(z: Array) -> float:
         x = start.copy()
-        x[idx] = z
+        x[idx] = np.clip(z, lo, hi)
         return float(objective(x))
 
+    shifts = np.random.default_rng(20261201).normal(0.0, 1.5, size=(4, len(idx)))
     best = None
-    for shift in (0.0, 1.5, -1.5):  # a few starts: the surface has shallow valleys
-        z0 = start[idx] + shift * (np.arange(len(idx)) % 2)
-        z0 = np.clip(z0, [b[0] for b in bounds], [b[1] for b in bounds])
-        res = minimize(f, z0, method="L-BFGS-B", bounds=bounds)
+    for shift in (np.zeros(len(idx)), *shifts):
+        z0 = np.clip(start[idx] + shift, lo, hi)
+        res = minimize(f, z0, method="L-BFGS-B", bounds=list(zip(lo, hi, strict=True)))
         if best is None or res.fun < best.fun:
             best = res
-    x = start.copy()
     assert best is not None
-    x[idx] = best.x
+    polish = minimize(f, best.x, method="Nelder-Mead",
+                      options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 4000})
+    z = polish.x if polish.fun < best.fun else best.x
+    x = start.copy()
+    x[idx] = np.clip(z, lo, hi)
     return x
 
 
 def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
                  rivalries: pd.DataFrame | None = None,
-                 fixed: dict[str, float] | None = None) -> DecisionFit:
+                 fixed: dict[str, float] | None = None,
+                 start: Sequence[float] | Array | None = None,
+                 duration: bool = False) -> DecisionFit:
     """Fit :data:`REDUCED` by maximum likelihood on ``sample`` (episodes, rivalries, both).
 
     ``episodes`` and ``rivalries`` default to the shipped library; ``fixed`` pins parameters
-    (the profile likelihood uses it). Standard errors from the inverse of the numerical
+    (the profile likelihood uses it); ``start`` is where the search begins (default: a fixed
+    point); ``duration`` frees the Weibull shape of the war-end hazard (default: the engine's
+    constant hazard, ``log_shape`` = 0). Standard errors from the inverse of the numerical
     Hessian of the negative log-likelihood at the optimum.
     """
     ep, rv = _samples(sample, episodes, rivalries)
@@ -264,7 +287,8 @@ def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
         free[0] = False
     if rv is None:
         free[5] = False
-    start = _START.copy()
+    free[6] = duration
+    start = _START.copy() if start is None else np.asarray(start, dtype=float).copy()
     for name, value in (fixed or {}).items():
         if name not in REDUCED:
             raise InputError(f"fixed parameter must be one of {', '.join(REDUCED)}, got {name!r}")
@@ -284,9 +308,9 @@ def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
     k = int(free.sum())
     try:
         inv = np.linalg.inv(hess)
-        diag = np.sqrt(np.clip(np.diag(inv), 0.0, None))
-        corr = inv / np.outer(np.maximum(diag, 1e-300), np.maximum(diag, 1e-300))
-        condition = float(np.linalg.cond(corr))
+        diag = np.sqrt(np.clip(np.diag(inv), 1e-300, None))
+        corr = inv / np.outer(diag, diag)
+        condition = float(np.linalg.cond(corr)) if np.all(np.isfinite(corr)) else float("inf")
     except np.linalg.LinAlgError:
         inv = np.full((k, k), np.nan)
         condition = float("inf")
@@ -332,7 +356,8 @@ def profile(fit: DecisionFit, name: str, grid: Sequence[float], *,
     drops = []
     for value in grid:
         f = fit_decision(sample=fit.sample, episodes=episodes, rivalries=rivalries,
-                         fixed={name: float(value)})
+                         fixed={name: float(value)}, start=fit.estimate,
+                         duration=fit.free[6])
         drops.append(round(f.log_likelihood - fit.log_likelihood, 4))
     return Profile(name, tuple(float(g) for g in grid), tuple(drops))
 
@@ -362,9 +387,13 @@ def implied(fit: DecisionFit, *, draws: int = 4000, seed: int = 0) -> dict[str, 
     idx = np.flatnonzero(fit.free)
     mean = fit.estimate[idx]
     cov = fit.cov[np.ix_(idx, idx)]
-    if not np.all(np.isfinite(cov)):
+    if np.all(np.isfinite(cov)):  # the nearest positive semi-definite matrix
+        values, vectors = np.linalg.eigh(0.5 * (cov + cov.T))
+        cov = (vectors * np.clip(values, 0.0, None)) @ vectors.T
+    else:
         cov = np.diag(np.nan_to_num(fit.se[idx], nan=0.0) ** 2)
-    z = rng.multivariate_normal(mean, cov, size=draws, method="svd")
+    z = mean + rng.standard_normal((draws, len(idx))) @ np.linalg.cholesky(
+        cov + 1e-12 * np.eye(len(idx))).T
     theta = np.tile(fit.estimate, (draws, 1))
     theta[:, idx] = z
 
@@ -417,6 +446,14 @@ def decision_report(*, sample: str = "both", profiles: bool = True) -> dict[str,
         "names": list(REDUCED),
         "unidentified": UNIDENTIFIED,
         "implied": implied(fit),
+    }
+    slow = fit_decision(sample=sample, duration=True, start=fit.estimate)
+    doc["duration_variant"] = {
+        "note": "the same block with a Weibull shape rho on the war-end hazard (not in the "
+                "engine); rho < 1 is a hazard that falls with time since the war",
+        "fit": slow.to_dict(),
+        "shape_rho": float(np.exp(slow.estimate[6])),
+        "likelihood_ratio": 2.0 * (slow.log_likelihood - fit.log_likelihood),
     }
     if profiles:
         prof = [profile(fit, name, grid) for name, grid in PROFILE_GRIDS.items()]

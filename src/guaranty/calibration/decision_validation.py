@@ -8,7 +8,9 @@ Two splits of the case library's war ends (:mod:`guaranty.history.cases`):
   predicted by fits on the others, with the rival years of the held-out pairs left out.
 
 For each held-out case the **inside model** (:mod:`guaranty.calibration.decision`, the
-engine's hazard form) gives :math:`F(t) = 1 - e^{-\Lambda t}`; the **outside view**
+engine's hazard form) gives :math:`F(t) = 1 - e^{-\Lambda t}`; ``inside_duration`` the same
+block with a Weibull shape, :math:`1 - e^{-\Lambda t^\rho}` (what the engine lacks); the
+**outside view**
 (:mod:`guaranty.history.interstate_view`, Weibull) its :math:`F(t\mid x)`; the **null** is the
 Kaplan-Meier curve of the training cases (no covariates). Discrimination is Harrell's C on
 :math:`F(60)`; calibration sets the mean predicted :math:`F(t)` beside the Kaplan-Meier
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from guaranty.calibration.decision import _design, fit_decision, pair_rate
+from guaranty.calibration.decision import _design, cumulative, fit_decision, pair_rate
 from guaranty.errors import InputError
 from guaranty.history.cases import load_episodes, load_rival_years
 from guaranty.history.interstate_view import covariates, fit_interstate_view
@@ -33,7 +35,7 @@ from guaranty.history.survival import kaplan_meier
 __all__ = ["SplitResult", "validate_inside"]
 
 YEARS = (1.0, 2.0, 5.0, 10.0)
-MODELS = ("inside", "outside", "null")
+MODELS = ("inside", "inside_duration", "outside", "null")
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,11 @@ def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame
              ) -> dict[tuple[str, float], Any]:
     """F(t) at 12 t for t in YEARS and at 60 months, for each model, shape (n_test,)."""
     fit = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv)
+    slow = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, duration=True,
+                        start=fit.estimate)
     d = _design(test, yearly=False)
     lam = pair_rate(fit.estimate, d.ln_ratio, d.pi)
+    lam_slow = pair_rate(slow.estimate, d.ln_ratio, d.pi)
     view = fit_interstate_view(train_ep)
     x = covariates(test)
     km = kaplan_meier(train_ep["months"].to_numpy(float), train_ep["renewed"].to_numpy(int),
@@ -65,6 +70,7 @@ def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame
     out: dict[tuple[str, float], Any] = {}
     for m in (*[12 * y for y in YEARS], 60.0):
         out[("inside", m)] = -np.expm1(-lam * m)
+        out[("inside_duration", m)] = -np.expm1(-cumulative(lam_slow, m, slow.estimate[6]))
         out[("outside", m)] = view.failure_many(x, m)
         out[("null", m)] = np.full(len(test), 1.0 - km.at(m)[0])
     return out

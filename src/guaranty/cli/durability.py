@@ -338,6 +338,8 @@ def _validate_inside(split_year: int, folds: int, json_out: bool) -> None:
         emit_json({"data": "guaranty interstate case library (data/cases)",
                    "models": {"inside": "decision block fitted on the training cases "
                                         "(guaranty.calibration.decision)",
+                              "inside_duration": "the same with a Weibull shape: a hazard "
+                                                 "that falls with time (not in the engine)",
                               "outside": "interstate Weibull outside view fitted on the same "
                                          "training cases (guaranty.history.interstate_view)",
                               "null": "Kaplan-Meier of the training cases"},
@@ -348,7 +350,7 @@ def _validate_inside(split_year: int, folds: int, json_out: bool) -> None:
         out = Table(title=f"{r.split}: {r.n_test} held-out cases, {r.test_renewals} renewals")
         for column in ("model", "C-index", "1 y", "2 y", "5 y", "10 y"):
             out.add_column(column)
-        for model in ("inside", "outside", "null"):
+        for model in ("inside", "inside_duration", "outside", "null"):
             out.add_row(model, f"{r.c_index[model]:.3f}",
                         *(f"{c[model]:.2f}" for c in r.calibration))
         out.add_row("observed (KM)", "", *(

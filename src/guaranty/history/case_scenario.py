@@ -4,8 +4,10 @@ A coarse case keeps only what the data code: each side's military personnel (COW
 ``personnel``) and spending (as the stock of one weapon category, ``materiel``, one unit per
 million current US dollars a year, weight 1), the defender's third-party defence pacts (ATOP)
 as one guarantor ``pact-allies`` bound by a treaty, and how the war ended and any interstate
-peace operation as the package's provisions. Everything else a scenario needs (front, territory,
-readiness, recruitment) is a stated placeholder: the decision fit does not read it
+peace operation as the package's provisions (a neutral armed force as ``peacekeepers``, neutral
+unarmed observers as ``monitors``; the forces of an ally of one side are not peacekeeping and
+are left out: the schema has no place for them yet). Everything else a scenario needs (front,
+territory, readiness, recruitment) is a stated placeholder: the decision fit does not read it
 (:mod:`guaranty.calibration.decision`), and a user who runs a case should read the results as
 the engine's answer for two generic armies of those sizes.
 
@@ -84,8 +86,8 @@ def case_scenario(case: Case, *, aggressor: int | None = None) -> dict[str, Any]
     slug = case.name.replace("_", "-")
     provisions: dict[str, Any] = {"agreement": "agreement" if case.ending == "agreement"
                                   else "victory" if case.ending == "victory" else "ceasefire"}
-    if case.mission:
-        provisions["peacekeepers" if case.peacekeepers_neutral else "monitors"] = True
+    if case.peacekeepers_neutral:  # armed neutral troops, or unarmed observers
+        provisions["peacekeepers" if case.peacekeepers_armed else "monitors"] = True
     package: dict[str, Any] = {
         "description": (f"As the war ended on {case.end}: {case.ending}"
                         + (f", {case.mission}" if case.mission else "")

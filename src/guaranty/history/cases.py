@@ -135,6 +135,8 @@ class Case:
     pact_unconditional: tuple[bool, bool]
     mission: str
     peacekeepers_neutral: bool
+    peacekeepers_armed: bool  # a neutral mission with armed troops (not observers only)
+    forces_of_a_party: bool  # foreign forces of an ally of one side (UN Command in Korea)
 
     @property
     def complete(self) -> bool:
@@ -164,6 +166,8 @@ def _case(row: pd.Series) -> Case:
         pacts=pair("pacts", int), pact_major=pair("pact_major", bool),
         pact_unconditional=pair("pact_unconditional", bool),
         mission=str(row["mission"]), peacekeepers_neutral=bool(row["peacekeepers_neutral"]),
+        peacekeepers_armed=bool(row["peacekeepers_armed"]),
+        forces_of_a_party=bool(row["forces_of_a_party"]),
     )
 
 

@@ -131,3 +131,13 @@ def test_interstate_outside_view_has_a_24_month_figure() -> None:
     assert set(x["weak_pact"].unique()) <= {0.0, 1.0}
     assert x.loc[x["name"] == "india-pakistan-2003", "previous_ends"].item() == pytest.approx(
         np.log1p(8))  # 1948, 1965, 1971, 1984, 1987, 1992, 1994, 1999
+
+
+def test_predict_reports_the_fitted_interstate_view() -> None:
+    result = runner.invoke(app, ["durability", "predict", "--peacekeepers", "--months", "24",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    fitted = json.loads(result.output)["interstate_fitted"]
+    assert fitted["profile"]["neutral_peacekeepers"] == 1.0 and fitted["profile"]["war"] == 1.0
+    est, lo, hi = fitted["p_war"]["24"]
+    assert 0 < lo <= est <= hi < 1

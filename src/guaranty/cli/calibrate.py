@@ -135,5 +135,9 @@ def decision(
         implied.add_row(name, f"{v['median']:.4g}", f"{v['p05']:.4g} to {v['p95']:.4g}",
                         ", ".join(v.get("needs", [])))
     console.print(implied)
+    slow = doc["duration_variant"]
+    console.print(f"With a hazard that may fall with time since the war (not in the engine): "
+                  f"Weibull shape {slow['shape_rho']:.2f}, likelihood ratio "
+                  f"{slow['likelihood_ratio']:.1f} on 1 degree of freedom")
     for name, why in doc["unidentified"].items():
         console.print(f"not identified: {name}: {why}")

@@ -307,9 +307,13 @@ def predict(
         provisions, transported = _package_provisions(scenario, package, _months(months), level)
     view = outside_view(provisions, months=_months(months), level=level)
     if json_out:
+        from guaranty.history.interstate_view import interstate_view, provisions_profile
+
         document = view.to_dict()
         if transported is not None:
             document["interstate_transported"] = transported.to_dict()
+        document["interstate_fitted"] = interstate_view(
+            provisions_profile(provisions), months=tuple(_months(months))).to_dict()
         emit_json(document)
         return
     out = Table(title=f"P(renewed war): {view.model}")
@@ -371,9 +375,10 @@ def cases(json_out: JsonDoc = False) -> None:
                    "rival_years": len(rivals), "rival_onsets": int(rivals["onset"].sum()),
                    "cases": [c.to_dict() for c in library]})
         return
-    out = Table(title=f"Interstate case library: {len(library)} war ends 1946-2020 "
+    out = Table(title=f"Interstate case library: {len(library)} war ends 1946-2016 "
                       f"({sum(c.renewed for c in library)} renewed by 2024); docs/cases.md")
-    for column in ("name", "ended", "how", "personnel (k)", "pacts", "mission", "renewed"):
+    out.add_column("name", no_wrap=True)
+    for column in ("ended", "how", "personnel (k)", "pacts", "mission", "renewed"):
         out.add_column(column)
     for c in library:
         out.add_row(c.name, c.end, c.ending,

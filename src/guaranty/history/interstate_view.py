@@ -34,11 +34,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from guaranty._provisions import Provisions
 from guaranty.history.cases import load_episodes
 from guaranty.history.survival import WeibullFit, fit_weibull
 
 __all__ = ["INTERSTATE_COVARIATES", "InterstateView", "covariates", "fit_interstate_view",
-           "interstate_view"]
+           "interstate_view", "provisions_profile"]
 
 INTERSTATE_COVARIATES = (
     "weak_pact",
@@ -128,3 +129,20 @@ def interstate_view(profile: Mapping[str, float] | None = None, *,
         for t in fit.hazard_ratios(level=0.95))
     return InterstateView(values, p_war, fit.n_spells, fit.n_failures,
                           float(np.exp(fit.log_rho)), terms)
+
+
+def provisions_profile(provisions: Provisions) -> dict[str, float]:
+    """The covariates of a package's provisions, for :func:`interstate_view`.
+
+    The end of a war (``war`` = 1) between equals, with: the kind of ending; peacekeepers or
+    monitors as a neutral mission (``neutral_peacekeepers``); a third-party guarantee as a
+    defence pact of the weaker side (``weak_pact``). A DMZ, a joint commission and a withdrawal
+    have no interstate covariate here and are not mapped.
+    """
+    return {
+        "war": 1.0,
+        "agreement": float(provisions.agreement == "agreement"),
+        "victory": float(provisions.agreement == "victory"),
+        "neutral_peacekeepers": float(provisions.peacekeepers or provisions.monitors),
+        "weak_pact": float(provisions.third_party_guarantee),
+    }

@@ -1,0 +1,485 @@
+r"""The aggressor's decision block fitted on the interstate case library, by maximum likelihood.
+
+The engine's monthly hazard of attack (:mod:`guaranty.models.decision`) is
+
+.. math:: r = \lambda_0 \exp\{k\,(V - V_w)\},\qquad
+          V = \hat p\,G - (1 - \hat p)\,C_f - \lambda_L \hat L - C_s - \mathbb E[C_g]
+
+with :math:`G = 1` the numeraire. Written out, the log rate is
+
+.. math:: \ln r = \underbrace{\ln\lambda_0 - k\,(C_f + C_s + V_w)}_{\alpha}
+          + \underbrace{k\,(G + C_f)}_{b_{win}}\,\hat p
+          - \underbrace{k\,\lambda_L}_{b_{loss}}\,\hat L
+          - \underbrace{k\,c_g}_{b_{g}}\,\pi
+
+so **the data can identify only** :math:`\alpha`, :math:`b_{win}`, :math:`b_{loss}`,
+:math:`b_g` and the misperception bias :math:`\beta_m` (through the curvature of
+:math:`\hat p` and :math:`\hat L` in the ratio). :math:`\lambda_0`, :math:`C_s` and
+:math:`V_w` enter only through :math:`\alpha`, and :math:`k` and :math:`C_f` only through
+their products: no case library separates them, and they stay assumptions. This module fits
+the identified combination (``REDUCED``) and reports the structural parameters it implies
+given the registry's ranges for the rest (:func:`implied`).
+
+For a case, either side may renew the war: side :math:`i` attacking :math:`j` sees
+:math:`\ln\hat R_i = \pm\ln R_{12} + \beta_m` (the capability composite of
+:mod:`guaranty.history.cases`), :math:`\hat p_i = \Phi((2\ln\hat R_i + m)/s)` (the engine's
+attacker-success curve, CDB90 probit: ``campaign.effectiveness_mean``/``_sd``),
+:math:`\hat L_i` the square-law share of its force lost winning,
+:math:`1 - \sqrt{1 - 1/\hat R^2}` for :math:`\hat R > 1` and 1 otherwise (Lanchester 1916),
+and :math:`\pi_j = \rho\,\mathbb 1[j` has a defence pact with a major power:math:`]` with
+:math:`\rho` the registry's post-1945 reliability of defence pacts (``guarantors.
+base_reliability``). The pair's monthly hazard is :math:`r_1 + r_2`, constant in time as in the
+engine (after reconstitution). Likelihoods:
+
+* war ends (``episodes``): :math:`\ell = \delta\ln(1 - e^{-\Lambda}) - \Lambda\,(t - \delta)`,
+  :math:`\Lambda = r_1 + r_2`, :math:`t` months to renewal (:math:`\delta = 1`) or censoring;
+* rival dyad-years (``rivalries``): Bernoulli with :math:`P = 1 - e^{-12\Lambda}`, with its
+  own intercept :math:`\alpha_r` (rivals at peace are a different population from pairs just
+  out of a war); the slopes are shared.
+
+References
+----------
+Lanchester, F. W. (1916). *Aircraft in Warfare*. Constable.
+Fortna, V. P. (2004). *Peace Time*. Princeton University Press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from guaranty.errors import InputError
+from guaranty.history.cases import load_episodes, load_rival_years
+
+__all__ = [
+    "REDUCED",
+    "DecisionFit",
+    "Profile",
+    "cumulative",
+    "fit_decision",
+    "implied",
+    "log_likelihood",
+    "pair_rate",
+    "profile",
+]
+
+Array = NDArray[np.float64]
+
+#: The identified parameters: intercept (war ends), win and loss slopes, guarantor slope,
+#: misperception bias, intercept (rival years).
+REDUCED = ("alpha", "b_win", "b_loss", "b_guarantor", "bias", "alpha_rivalry", "log_shape")
+SAMPLES = ("episodes", "rivalries", "both")
+_START = np.array([-6.0, 1.0, 0.5, 1.0, 0.3, -7.0, 0.0])
+_BOUNDS = [(-20.0, 8.0), (-30.0, 30.0), (-30.0, 60.0), (-30.0, 30.0), (-3.0, 3.0),
+           (-20.0, 8.0), (-2.0, 1.0)]
+
+
+@cache
+def _constants() -> tuple[float, float, float]:
+    """(m, s) of the attacker-success curve and the defence-pact reliability, from the
+    registry."""
+    from guaranty.params import default_registry
+
+    reg = default_registry()
+    m = float(reg["campaign.effectiveness_mean"].distribution.mean)
+    s = float(reg["campaign.effectiveness_sd"].distribution.mean)
+    rho = float(reg["guarantors.base_reliability"].distribution.mean)
+    return m, s, rho
+
+
+@dataclass(frozen=True)
+class Design:
+    """What the likelihood reads for each row: the log ratio of side 1 over side 2, each
+    side's guarantor probability, and the outcome."""
+
+    ln_ratio: Array
+    pi: Array  # (n, 2): the probability that a major-power ally of side 1 / side 2 fights
+    months: Array  # episodes: months observed; rival years: 12
+    event: Array
+    yearly: bool
+
+
+def _design(frame: pd.DataFrame, *, yearly: bool) -> Design:
+    _, _, rho = _constants()
+    pi = rho * np.column_stack([frame["pact_major1"].to_numpy(float),
+                                frame["pact_major2"].to_numpy(float)])
+    event = frame["onset" if yearly else "renewed"].to_numpy(float)
+    months = np.full(len(frame), 12.0) if yearly else frame["months"].to_numpy(float)
+    return Design(frame["ln_ratio"].to_numpy(float), pi, months, event, yearly)
+
+
+def _square_law_loss(ln_ratio: Array) -> Array:
+    r = np.exp(ln_ratio)
+    inside = np.clip(1.0 - 1.0 / np.maximum(r, 1.0) ** 2, 0.0, 1.0)
+    out: Array = np.where(r > 1.0, 1.0 - np.sqrt(inside), 1.0)
+    return out
+
+
+def pair_rate(theta: Sequence[float] | Array, ln_ratio: Array, pi: Array, *,
+              rivalry: bool = False) -> Array:
+    r"""The pair's monthly rate :math:`\Lambda = r_1 + r_2` of renewed war, shape (n,)."""
+    from scipy.special import ndtr
+
+    m, s, _ = _constants()
+    t = np.asarray(theta, dtype=float)
+    alpha = t[5] if rivalry else t[0]
+    total = np.zeros_like(ln_ratio)
+    for sign, j in ((1.0, 1), (-1.0, 0)):  # side 1 attacks side 2, then side 2 attacks 1
+        perceived = sign * ln_ratio + t[4]
+        p = ndtr((2.0 * perceived + m) / s)
+        log_rate = alpha + t[1] * p - t[2] * _square_law_loss(perceived) - t[3] * pi[:, j]
+        total = total + np.exp(np.minimum(log_rate, 20.0))
+    return total
+
+
+def cumulative(lam: Array, months: Array | float, log_shape: float) -> Array:
+    r"""Cumulative hazard :math:`\Lambda\,t^{\rho}` by ``months``: the engine's constant hazard
+    when :math:`\ln\rho = 0`; a hazard falling with time since the war when :math:`\rho < 1`
+    (the duration-dependent variant, a diagnostic the engine does not have)."""
+    t = np.maximum(np.asarray(months, dtype=float), 0.0)
+    out: Array = lam * t ** float(np.exp(log_shape))
+    return out
+
+
+def _loglik_rows(theta: Array, d: Design, *, rivalry: bool) -> Array:
+    lam = pair_rate(theta, d.ln_ratio, d.pi, rivalry=rivalry)
+    if d.yearly:
+        p = -np.expm1(-12.0 * lam)
+        out: Array = np.where(d.event > 0, np.log(np.maximum(p, 1e-300)), -12.0 * lam)
+        return out
+    before = cumulative(lam, d.months - d.event, theta[6])
+    step = cumulative(lam, d.months, theta[6]) - before
+    first = np.log(np.maximum(-np.expm1(-step), 1e-300))
+    return np.asarray(d.event * first - before, dtype=float)
+
+
+def log_likelihood(theta: Sequence[float] | Array, episodes: pd.DataFrame | None = None,
+                   rivalries: pd.DataFrame | None = None) -> float:
+    """The log-likelihood of ``theta`` (in :data:`REDUCED` order) on the two samples; either
+    may be None (left out). Rows with a missing balance are left out."""
+    t = np.asarray(theta, dtype=float)
+    total = 0.0
+    if episodes is not None:
+        total += float(_loglik_rows(t, _design(_complete(episodes), yearly=False),
+                                    rivalry=False).sum())
+    if rivalries is not None:
+        total += float(_loglik_rows(t, _design(_complete(rivalries), yearly=True),
+                                    rivalry=True).sum())
+    return total
+
+
+def _complete(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[np.isfinite(frame["ln_ratio"].to_numpy(float))]
+
+
+@dataclass(frozen=True)
+class DecisionFit:
+    """The maximum-likelihood fit: estimates, standard errors, the Hessian's condition."""
+
+    sample: str
+    names: tuple[str, ...]
+    estimate: Array
+    se: Array
+    cov: Array
+    log_likelihood: float
+    n_episodes: int
+    renewals: int
+    n_rival_years: int
+    onsets: int
+    condition: float  # condition number of the correlation matrix of the estimates
+    free: tuple[bool, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain form for JSON and the stored fit."""
+        return {
+            "sample": self.sample,
+            "parameters": {n: {"estimate": float(e), "se": float(s),
+                               "lo95": float(e - 1.96 * s), "hi95": float(e + 1.96 * s)}
+                           for n, e, s, f in zip(self.names, self.estimate, self.se,
+                                                 self.free, strict=True) if f},
+            "log_likelihood": self.log_likelihood,
+            "n_episodes": self.n_episodes,
+            "renewals": self.renewals,
+            "n_rival_years": self.n_rival_years,
+            "onsets": self.onsets,
+            "hessian_condition": self.condition,
+        }
+
+
+def _samples(sample: str, episodes: pd.DataFrame | None, rivalries: pd.DataFrame | None
+             ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    if sample not in SAMPLES:
+        raise InputError(f"sample must be one of {', '.join(SAMPLES)}, got {sample!r}")
+    ep = _complete(load_episodes() if episodes is None else episodes)
+    rv = _complete(load_rival_years() if rivalries is None else rivalries)
+    return (ep if sample != "rivalries" else None), (rv if sample != "episodes" else None)
+
+
+def _hessian(f: Any, x: Array, free: Array, h: float = 1e-3) -> Array:
+    idx = np.flatnonzero(free)
+    k = len(idx)
+    out = np.zeros((k, k))
+    for a in range(k):
+        for b in range(a, k):
+            ea = np.zeros_like(x)
+            eb = np.zeros_like(x)
+            ea[idx[a]] = h
+            eb[idx[b]] = h
+            v = (f(x + ea + eb) - f(x + ea - eb) - f(x - ea + eb) + f(x - ea - eb)) / (4 * h * h)
+            out[a, b] = out[b, a] = v
+    return out
+
+
+def _optimise(objective: Any, start: Array, free: Array) -> Array:
+    """Minimise over the free coordinates: L-BFGS-B from ``start`` and from four fixed
+    perturbations of it (the surface has shallow valleys: the win and loss terms are nearly
+    collinear), then a Nelder-Mead polish of the best (the square-law loss has a kink at
+    parity that defeats gradient methods). Deterministic: the perturbations are fixed."""
+    from scipy.optimize import minimize
+
+    idx = np.flatnonzero(free)
+    lo = np.array([_BOUNDS[i][0] for i in idx])
+    hi = np.array([_BOUNDS[i][1] for i in idx])
+
+    def f(z: Array) -> float:
+        x = start.copy()
+        x[idx] = np.clip(z, lo, hi)
+        return float(objective(x))
+
+    shifts = np.random.default_rng(20261201).normal(0.0, 1.5, size=(4, len(idx)))
+    best = None
+    for shift in (np.zeros(len(idx)), *shifts):
+        z0 = np.clip(start[idx] + shift, lo, hi)
+        res = minimize(f, z0, method="L-BFGS-B", bounds=list(zip(lo, hi, strict=True)))
+        if best is None or res.fun < best.fun:
+            best = res
+    assert best is not None
+    polish = minimize(f, best.x, method="Nelder-Mead",
+                      options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 4000})
+    z = polish.x if polish.fun < best.fun else best.x
+    x = start.copy()
+    x[idx] = np.clip(z, lo, hi)
+    return x
+
+
+def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
+                 rivalries: pd.DataFrame | None = None,
+                 fixed: dict[str, float] | None = None,
+                 start: Sequence[float] | Array | None = None,
+                 duration: bool = False) -> DecisionFit:
+    """Fit :data:`REDUCED` by maximum likelihood on ``sample`` (episodes, rivalries, both).
+
+    ``episodes`` and ``rivalries`` default to the shipped library; ``fixed`` pins parameters
+    (the profile likelihood uses it); ``start`` is where the search begins (default: a fixed
+    point); ``duration`` frees the Weibull shape of the war-end hazard (default: the engine's
+    constant hazard, ``log_shape`` = 0). Standard errors from the inverse of the numerical
+    Hessian of the negative log-likelihood at the optimum.
+    """
+    ep, rv = _samples(sample, episodes, rivalries)
+    free = np.ones(len(REDUCED), dtype=bool)
+    if ep is None:
+        free[0] = False
+    if rv is None:
+        free[5] = False
+    free[6] = duration
+    start = _START.copy() if start is None else np.asarray(start, dtype=float).copy()
+    for name, value in (fixed or {}).items():
+        if name not in REDUCED:
+            raise InputError(f"fixed parameter must be one of {', '.join(REDUCED)}, got {name!r}")
+        i = REDUCED.index(name)
+        start[i] = value
+        free[i] = False
+
+    designs = [(_design(ep, yearly=False), False)] if ep is not None else []
+    if rv is not None:
+        designs.append((_design(rv, yearly=True), True))
+
+    def negative(x: Array) -> float:
+        return -sum(float(_loglik_rows(x, d, rivalry=r).sum()) for d, r in designs)
+
+    x = _optimise(negative, start, free)
+    hess = _hessian(negative, x, free)
+    k = int(free.sum())
+    try:
+        inv = np.linalg.inv(hess)
+        diag = np.sqrt(np.clip(np.diag(inv), 1e-300, None))
+        corr = inv / np.outer(diag, diag)
+        condition = float(np.linalg.cond(corr)) if np.all(np.isfinite(corr)) else float("inf")
+    except np.linalg.LinAlgError:
+        inv = np.full((k, k), np.nan)
+        condition = float("inf")
+    se = np.full(len(REDUCED), np.nan)
+    cov = np.full((len(REDUCED), len(REDUCED)), np.nan)
+    idx = np.flatnonzero(free)
+    se[idx] = np.sqrt(np.clip(np.diag(inv), 0.0, None))
+    cov[np.ix_(idx, idx)] = inv
+    return DecisionFit(
+        sample=sample, names=REDUCED, estimate=x, se=se, cov=cov,
+        log_likelihood=-negative(x),
+        n_episodes=0 if ep is None else len(ep),
+        renewals=0 if ep is None else int(ep["renewed"].sum()),
+        n_rival_years=0 if rv is None else len(rv),
+        onsets=0 if rv is None else int(rv["onset"].sum()),
+        condition=condition, free=tuple(bool(f) for f in free),
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The profile log-likelihood of one parameter over a grid, relative to the optimum."""
+
+    name: str
+    grid: tuple[float, ...]
+    drop: tuple[float, ...]  # max log L at the grid point minus the overall max (<= 0)
+
+    @property
+    def flat(self) -> bool:
+        """True when no grid point is rejected at 95 % (drop above -1.92 everywhere)."""
+        return min(self.drop) > -1.92
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain form for JSON."""
+        return {"name": self.name, "grid": list(self.grid), "drop": list(self.drop),
+                "flat": self.flat}
+
+
+def profile(fit: DecisionFit, name: str, grid: Sequence[float], *,
+            episodes: pd.DataFrame | None = None,
+            rivalries: pd.DataFrame | None = None) -> Profile:
+    """Profile log-likelihood of ``name`` on ``grid`` (the others re-fitted at each point)."""
+    drops = []
+    for value in grid:
+        f = fit_decision(sample=fit.sample, episodes=episodes, rivalries=rivalries,
+                         fixed={name: float(value)}, start=fit.estimate,
+                         duration=fit.free[6])
+        drops.append(round(f.log_likelihood - fit.log_likelihood, 4))
+    return Profile(name, tuple(float(g) for g in grid), tuple(drops))
+
+
+#: Grids of the identification report: each parameter over a range wide enough to show
+#: whether the data bound it.
+PROFILE_GRIDS = {
+    "b_win": (-4.0, -2.0, 0.0, 2.0, 4.0, 8.0),
+    "b_loss": (-4.0, -2.0, 0.0, 2.0, 4.0),
+    "b_guarantor": (-8.0, -4.0, 0.0, 4.0, 8.0),
+    "bias": (-1.5, -0.75, 0.0, 0.75, 1.5),
+}
+
+
+def implied(fit: DecisionFit, *, draws: int = 4000, seed: int = 0) -> dict[str, Any]:
+    r"""The structural parameters the fit implies, with the assumptions it needs.
+
+    :math:`k = b_{win} / (1 + C_f)` and :math:`\lambda_L = b_{loss}/k` need :math:`C_f`
+    (``decision.failure_cost``, an assumption); :math:`\lambda_0 = e^{\alpha + k(C_f + C_s +
+    V_w)}` needs :math:`C_s` and :math:`V_w` as well. Intervals are the 5-95 % spread over
+    the fit's normal approximation and the registry ranges of the assumptions.
+    """
+    from guaranty.params import default_registry
+
+    rng = np.random.default_rng(seed)
+    reg = default_registry()
+    idx = np.flatnonzero(fit.free)
+    mean = fit.estimate[idx]
+    cov = fit.cov[np.ix_(idx, idx)]
+    if np.all(np.isfinite(cov)):  # the nearest positive semi-definite matrix
+        values, vectors = np.linalg.eigh(0.5 * (cov + cov.T))
+        cov = (vectors * np.clip(values, 0.0, None)) @ vectors.T
+    else:
+        cov = np.diag(np.nan_to_num(fit.se[idx], nan=0.0) ** 2)
+    z = mean + rng.standard_normal((draws, len(idx))) @ np.linalg.cholesky(
+        cov + 1e-12 * np.eye(len(idx))).T
+    theta = np.tile(fit.estimate, (draws, 1))
+    theta[:, idx] = z
+
+    def sample(name: str) -> Array:
+        return np.asarray(reg[name].distribution.ppf(rng.random(draws)), dtype=float)
+
+    c_f = sample("decision.failure_cost")
+    c_s = sample("decision.sanctions_cost")
+    v_w = sample("decision.value_of_waiting")
+    k = theta[:, 1] / (1.0 + c_f)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = theta[:, 2] / k
+    base = np.exp(theta[:, 0] + k * (c_f + c_s + v_w))
+
+    def band(x: Array) -> dict[str, float]:
+        x = x[np.isfinite(x)]
+        return {"median": float(np.median(x)), "p05": float(np.quantile(x, 0.05)),
+                "p95": float(np.quantile(x, 0.95))}
+
+    return {
+        "decision.value_sensitivity": {**band(k), "needs": ["decision.failure_cost"]},
+        "decision.loss_aversion": {**band(loss), "needs": ["decision.failure_cost"]},
+        "decision.misperception_bias": band(theta[:, 4]),
+        "decision.base_hazard_per_month": {**band(base), "needs": [
+            "decision.failure_cost", "decision.sanctions_cost", "decision.value_of_waiting"]},
+    }
+
+
+#: What no case library can separate (see the module docstring), kept as assumptions.
+UNIDENTIFIED = {
+    "decision.base_hazard_per_month": "enters only through alpha = ln(lambda0) - k(C_f + C_s + "
+                                      "V_w); set by anchoring, not by this fit",
+    "decision.sanctions_cost": "a constant across cases: absorbed in alpha",
+    "decision.value_of_waiting": "a constant across cases: absorbed in alpha",
+    "decision.failure_cost": "enters only through b_win = k(1 + C_f) and alpha",
+    "decision.value_sensitivity": "enters only through b_win = k(1 + C_f), b_loss = k lambda_L",
+}
+
+
+def decision_report(*, sample: str = "both", profiles: bool = True) -> dict[str, Any]:
+    """The fit, its identification report and the structural values it implies: the
+    ``guaranty calibrate decision`` document (stored as ``data/fits/decision.json``)."""
+    fit = fit_decision(sample=sample)
+    doc: dict[str, Any] = {
+        "command": f"guaranty calibrate decision --sample {sample}",
+        "model": "monthly hazard r = exp(alpha + b_win p - b_loss L - b_guarantor pi) per "
+                 "side, pair hazard r1 + r2 (guaranty.calibration.decision)",
+        "fit": fit.to_dict(),
+        "estimate_vector": [float(x) for x in fit.estimate],
+        "names": list(REDUCED),
+        "unidentified": UNIDENTIFIED,
+        "implied": implied(fit),
+    }
+    slow = fit_decision(sample=sample, duration=True, start=fit.estimate)
+    doc["duration_variant"] = {
+        "note": "the same block with a Weibull shape rho on the war-end hazard (not in the "
+                "engine); rho < 1 is a hazard that falls with time since the war",
+        "fit": slow.to_dict(),
+        "shape_rho": float(np.exp(slow.estimate[6])),
+        "likelihood_ratio": 2.0 * (slow.log_likelihood - fit.log_likelihood),
+    }
+    if profiles:
+        prof = [profile(fit, name, grid) for name, grid in PROFILE_GRIDS.items()]
+        doc["profiles"] = [p.to_dict() for p in prof]
+        doc["weakly_identified"] = [p.name for p in prof if p.flat]
+    return doc
+
+
+def stored_fit() -> dict[str, Any]:
+    """The stored fit (``data/fits/decision.json``), written by ``guaranty calibrate decision
+    --write``.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or not JSON.
+    """
+    import json
+
+    from guaranty._datasets import data_path
+    from guaranty.errors import DataError
+
+    path = data_path("fits", "decision.json")
+    try:
+        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read the stored decision fit ({exc}); rerun `guaranty "
+                        "calibrate decision --write`") from exc
+    return doc

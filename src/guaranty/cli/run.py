@@ -58,8 +58,12 @@ def show_results(results: Results, scenario: Scenario | None = None) -> None:
         console.print(styled(note, "yellow"))
     if results.anchor is not None:
         a = results.anchor
-        console.print(f"anchored: base hazard x{a.scale:.3g} so that {a.package} P(war within "
-                      f"{a.months} months) = {a.target:.1%} ({a.source}); --no-anchor to skip")
+        console.print(
+            styled(f"anchored: base hazard x{a.scale:.3g} (median; log-sd {a.sd_log:.2g}, "
+                   f"sampled per world), fitted once on the survival curve of "
+                   f"{a.scenario or 'the reference scenario'} / {a.package} against history "
+                   f"(P(war within {a.months} months) {a.target:.1%}); --no-anchor for the "
+                   f"raw model", ""))
     if scenario is not None:
         for line in headline.lines(scenario, results):
             console.print(line)

@@ -55,10 +55,12 @@ def with_base_hazard_scale(params: Mapping[str, Any], value: float, n: int) -> d
     return {**params, BASE_HAZARD_SCALE: np.full(n, value)}
 
 
-def base_hazard_override(registry: Any, value: float, source: str) -> Any:
-    """A registry whose base-hazard factor is fixed at ``value``, with its source."""
-    return registry.overridden(BASE_HAZARD_SCALE, {"dist": "fixed", "value": value},
-                               source=source)
+def base_hazard_override(registry: Any, distribution: Any, source: str) -> Any:
+    """A registry whose base-hazard factor takes ``distribution`` (a number: fixed), with its
+    source."""
+    if isinstance(distribution, int | float):
+        distribution = {"dist": "fixed", "value": float(distribution)}
+    return registry.overridden(BASE_HAZARD_SCALE, distribution, source=source)
 
 
 class Reader:

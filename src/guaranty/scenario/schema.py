@@ -510,7 +510,9 @@ class Scenario(Frozen):
     financing: Financing
     packages: dict[Slug, Package] = Field(min_length=1, max_length=MAX_PACKAGES)
     anchor: Slug | None = None
-    """The package whose risk of renewed war is anchored to the outside view (history)."""
+    """The scenario's reference package (a bare cease-fire): the replays' default and the
+    package a scenario-specific :func:`guaranty.engine.anchoring.calibrate` fits. Every run is
+    anchored by the stored calibration of the behavioural model whatever it says."""
     lenses: dict[Slug, Lens] = Field(default_factory=dict, max_length=MAX_LENSES)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)

@@ -43,8 +43,8 @@ def test_the_built_in_scenario_fits_one_screen(
     assert results.seed == defaults.SEED and f"seed {defaults.SEED}" in lines[0]
     # The anchoring is stated above the table, in one sentence.
     header = next(i for i, line in enumerate(lines) if line.startswith("package"))
-    assert any(line.startswith("Anchored: ceasefire-only set to history")
-               for line in lines[:header])
+    above = " ".join(lines[:header])
+    assert "Anchored: base hazard ×" in above and "fitted once on ceasefire-only" in above
     end = next(i for i, line in enumerate(lines) if line.startswith("✗ rejected by"))
     rows = {line.split()[1 if line.startswith("✗") else 0]: line
             for line in lines[header + 2:end] if line[:1].isalpha() or line.startswith("✗")}
@@ -74,7 +74,7 @@ def test_detail_prints_every_metric_and_the_notes(
     detail, answer = out.split("Anchored:")
     assert "outside_p_war_120m" in detail and "MC s.e." in detail
     assert "troops_feasible" in detail and "rejected by the aggressor's red line" in detail
-    assert "it did not run: no Δ" in answer and "Δ pts" not in answer
+    assert "did not run: no Δ" in answer and "Δ pts" not in answer
 
 
 def test_the_seed_is_fixed_by_default_and_random_on_request(

@@ -47,7 +47,7 @@ def test_run_table_prints_every_package_and_the_seed(capsys: pytest.CaptureFixtu
     assert "strong-army" in table and "istanbul-2022" in table
     assert "ceasefire-only" not in table
     assert "P(war 10y)" in out and "history" in out
-    assert "seed " in out and "lens miron" in out and "Anchored: ceasefire-only" in out
+    assert "seed " in out and "lens miron" in out and "Anchored: base hazard" in out
     code, out, _ = _cli(capsys, "run", SCENARIO, "-n", "300", "-p", "strong-army",
                         "--detail", "--no-headline")
     assert code == 0 and "p_war_120m" in out and "outside_p_war_120m" in out

@@ -19,6 +19,7 @@ from guaranty.engine import (
     run_design,
     step,
 )
+from guaranty.engine.anchoring import stored_anchor
 from guaranty.errors import InputError
 from guaranty.scenario import compile_plan
 
@@ -58,7 +59,7 @@ def _arrays(obj: object) -> list[np.ndarray]:
     return []
 
 
-def test_twenty_variants_calibrate_once(ukraine: guaranty.Scenario) -> None:
+def test_twenty_variants_share_the_stored_anchor(ukraine: guaranty.Scenario) -> None:
     cache = AnchorCache()
     anchors = set()
     for size in range(20):
@@ -68,18 +69,14 @@ def test_twenty_variants_calibrate_once(ukraine: guaranty.Scenario) -> None:
                                     anchor=cache)
         assert results.anchor is not None
         anchors.add(results.anchor.scale)
-    assert cache.calibrations == 1 and len(anchors) == 1
+    assert cache.calibrations == 0 and anchors == {stored_anchor().scale}
 
 
-def test_the_anchor_follows_what_it_depends_on(ukraine: guaranty.Scenario) -> None:
+def test_the_anchor_depends_on_no_scenario_and_no_seed(ukraine: guaranty.Scenario) -> None:
     cache = AnchorCache()
-    cache.get(ukraine, seed=4)
-    cache.get(ukraine, seed=5)  # another seed: another calibration set
     changed = ukraine.with_package("ceasefire-only", neutrality=True)
-    cache.get(changed, seed=4)  # the anchor package itself changed
-    assert cache.calibrations == 3
-    cache.get(ukraine.with_package("strong-army", neutrality=True), seed=4)
-    assert cache.calibrations == 3
+    assert cache.get(ukraine, seed=4) == cache.get(changed, seed=5) == stored_anchor()
+    assert cache.calibrations == 0
 
 
 def test_reordering_packages_changes_no_number(ukraine: guaranty.Scenario) -> None:
@@ -93,24 +90,32 @@ def test_reordering_packages_changes_no_number(ukraine: guaranty.Scenario) -> No
     _same(a, b, chosen)
 
 
-def test_a_scenario_without_an_anchor_runs_unanchored(ukraine: guaranty.Scenario) -> None:
+def test_a_scenario_without_an_anchor_is_anchored_all_the_same(
+        ukraine: guaranty.Scenario) -> None:
     bare = ukraine.model_copy(update={"anchor": None})
     results = guaranty.simulate(bare, ["ceasefire-only"], worlds=200, seed=1, months=12)
-    assert results.anchor is None
-    assert any("unanchored" in note for note in results.notes())
-    assert results.registries["ceasefire-only"]["decision.base_hazard_scale"].distribution.mean \
+    assert results.anchor == stored_anchor()
+    assert not any("unanchored" in note for note in results.notes())
+    off = guaranty.simulate(bare, ["ceasefire-only"], worlds=200, seed=1, months=12,
+                            anchor=False)
+    assert off.anchor is None and any("unanchored" in note for note in off.notes())
+    assert off.registries["ceasefire-only"]["decision.base_hazard_scale"].distribution.mean \
         == 1.0
-    with pytest.raises(InputError, match="names no anchor"):
-        calibrate(bare, seed=1)
 
 
 def test_a_given_anchor_is_used_as_is(ukraine: guaranty.Scenario) -> None:
-    anchor = calibrate(ukraine, seed=2)
     given = guaranty.simulate(ukraine, ["strong-army"], worlds=300, seed=2, months=24,
-                              anchor=anchor)
+                              anchor=stored_anchor())
     computed = guaranty.simulate(ukraine, ["strong-army"], worlds=300, seed=2, months=24)
-    assert given.anchor == computed.anchor == anchor
+    assert given.anchor == computed.anchor == stored_anchor()
     _same(given, computed, ["strong-army"])
+    fitted = calibrate(ukraine, seed=2, worlds=200, bootstrap=0)
+    assert fitted.sd_log == 0.0
+    other = guaranty.simulate(ukraine, ["strong-army"], worlds=300, seed=2, months=24,
+                              anchor=fitted)
+    assert other.anchor is fitted
+    assert other.registries["strong-army"]["decision.base_hazard_scale"].distribution.mean \
+        == pytest.approx(fitted.scale)
 
 
 def test_an_injected_executor_changes_no_number(ukraine: guaranty.Scenario) -> None:
@@ -157,7 +162,7 @@ def test_run_design_evaluates_a_saltelli_design(ukraine: guaranty.Scenario) -> N
 def test_registry_ppf_maps_uniforms_to_the_sampled_values(ukraine: guaranty.Scenario) -> None:
     registry = compile_plan(ukraine, "strong-army").registry
     uncertain = registry.uncertain()
-    assert "decision.failure_cost" in uncertain and "decision.base_hazard_scale" not in uncertain
+    assert "decision.failure_cost" in uncertain and "decision.base_hazard_scale" in uncertain
     drawn = registry.sample(5, 10, 40)
     mapped = registry.ppf(registry.uniforms(5, 10, 40))
     for name in uncertain:

@@ -46,6 +46,7 @@ class Parameter(BaseModel):
     bounds: tuple[float, float] = (-np.inf, np.inf)
     status: str | None = None  # PARAMETERS.md status letter (C, D, U) where one applies
     sample_size: int | None = None  # for parameters fitted to data
+    scope: str | None = None  # the one theatre a default was calibrated on (ukraine-2022-25)
 
     @model_validator(mode="after")
     def _documented(self) -> Parameter:
@@ -95,6 +96,7 @@ class Parameter(BaseModel):
             out["status"] = self.status
         if self.sample_size is not None:
             out["sample_size"] = self.sample_size
+        out["scope"] = self.scope
         return out
 
 
@@ -145,7 +147,8 @@ class Registry(Mapping[str, Parameter]):
         """A registry where ``name`` takes a new distribution (and optionally a new source).
 
         Without a new source or assumption the override is recorded as an assumption of the
-        caller's, keeping the old unit and bounds.
+        caller's, keeping the old unit and bounds. The default's ``scope`` (the theatre it was
+        calibrated on) does not carry over: the number is now the caller's.
         """
         old = self[name]
         if unit is not None and unit != old.unit:
@@ -153,7 +156,7 @@ class Registry(Mapping[str, Parameter]):
         try:
             new = Parameter.model_validate(
                 {
-                    **old.model_dump(exclude={"distribution", "source", "assumption"}),
+                    **old.model_dump(exclude={"distribution", "source", "assumption", "scope"}),
                     "distribution": distribution,
                     "source": source,
                     "assumption": assumption
@@ -295,4 +298,19 @@ def default_registry() -> Registry:
     return Registry(params)
 
 
-_META = {"unit", "source", "assumption", "description", "bounds", "status", "sample_size"}
+_META = {"unit", "source", "assumption", "description", "bounds", "status", "sample_size",
+         "scope"}
+
+UKRAINE_SCOPE = "ukraine-2022-25"
+"""The scope of defaults calibrated on the Russia-Ukraine war of 2022-25 alone."""
+UKRAINE_PARTIES = frozenset({"ukraine", "russia"})
+"""Parties (defender and aggressor names, lower case) for which that scope is the theatre."""
+
+
+def scoped_in_force(registry: Registry, defender: str, aggressor: str) -> list[Parameter]:
+    """The parameters of ``registry`` still at a default calibrated on another theatre than
+    the dyad ``defender``/``aggressor`` (empty for Ukraine facing Russia)."""
+    parties = {defender.strip().lower(), aggressor.strip().lower()}
+    if parties == UKRAINE_PARTIES:
+        return []
+    return [p for p in registry.values() if p.scope == UKRAINE_SCOPE]

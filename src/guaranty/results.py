@@ -44,10 +44,13 @@ def scenario_digest(scenario: Scenario) -> str:
     in): two runs with the same digest simulated the same scenario, whatever its file said."""
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
+_SCALE = "decision.base_hazard_scale"  # the anchoring factor (guaranty.engine.anchoring)
+
 
 @dataclass(frozen=True)
 class Anchor:
-    """The anchoring of the base hazard: which package, to what target, with what factor."""
+    """The anchoring of the base hazard: fitted on which scenario and package, to what
+    target (the outside view's curve), with what factor (median and log-sd)."""
 
     package: str
     target: float
@@ -55,18 +58,31 @@ class Anchor:
     scale: float
     months: int
     source: str
+    sd_log: float = 0.0  # the factor is lognormal: median ``scale``, this sigma of its log
+    scenario: str | None = None  # the scenario the factor was fitted on
+    curve: Mapping[str, Mapping[str, float]] | None = None  # by month: target, lo, hi, model
+    log_likelihood: float | None = None
+    scale_fit_without_spread: float | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Anchor:
         """The inverse of :meth:`to_dict`."""
         return cls(package=d["package"], target=d["target_p_war_120m"],
                    achieved=d["achieved_p_war_120m"], scale=d["base_hazard_scale"],
-                   months=d["months"], source=d["source"])
+                   months=d["months"], source=d["source"], sd_log=d.get("sd_log", 0.0),
+                   scenario=d.get("scenario"), curve=d.get("curve"),
+                   log_likelihood=d.get("log_likelihood"),
+                   scale_fit_without_spread=d.get("scale_fit_without_spread"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"package": self.package, "target_p_war_120m": self.target,
                 "achieved_p_war_120m": self.achieved, "base_hazard_scale": self.scale,
-                "months": self.months, "source": self.source}
+                "sd_log": self.sd_log, "months": self.months, "source": self.source,
+                "scenario": self.scenario,
+                "curve": None if self.curve is None else {k: dict(v)
+                                                          for k, v in self.curve.items()},
+                "log_likelihood": self.log_likelihood,
+                "scale_fit_without_spread": self.scale_fit_without_spread}
 
 
 @dataclass(frozen=True)
@@ -293,6 +309,29 @@ class Results:
         return paired_change(package, reference, metric, self._values(package, metric),
                              self._values(reference, metric))
 
+    def unanchored(self, package: str) -> dict[str, Summary]:
+        """The package's P(war) metrics had the base hazard's factor been 1 (the raw model),
+        beside the anchored ones; empty for an unanchored run.
+
+        Not re-run: the factor :math:`c_w` multiplies each world's cumulative hazard, so the
+        raw P(war) is :math:`1 - (1 - p_w)^{1/c_w}`, with :math:`c_w` the world's draw of
+        ``decision.base_hazard_scale`` (regenerated from the seed). Exact except in worlds
+        whose anchored P(war) rounds to 1 in single precision, where the raw value shown is
+        1 (an overstatement: about 0.1–0.5 pp on the mean of the built-in packages).
+        """
+        data = self._package(package)
+        registry = self.registries.get(package)
+        if self.anchor is None or registry is None or _SCALE not in registry:
+            return {}
+        scale = Registry({_SCALE: registry[_SCALE]}).sample(self.seed, 0, self.worlds)[_SCALE]
+        out = {}
+        for name in data:
+            if name.startswith("p_war_"):
+                p = np.minimum(np.asarray(data[name], dtype=np.float64), 1.0)
+                with np.errstate(divide="ignore"):  # p = 1: log1p(-1) = -inf, and 1 back
+                    out[name] = summarise(-np.expm1(np.log1p(-p) / scale), None)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """The ``guaranty run --json`` object: the run's identity (with the scenario's
         SHA-256), each metric's unit and label, and per package every metric's summary."""
@@ -317,6 +356,8 @@ class Results:
                     "outside_view": self.outside[package].to_dict()
                     if package in self.outside else None,
                     "rejected_by": list(self.rejections.get(package, ())),
+                    "unanchored": {name: s.as_dict()
+                                   for name, s in self.unanchored(package).items()} or None,
                 }
                 for package in self.outcomes
             ],
@@ -331,8 +372,8 @@ class Results:
         each party that rejects the package.
         """
         notes = [] if self.anchor is not None else [
-            "unanchored: the aggressor's base hazard is the registry's default, not calibrated "
-            "to the outside view (the scenario names no anchor package, or --no-anchor)"]
+            "unanchored: the aggressor's base hazard is the raw model's (factor 1), not "
+            "calibrated to the outside view (--no-anchor)"]
         for package in self.packages:
             if "troops_feasible" in self.metrics(package):
                 share = self.metric(package, "troops_feasible").mean

@@ -13,9 +13,19 @@ from guaranty.analysis.war import WarCheck, check_war
 from guaranty.cli._format import emit_json, out_console, styled
 from guaranty.cli.options import JsonFlag, Seed, Worlds
 from guaranty.cli.progress import progress
+from guaranty.engine.anchoring import (
+    BOOTSTRAP,
+    calibrate,
+    reference_scenario,
+    stored_anchor,
+    write_stored,
+)
+from guaranty.errors import RegistryError
+from guaranty.results import Anchor
 
 app = typer.Typer(
-    help="Hold the model to the record: replays of past wars against what happened.",
+    help="Hold the model to the record: replays of past wars against what happened, and "
+         "the base hazard's anchor to history.",
     no_args_is_help=True,
 )
 
@@ -49,6 +59,54 @@ def war(
         f"guaranty {result.version} · record {result.record}\n"
         "model: mean over worlds (5-95 % spread of the uncertain assumptions); inside: the "
         "mean lies in the record's band (sources: data/war_record/SOURCE.md)")
+
+
+@app.command()
+def anchor(
+    json_out: JsonFlag = False,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Store the fit: data/anchor_fit.json and the registry entry "
+                        "decision.base_hazard_scale in data/parameters.yaml (source tree).")]
+        = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Bootstrap replicates for the fit's uncertainty.")]
+        = BOOTSTRAP,
+) -> None:
+    """Refit the base hazard's factor on history's whole survival curve (docs/anchoring.md).
+
+    Fits the built-in reference scenario's bare cease-fire to the interstate episodes at
+    every month to 10 years, with the bootstrap spread of the fit; prints the fit beside the
+    stored one, and with --write stores it. Deterministic: same code, same numbers.
+    """
+    fit = calibrate(reference_scenario(), bootstrap=bootstrap)
+    try:
+        stored: Anchor | None = stored_anchor()
+    except RegistryError:  # the stored fit and the registry disagree: this run repairs it
+        if not write:
+            raise
+        stored = None
+    written = write_stored(fit) if write else []
+    if json_out:
+        emit_json({"fit": fit.to_dict(), "stored": stored.to_dict() if stored else None,
+                   "written": written})
+        return
+    console = out_console(width=160)
+    table = Table(title=f"Anchor fit — {fit.scenario} / {fit.package} against history",
+                  title_justify="left")
+    for col in ("months", "history P(war)", "90 % interval", "model (fit)"):
+        table.add_column(col, justify="right")
+    for month, row in (fit.curve or {}).items():
+        table.add_row(month, f"{row['target']:.1%}", f"{row['lo']:.1%}–{row['hi']:.1%}",
+                      f"{row['model']:.1%}")
+    console.print(table)
+    before = ("none" if stored is None
+              else f"median {stored.scale:.4g}, sigma {stored.sd_log:.3g}")
+    console.print(
+        f"factor: median {fit.scale:.4g}, sigma of log {fit.sd_log:.3g} (stored: {before}); "
+        f"log-likelihood {fit.log_likelihood:.3f}")
+    console.print(styled(fit.source, ""))
+    for path in written:
+        console.print(f"wrote {styled(path, '')}")
 
 
 def war_table(result: WarCheck) -> Table:

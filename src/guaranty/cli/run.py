@@ -114,14 +114,11 @@ def show_answer(console: Console, results: Results, scenario: Scenario | None) -
     a = results.anchor
     if a is not None:
         risk = RISK_LABEL.get(f"p_war_{a.months}m", f"P(war {a.months}m)")
-        against = "Δ against it" if reference == a.package else "it did not run: no Δ"
-        here = ""
-        if reference == a.package and metric == f"p_war_{a.months}m":
-            mean = fmt(results.mean(a.package, metric), metric)
-            here = f"{mean} here; " if mean != fmt(a.target, metric) else ""
-        console.print(styled(f"Anchored: {a.package} set to history's {risk} "
-                             f"{fmt(a.target, metric)} ({here}hazard ×{a.scale:.3g}); "
-                             f"{against}.", "bold"))
+        anchor = scenario.anchor if scenario is not None and scenario.anchor else a.package
+        against = f"Δ against {reference}" if reference else f"{anchor} did not run: no Δ"
+        console.print(styled(f"Anchored: base hazard ×{a.scale:.3g} (log-sd {a.sd_log:.2g}, per "
+                             f"world), fitted once on {a.package} against history's {risk} "
+                             f"{fmt(a.target, metric)} and whole curve; {against}.", "bold"))
     else:
         against = f"; Δ is against {reference}" if reference else ""
         console.print(styled(f"Unanchored: the base hazard is the registry's default, not "

@@ -55,10 +55,12 @@ def with_base_hazard_scale(params: Mapping[str, Any], value: float, n: int) -> d
     return {**params, BASE_HAZARD_SCALE: np.full(n, value)}
 
 
-def base_hazard_override(registry: Any, value: float, source: str) -> Any:
-    """A registry whose base-hazard factor is fixed at ``value``, with its source."""
-    return registry.overridden(BASE_HAZARD_SCALE, {"dist": "fixed", "value": value},
-                               source=source)
+def base_hazard_override(registry: Any, distribution: Any, source: str) -> Any:
+    """A registry whose base-hazard factor takes ``distribution`` (a number: fixed), with its
+    source."""
+    if isinstance(distribution, int | float):
+        distribution = {"dist": "fixed", "value": float(distribution)}
+    return registry.overridden(BASE_HAZARD_SCALE, distribution, source=source)
 
 
 class Reader:
@@ -248,13 +250,22 @@ def prepare(plan: Plan, params: Mapping[str, Any], months: int) -> ChainInputs:
 def _start(plan: Plan, p: Reader) -> dict[str, Array]:
     cats = plan.categories
     return {
-        "defender_personnel": np.minimum(p("defender.personnel"), plan.personnel_cap),
+        "defender_personnel": np.minimum(_defender_strength(p, "defender.personnel"),
+                                         plan.personnel_cap),
         "defender_stock": supply.apply_caps(
             p.rows(f"defender.stock.{x}" for x in cats),
             np.asarray(plan.stock_caps, dtype=DTYPE)[:, None]),
-        "aggressor_personnel": p("aggressor.personnel").copy(),
+        "aggressor_personnel": np.maximum(
+            p("aggressor.personnel") - p("aggressor.committed_elsewhere"), 0.0),
         "aggressor_stock": p.rows(f"aggressor.stock.{x}" for x in cats),
     }
+
+
+def _defender_strength(p: Reader, name: str) -> Array:
+    """A defender's personnel figure with the share of its reserves a war mobilises added
+    (``defender.reserves`` x ``forces.reserve_availability``; no reserves: the figure)."""
+    out: Array = p(name) + p("defender.reserves") * p("forces.reserve_availability")
+    return out
 
 
 def _power(plan: Plan, p: Reader, side: str) -> forces.PowerInputs:
@@ -379,10 +390,11 @@ def _regeneration(plan: Plan, p: Reader, n: int) -> Regeneration:
     return Regeneration(
         recruitment=p("aggressor.recruitment_per_month") * slowed,
         outflow_share=p("aggressor.outflow_share_per_month"),
-        ceiling=p("aggressor.personnel_ceiling"),
+        ceiling=np.maximum(p("aggressor.personnel_ceiling") - p("aggressor.committed_elsewhere"),
+                           0.0),
         production=p.rows(f"aggressor.production.{x}" for x in cats) * slowed,
         stock_ceiling=p.rows(f"aggressor.stock_ceiling.{x}" for x in cats),
-        peacetime_personnel=p("defender.peacetime_personnel"),
+        peacetime_personnel=_defender_strength(p, "defender.peacetime_personnel"),
         demobilisation_months=p("defender.demobilisation_months"),
         personnel_cap=plan.personnel_cap,
     )
@@ -558,7 +570,8 @@ def _all_troops(plan: Plan) -> list[TroopDeployment]:
         for m in (m for m in pk.members if m != "aggressor"):
             out.append(TroopDeployment(guarantor=m, size=pk.size / len(pk.members),
                                        mission="monitoring", location=pk.location,
-                                       rules_of_engagement="self-defence"))
+                                       rules_of_engagement="self-defence",
+                                       arrival_months=pk.arrival_months))
     return out
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from guaranty import defaults, rng
 from guaranty._processes import owned_pool
-from guaranty.engine.anchoring import AnchorCache, anchored, calibrate
+from guaranty.engine.anchoring import AnchorCache, anchored, stored_anchor
 from guaranty.engine.batch import split, stack
 from guaranty.engine.chain import ECONOMY_CHECKPOINTS, finish, run
 from guaranty.engine.finite import check_outputs
@@ -37,9 +37,10 @@ from guaranty.scenario.schema import Scenario
 
 DEFAULT_CHUNK = 16_384
 AnchorSpec = Anchor | bool | AnchorCache
-"""``True``: calibrate on the scenario's anchor package (unanchored if it names none);
-``False``: unanchored; an :class:`Anchor`: use it; an :class:`AnchorCache`: calibrate once
-per distinct set of inputs and reuse."""
+"""``True``: the stored calibration of the behavioural model
+(:func:`guaranty.engine.anchoring.stored_anchor`), whatever the scenario; ``False``:
+unanchored (factor 1); an :class:`Anchor`: use it (one from
+:func:`guaranty.engine.anchoring.calibrate`); an :class:`AnchorCache`: the stored one."""
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,11 @@ def resolve_anchor(scenario: Scenario, anchor: AnchorSpec, seed: int) -> Anchor 
             f"anchor must be True, False, an Anchor or an AnchorCache, got {anchor!r}")
     if isinstance(anchor, Anchor):
         return anchor
-    if anchor is False or scenario.anchor is None:
+    if anchor is False:
         return None
     if isinstance(anchor, AnchorCache):
         return anchor.get(scenario, seed=seed)
-    return calibrate(scenario, seed=seed)
+    return stored_anchor()
 
 
 def plans(scenario: Scenario, names: Sequence[str], lens: str | None, anchor: Anchor | None
@@ -262,9 +263,9 @@ def simulate(
     (default: the scenario's horizon), ``lens``, ``chunk_size`` (worlds per pass: memory,
     never numbers) and ``workers`` (processes, when no ``executor``) as in :class:`RunSpec`.
     ``progress`` is called after each pass with the worlds finished, all packages together.
-    ``anchor`` (:data:`AnchorSpec`): calibrate the base hazard to the outside view on the
-    scenario's anchor package (:mod:`guaranty.engine.anchoring`); on by default, and a
-    scenario without ``anchor:`` runs unanchored. ``executor`` (a process pool, a Dask
+    ``anchor`` (:data:`AnchorSpec`): the base hazard's factor calibrated once for the
+    behavioural model on history's survival curve (:mod:`guaranty.engine.anchoring`); on by
+    default, ``False`` for the raw model. ``executor`` (a process pool, a Dask
     client's executor) runs the passes; the numbers do not change.
     """
     spec = RunSpec(worlds=worlds, seed=seed, months=months, lens=lens, chunk_size=chunk_size,

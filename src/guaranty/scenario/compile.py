@@ -134,6 +134,8 @@ def scenario_quantities(s: Scenario) -> dict[str, tuple[Quantity, str]]:
     put("defender.demobilisation_months", d.demobilisation_months,
         "defender.demobilisation_months")
     put("aggressor.personnel_ceiling", a.personnel_ceiling, "aggressor.personnel_ceiling")
+    put("defender.reserves", d.reserves, "defender.reserves")
+    put("aggressor.committed_elsewhere", a.committed_elsewhere, "aggressor.committed_elsewhere")
     put("aggressor.recruitment_per_month", a.recruitment_per_month,
         "aggressor.recruitment_per_month")
     put("aggressor.outflow_share_per_month", a.outflow_share_per_month,
@@ -216,6 +218,17 @@ def base_registry(s: Scenario) -> Registry:
     if "aggressor.fleet" not in params:
         params["aggressor.fleet"] = _zero("aggressor.fleet", "units",
                                           "no fleet given for the aggressor: none")
+    if not s.theatre.aggressor_reach.sea:
+        params["aggressor.fleet"] = _zero(
+            "aggressor.fleet", "units", "theatre.aggressor_reach.sea is false: the aggressor's "
+            "fleet cannot reach the defender's sea lanes")
+    if "defender.reserves" not in params:
+        params["defender.reserves"] = _zero("defender.reserves", "persons",
+                                            "no reserves given for the defender: none")
+    if "aggressor.committed_elsewhere" not in params:
+        params["aggressor.committed_elsewhere"] = _zero(
+            "aggressor.committed_elsewhere", "persons",
+            "no forces given as committed elsewhere: the whole army can face this theatre")
     if "defender.peacetime_personnel" not in params:
         params["defender.peacetime_personnel"] = params["defender.personnel"].model_copy(
             update={"name": "defender.peacetime_personnel", "source": None,

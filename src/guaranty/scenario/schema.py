@@ -197,6 +197,10 @@ class Defender(Side):
 
     peacetime_personnel: Soldiers | None = None
     demobilisation_months: Months | None = None
+    reserves: Soldiers | None = None
+    """Trained reserves outside the standing force (``personnel``) that a war mobilises: a
+    conscript state's wartime strength less its standing army. A share
+    (``forces.reserve_availability``) counts in war and in the aggressor's eyes."""
     naval: dict[Literal["anti_ship_missiles", "naval_drones", "patrol_boats",
                         "patrol_aircraft"], Units] = Field(default_factory=dict)
 
@@ -209,6 +213,24 @@ class Aggressor(Side):
     outflow_share_per_month: ShareMonthly
     stock_ceilings: dict[Slug, Units] = Field(default_factory=dict)
     fleet: Units | None = None
+    committed_elsewhere: Soldiers | None = None
+    """Soldiers of ``personnel`` tied down on another front (Russia's army in Ukraine, for
+    a scenario on another border): not available to this theatre, nor its ceiling."""
+
+
+class Reach(Frozen):
+    """How the aggressor can reach the defender: over land, by sea."""
+
+    land: bool = True
+    sea: bool = True
+
+    @model_validator(mode="after")
+    def _land(self) -> Reach:
+        if not self.land:
+            raise ValueError(
+                "land: false is not modelled: the war model is a land campaign across a "
+                "front, and an invasion by sea alone has no mechanism here")
+        return self
 
 
 class Theatre(Frozen):
@@ -217,6 +239,9 @@ class Theatre(Frozen):
     front_km: Km
     territory_km2: Km2
     population: Persons
+    aggressor_reach: Reach = Reach()
+    """``sea: false``: the aggressor cannot reach the defender's sea lanes, so it has no
+    blockade (its fleet counts as none here)."""
 
 
 class Category(Frozen):
@@ -390,7 +415,8 @@ class Treaty(Frozen):
     guarantor: Slug | None = None
     guarantors: list[Slug] = Field(default_factory=list)
     rung: RungWord
-    wording: Literal["shall-armed-force", "deems-necessary", "consult"] = "deems-necessary"
+    wording: Literal["shall-armed-force", "deems-necessary", "constitutional-processes",
+                     "consult"] = "deems-necessary"
 
     @model_validator(mode="after")
     def _one_way(self) -> Treaty:
@@ -433,6 +459,10 @@ class Peacekeepers(Frozen):
     members: list[str] = Field(min_length=1)
     size: float = Field(ge=0, le=LEVERS["peacekeepers.size"])
     location: Literal["front", "rear"] = "front"
+    arrival_months: float | None = Field(default=None, ge=0,
+                                         le=LEVERS["troops.arrival_months"])
+    """Months after the ceasefire the contingent is in place: 0 for peacekeepers present at
+    the start; default ``troops.arrival_months``."""
 
 
 class Settlement(Frozen):
@@ -476,6 +506,22 @@ class Guarantor(Frozen):
     cost_per_soldier_year_usd: Usd
     will: Share
     response_delay_months: Months
+    nuclear: bool = False
+    party: Literal["defender", "aggressor"] | None = None
+
+    @model_validator(mode="after")
+    def _modelled(self) -> Guarantor:
+        if self.nuclear:
+            raise ValueError(
+                "nuclear: true is not modelled: no mechanism here turns a guarantor's nuclear "
+                "arms into deterrence or escalation; leave it out (and say so in the scenario's "
+                "description)")
+        if self.party is not None:
+            raise ValueError(
+                f"party: {self.party} is not modelled: a guarantor is a third state whose "
+                "response the model draws; one that is itself a party to the war has no "
+                "mechanism here (write the aggressor's 'guarantee' as a package provision)")
+        return self
 
 
 class AircraftType(Frozen):
@@ -510,7 +556,9 @@ class Scenario(Frozen):
     financing: Financing
     packages: dict[Slug, Package] = Field(min_length=1, max_length=MAX_PACKAGES)
     anchor: Slug | None = None
-    """The package whose risk of renewed war is anchored to the outside view (history)."""
+    """The scenario's reference package (a bare cease-fire): the replays' default and the
+    package a scenario-specific :func:`guaranty.engine.anchoring.calibrate` fits. Every run is
+    anchored by the stored calibration of the behavioural model whatever it says."""
     lenses: dict[Slug, Lens] = Field(default_factory=dict, max_length=MAX_LENSES)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     guarantors: dict[Slug, Guarantor] = Field(default_factory=dict)

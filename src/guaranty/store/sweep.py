@@ -93,7 +93,7 @@ def plan_run(scenario: Scenario, packages: Sequence[str] | None, lenses: Sequenc
         scenario.check_names(names, None if lens == DEFAULT_LENS else lens)
     fp = fingerprint(scenario)
     horizon = spec.horizon(scenario)
-    anchored = bool(anchor) and scenario.anchor is not None
+    anchored = bool(anchor)  # the stored calibration, whatever the scenario names
     rid = run_id(fp, seed=int(seed), worlds=worlds, months=horizon, chunk_size=chunk_size,
                  anchored=anchored, packages=names, lenses=chosen)
     return RunRecord(run_id=rid, scenario=scenario.name, fingerprint=fp, seed=int(seed),

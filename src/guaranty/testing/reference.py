@@ -662,7 +662,8 @@ def _wanted(plan: Plan) -> list[Wanted]:
     pk = plan.peacekeepers
     if pk is not None:
         # The aggressor's share of a mixed contingent is not an allied deployment.
-        wanted += [(m, pk.size / len(pk.members), "monitoring", pk.location, "self-defence", None)
+        wanted += [(m, pk.size / len(pk.members), "monitoring", pk.location, "self-defence",
+                    pk.arrival_months)
                    for m in pk.members if m != "aggressor"]
     return wanted
 
@@ -948,17 +949,19 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
     domestic = [p[f"defender.production.{x}"] for x in cats]
 
     # Defender state.
-    d_pers = min(p["defender.personnel"], plan.personnel_cap)
+    reserves = p["defender.reserves"] * p["forces.reserve_availability"]
+    d_pers = min(p["defender.personnel"] + reserves, plan.personnel_cap)
     d_stock = [min(p[f"defender.stock.{x}"], caps[c]) for c, x in enumerate(cats)]
     backlog, transit = [0.0] * nc, [0.0] * nc
     unspent, added = [0.0] * nc, [0.0] * nc
     shipped_usd = 0.0
-    peacetime = p["defender.peacetime_personnel"]
+    peacetime = p["defender.peacetime_personnel"] + reserves
     demobilisation = max(p["defender.demobilisation_months"], 1.0)
 
     # Aggressor state; sanctions slow recruitment and production unless a package lifts them.
     drag = 0.0 if plan.sanctions_relieved else p["forces.sanctions_drag"]
-    a_pers = p["aggressor.personnel"]
+    elsewhere = p["aggressor.committed_elsewhere"]  # tied down on another front
+    a_pers = max(p["aggressor.personnel"] - elsewhere, 0.0)
     a_stock = [p[f"aggressor.stock.{x}"] for x in cats]
     a_ceiling = [p[f"aggressor.stock_ceiling.{x}"] for x in cats]
     a_production = [p[f"aggressor.production.{x}"] * (1.0 - drag) for x in cats]
@@ -1173,7 +1176,7 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
 
         # The aggressor regenerates; its stocks wear at the same rates.
         a_pers = a_pers - a_pers * p["aggressor.outflow_share_per_month"] + recruitment
-        a_pers = min(a_pers, p["aggressor.personnel_ceiling"])
+        a_pers = min(a_pers, max(p["aggressor.personnel_ceiling"] - elsewhere, 0.0))
         for c in range(nc):
             bound = max(a_ceiling[c], a_stock[c])
             a_stock[c] = min(a_stock[c] * (1.0 - wear[c]) + a_production[c], bound)

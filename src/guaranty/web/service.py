@@ -111,16 +111,17 @@ class Catalogue:
 
 
 class SharedAnchors:
-    """An :class:`AnchorCache` behind a lock: one calibration per scenario and seed."""
+    """An :class:`AnchorCache` behind a lock. The anchor is the stored one, fitted once for the
+    behavioural model (docs/anchoring.md): every scenario gets it, as :func:`guaranty.simulate`
+    gives it by default, whatever its ``anchor:`` package (which only names the reference of
+    the paired changes)."""
 
     def __init__(self) -> None:
         self._cache = AnchorCache()
         self._lock = threading.Lock()
 
     def get(self, scenario: Scenario, seed: int) -> Any:
-        """The anchor of ``scenario`` for ``seed`` (``False``: the scenario names none)."""
-        if scenario.anchor is None:
-            return False
+        """The anchor of a run of ``scenario`` at ``seed``."""
         with self._lock:
             return self._cache.get(scenario, seed=seed)
 

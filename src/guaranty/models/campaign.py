@@ -148,12 +148,18 @@ def equipment_path(t: Array, equipment: Equipment) -> Array:
     shape (k, n) or broadcasts to it."""
     grid = np.asarray(PATH_MONTHS, dtype=equipment.path.dtype)
     t = np.clip(t, grid[0], grid[-1])
-    upper = np.clip(np.searchsorted(grid, t, side="right"), 1, len(grid) - 1)
-    lo, hi = grid[upper - 1], grid[upper]
+    # The segment of each t: the number of inner grid points at or below it (the same index
+    # as searchsorted(grid, t, "right") clipped to 1..len-1, without a binary search per
+    # element over a grid of six).
+    lower = np.zeros(t.shape, dtype=np.intp)
+    for point in grid[1:-1]:
+        lower += t >= point
+    lo, hi = grid[lower], grid[lower + 1]
     path = equipment.path
     n = path.shape[1]
-    cols = np.broadcast_to(np.arange(n), upper.shape)
-    m0, m1 = path[upper - 1, cols], path[upper, cols]
+    flat = path.ravel()
+    index = lower * n + np.arange(n)  # row `lower`, column of the world, in the flat path
+    m0, m1 = flat.take(index), flat.take(index + n)
     out: Array = m0 + (t - lo) / (hi - lo) * (m1 - m0)
     return out
 

@@ -260,8 +260,8 @@ def _troops(arrays: ResponseArrays, t: int | None
     return troop_power, monitors, troops_here, present
 
 
-def _p_any(key: str, probabilities: list[Array], correlation: Array,
-           memo: dict[str, tuple[list[Array], Array]] | None) -> Array:
+def _p_any(key: str, probabilities: Sequence[Array], correlation: Array,
+           memo: dict[str, tuple[Sequence[Array], Array]] | None) -> Array:
     """:func:`cohesion.p_any`, evaluated only in the worlds whose inputs differ from the
     previous month's (``memo``, kept by :func:`schedule`; without it, from all zeros, whose
     answer is exactly 0). The copula's quadrature is the costliest term of a month, and from
@@ -273,7 +273,7 @@ def _p_any(key: str, probabilities: list[Array], correlation: Array,
         shape = np.broadcast(*probabilities, correlation).shape
         zero = np.zeros(shape, dtype=dtype)
         previous = ([zero] * len(probabilities), zero)
-    out = previous[1].copy()
+    out: Array = previous[1].copy()
     changed = np.zeros(out.shape, dtype=bool)
     for p, q in zip(probabilities, previous[0], strict=True):
         changed |= p != q
@@ -288,7 +288,7 @@ def _p_any(key: str, probabilities: list[Array], correlation: Array,
 
 
 def month_terms(arrays: ResponseArrays, t: int | None, *,
-                memo: dict[str, tuple[list[Array], Array]] | None = None) -> MonthTerms:
+                memo: dict[str, tuple[Sequence[Array], Array]] | None = None) -> MonthTerms:
     """The instruments' terms in month ``t``; ``t=None`` counts every deployment as present.
 
     They change with the month only through the deployments' arrival masks
@@ -374,7 +374,7 @@ def settled_month(arrays: ResponseArrays, months: int) -> int:
 def schedule(arrays: ResponseArrays, months: int) -> MonthTerms:
     """The terms of months ``0..S`` (:func:`settled_month`), stacked: each field has shape
     (S + 1, n). Month ``t`` reads row ``min(t, S)`` (:func:`at`)."""
-    memo: dict[str, tuple[list[Array], Array]] = {}
+    memo: dict[str, tuple[Sequence[Array], Array]] = {}
     rows = [month_terms(arrays, t, memo=memo)
             for t in range(settled_month(arrays, months) + 1)]
     return MonthTerms(*(np.stack([getattr(r, f.name) for r in rows])

@@ -22,13 +22,16 @@ Over :math:`D` months of offensive (below) the line breaks with probability
 offensive on average.
 
 **Attrition.** While the line holds the aggressor loses, each month, casualties in proportion
-to the defender's army (Lanchester's square law: the attacker's losses are set by the
-defender's fire), :math:`C = \theta N_d\, e^{-\delta x}`; it takes ground at the price of
+to the defender's army, :math:`C = \theta N_d\, e^{-\delta x}`, with :math:`\delta` fitted on
+654 CDB90 battles (:func:`guaranty.calibration.cdb90.casualty_elasticities`:
+:math:`\delta = -0.51 \pm 0.06`, so a stronger attacker loses more per defender soldier, about
+as :math:`\sqrt{A D}` rather than the square law's :math:`D`); it takes ground at the price of
 :math:`q = q_{ref}\, e^{-(\delta + \gamma) x}` casualties per km², a pace
 :math:`g = C/q \propto e^{\gamma x}` (:math:`\gamma \ge 0`: a stronger attacker is not slower);
 and it inflicts
 :math:`C/E` casualties on the defender, :math:`E = E_{ref}\, e^{-\epsilon x}` the exchange
-ratio. At :math:`x = 0` these are the record of 2024: about 1,000 Russian casualties a day,
+ratio (:math:`\epsilon = -0.29 \pm 0.08`, the same fit: a stronger attacker trades worse).
+At :math:`x = 0` these are the record of 2024: about 1,000 Russian casualties a day,
 102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
 
 **Equipment in the war: losses, capture, resupply.** The balance moves once the war begins.
@@ -73,8 +76,10 @@ casualties the smooth minimum of :math:`C W` and :math:`u N_a + r W` (once culmi
 aggressor loses no more than recruitment replaces), defender casualties those over
 :math:`E`. Every term
 is smooth in :math:`x`, and a stronger defender (lower :math:`x`) never raises the chance of
-a breakthrough or the ground lost, and never lowers the aggressor's casualties: the decision,
-which weighs the same war at the ratio it perceives, has no cusp.
+a breakthrough or the ground lost: the decision, which weighs the same war at the ratio it
+perceives, has no cusp. With :math:`\delta < 0` a defender stronger at the same size loses
+the aggressor fewer soldiers a month but holds longer; a defender with more soldiers raises
+the aggressor's losses through :math:`N_d`.
 
 The battle-level CDB90 curve (:func:`attacker_success`, fitted on 614 battles) stays as the
 historical weak prior on how steeply success rises with the ratio; a campaign of many battles

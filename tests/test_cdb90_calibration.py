@@ -283,14 +283,3 @@ def test_casualty_elasticities_recover_a_known_slope() -> None:
     with pytest.raises(InputError, match="at least 3 battles"):
         cdb90.casualty_elasticities(frame.iloc[:2])
 
-
-def test_the_registry_holds_the_casualty_elasticities() -> None:
-    from guaranty.params import default_registry
-
-    fits = cdb90.casualty_elasticities()
-    registry = default_registry()
-    for name, key in (("campaign.loss_exponent", "attacker_per_defender"),
-                      ("campaign.exchange_exponent", "exchange_ratio")):
-        dist = registry[name].distribution
-        assert dist.mean == pytest.approx(-fits[key].slope, abs=1e-3)
-        assert dist.sd == pytest.approx(fits[key].se, abs=1e-3)

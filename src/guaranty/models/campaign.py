@@ -22,17 +22,16 @@ Over :math:`D` months of offensive (below) the line breaks with probability
 offensive on average.
 
 **Attrition.** While the line holds the aggressor loses, each month, casualties in proportion
-to the defender's army, :math:`C = \theta N_d\, e^{-\delta x}`, with :math:`\delta` fitted on
-654 CDB90 battles (:func:`guaranty.calibration.cdb90.casualty_elasticities`:
-:math:`\delta = -0.51 \pm 0.06`, so a stronger attacker loses more per defender soldier, about
-as :math:`\sqrt{A D}` rather than the square law's :math:`D`); it takes ground at the price of
+to the defender's army (Lanchester's square law: the attacker's losses are set by the
+defender's fire), :math:`C = \theta N_d\, e^{-\delta x}`; it takes ground at the price of
 :math:`q = q_{ref}\, e^{-(\delta + \gamma) x}` casualties per km², a pace
 :math:`g = C/q \propto e^{\gamma x}` (:math:`\gamma \ge 0`: a stronger attacker is not slower);
 and it inflicts
 :math:`C/E` casualties on the defender, :math:`E = E_{ref}\, e^{-\epsilon x}` the exchange
-ratio (:math:`\epsilon = -0.29 \pm 0.08`, the same fit: a stronger attacker trades worse).
-At :math:`x = 0` these are the record of 2024: about 1,000 Russian casualties a day,
-102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
+ratio. (CDB90's battles give both elasticities the other sign,
+:func:`guaranty.calibration.cdb90.casualty_elasticities`; ``docs/models/campaign.md`` says why
+they are not adopted.) At :math:`x = 0` these are the record of 2024: about 1,000 Russian
+casualties a day, 102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
 
 **Equipment in the war: losses, capture, resupply.** The balance moves once the war begins.
 Each month the defender loses the share :math:`\ell` of its ground weapons (tanks, armoured
@@ -60,6 +59,13 @@ arms lost or captured). Captured weapons are counted in the defender's losses; w
 aggressor makes of them is left out (Oryx does not record it). The pace and the casualties
 stay at the war's opening balance.
 
+**Allies in the attrition.** The attrition's :math:`N_d` counts the defender's whole side:
+allied troops and the guarantors' surges fight too. With :math:`s` the defender's own share of
+its side's combat power (above), they are counted as soldiers at the defender's own power per
+soldier, :math:`N_d / s` (without allies :math:`s = 1`: the replays and the record's level are
+unchanged). So a package that adds allied forces lowers :math:`x` and raises the defenders the
+aggressor meets: more defenders, more losses.
+
 **Manpower and endurance.** The offensive lasts while the aggressor can feed it: losing
 :math:`C` a month and recruiting :math:`r`, it culminates once it has lost the share
 :math:`u` of its force :math:`N_a` (Powell's 0.65–0.73 of the initial army, via Turchin;
@@ -76,10 +82,8 @@ casualties the smooth minimum of :math:`C W` and :math:`u N_a + r W` (once culmi
 aggressor loses no more than recruitment replaces), defender casualties those over
 :math:`E`. Every term
 is smooth in :math:`x`, and a stronger defender (lower :math:`x`) never raises the chance of
-a breakthrough or the ground lost: the decision, which weighs the same war at the ratio it
-perceives, has no cusp. With :math:`\delta < 0` a defender stronger at the same size loses
-the aggressor fewer soldiers a month but holds longer; a defender with more soldiers raises
-the aggressor's losses through :math:`N_d`.
+a breakthrough or the ground lost, and never lowers the aggressor's casualties: the decision,
+which weighs the same war at the ratio it perceives, has no cusp.
 
 The battle-level CDB90 curve (:func:`attacker_success`, fitted on 614 battles) stays as the
 historical weak prior on how steeply success rises with the ratio; a campaign of many battles
@@ -126,6 +130,9 @@ class WarCoefficients:
     breakthrough_share: Array  # b, share of the territory lost in a breakthrough
     territory_km2: Array  # T
 
+
+MIN_OWN_SHARE = 1e-3
+"""Floor of the defender's own share of its side, where attrition counts its soldiers."""
 
 PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)
 """Months of war at which the engine reads the defender's power on its equipment path."""
@@ -213,7 +220,10 @@ def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Arra
     """The campaign at the log battle ratio ``ln_ratio`` (module docstring); with
     ``equipment``, the ratio drifts with losses, capture and resupply over the offensive."""
     x = ln_ratio - np.log(c.reference_ratio) - np.log(c.prepared_defence)
-    monthly = c.casualties_per_defender * defender_personnel * np.exp(-c.loss_exponent * x)
+    defenders = defender_personnel
+    if equipment is not None:  # allied troops and surges fight too, at the defender's power
+        defenders = defender_personnel / np.maximum(equipment.own_share, MIN_OWN_SHARE)
+    monthly = c.casualties_per_defender * defenders * np.exp(-c.loss_exponent * x)
     endurance = c.culmination_share * aggressor_personnel / _smooth_positive(
         monthly - recruitment, 0.05 * monthly + 1.0)
     window = c.duration_months * endurance / np.maximum(c.duration_months + endurance, 1e-9)

@@ -255,3 +255,31 @@ def test_quantities_need_their_columns(battles: pd.DataFrame) -> None:
         front_density(battles.drop(columns="WOFD1"))
     with pytest.raises(InputError, match="CASD/STRD"):
         casualty_shares(battles.assign(CASD=np.nan))
+
+
+def test_casualty_elasticities_pinned(battles: pd.DataFrame) -> None:
+    fits = cdb90.casualty_elasticities(battles)
+    own = fits["attacker_per_defender"]
+    assert own.n == 654
+    assert own.slope == pytest.approx(0.5079, abs=5e-4)
+    assert own.se == pytest.approx(0.0636, abs=5e-4)
+    exchange = fits["exchange_ratio"]
+    assert exchange.slope == pytest.approx(0.2896, abs=5e-4)
+    assert exchange.se == pytest.approx(0.0760, abs=5e-4)
+    # Both slopes are positive beyond four standard errors: more attackers, more losses per
+    # defender soldier and a worse exchange, against the square law's negative signs.
+    assert own.slope > 4 * own.se and exchange.slope > 3 * exchange.se
+
+
+def test_casualty_elasticities_recover_a_known_slope() -> None:
+    rng = np.random.default_rng(0)
+    strd = rng.uniform(1e3, 1e5, 400)
+    stra = strd * np.exp(rng.normal(0.0, 0.8, 400))
+    casd = 0.1 * strd
+    casa = 0.05 * strd * (stra / strd) ** 0.7 * np.exp(rng.normal(0.0, 0.1, 400))
+    frame = pd.DataFrame({"STRA": stra, "STRD": strd, "CASA": casa, "CASD": casd})
+    fit = cdb90.casualty_elasticities(frame)["attacker_per_defender"]
+    assert fit.slope == pytest.approx(0.7, abs=3 * fit.se)
+    with pytest.raises(InputError, match="at least 3 battles"):
+        cdb90.casualty_elasticities(frame.iloc[:2])
+

@@ -180,7 +180,19 @@ def test_calibrate_war_exits_2_on_bad_input(capsys: pytest.CaptureFixture[str],
 
 
 # --- the calibration itself -------------------------------------------------------------------
-@pytest.mark.xfail(strict=False, reason="until the war model is calibrated")
+@pytest.mark.xfail(strict=False, reason="three bands of 2022 stay outside "
+                   "(docs/calibration.md): the first month's ground ~9 % high, the defender's "
+                   "casualties ~7 % low, the aggressor's 40x low (square-law elasticities; "
+                   "CDB90's would fix it but break monotonicity in the defender's equipment)")
 def test_every_replay_metric_lies_inside_its_record_band() -> None:
     result = check_war(worlds=2_000, seed=11)
     assert result.all_inside, f"outside the record: {result.outside}"
+
+
+def test_the_2023_25_war_and_the_2022_breakthrough_lie_inside_their_bands() -> None:
+    # The bands the model holds today, so that none slips back unnoticed.
+    result = check_war(worlds=2_000, seed=11)
+    holding = {r.band for r in result.rows if r.inside}
+    assert {"ground-per-month-2024-25", "aggressor-casualties-2024-25",
+            "casualties-per-km2-2024", "exchange-ratio-2022-25", "no-breakthrough-2023-25",
+            "southern-breakthrough-2022"} <= holding

@@ -41,6 +41,22 @@ Casualties and density
 exchange ratio ``CASA/CASD``; :func:`front_density` those of personnel per km of front,
 ``STRD/WOFD1`` and ``STRA/WOFA1`` (front widths in km at the start of the battle).
 
+:func:`casualty_elasticities` fits, by least squares on the 654 battles with both strengths
+and casualties known and positive, how the attacker's casualties per defender soldier and the
+exchange ratio move with the force ratio:
+
+.. math:: \ln\frac{\mathrm{CASA}}{\mathrm{STRD}} = a + \eta \ln R + e, \qquad
+          \ln\frac{\mathrm{CASA}}{\mathrm{CASD}} = a' + \eta' \ln R + e'.
+
+They give :math:`\eta = 0.51\ (0.06)` and :math:`\eta' = 0.29\ (0.08)`: a larger attacker
+loses *more* per defender soldier (its losses grow about as :math:`\sqrt{A D}`, not as the
+square law's :math:`D`) and at a worse exchange. The war model's elasticities of the same
+quantities to its effective ratio, :math:`-\delta` and :math:`-\epsilon`
+(:mod:`guaranty.models.campaign`, square-law assumptions 0.5-1.5), have the other sign;
+``docs/calibration.md`` sets the two side by side. The fit is across battles, not within a
+campaign: attackers bring more men where they expect a harder fight, so :math:`\eta` mixes
+the effect of numbers with that selection.
+
 Data
 ----
 ``battles.csv`` holds the columns ISQNO, NAME, WAR, YR1, STRA, STRD, CASA, CASD, WINA, WOFA1
@@ -84,9 +100,11 @@ from guaranty.errors import InputError
 __all__ = [
     "COLUMNS",
     "SHA256",
+    "Elasticity",
     "Link",
     "Quartiles",
     "SuccessCurve",
+    "casualty_elasticities",
     "casualty_shares",
     "fit_success_curve",
     "front_density",
@@ -458,6 +476,56 @@ def casualty_shares(battles: pd.DataFrame | None = None) -> dict[str, Quartiles]
         "attacker": _quartiles(_ratio(casa, _column(frame, "STRA"), zero_ok=True), "CASA/STRA"),
         "defender": _quartiles(_ratio(casd, _column(frame, "STRD"), zero_ok=True), "CASD/STRD"),
         "exchange_ratio": _quartiles(_ratio(casa, casd, zero_ok=True), "CASA/CASD"),
+    }
+
+
+class Elasticity(NamedTuple):
+    r"""A least-squares slope of a log quantity on :math:`\ln R`, with its standard error."""
+
+    slope: float
+    se: float
+    intercept: float
+    residual_sd: float
+    n: int
+
+
+def _least_squares(x: FloatArray, y: FloatArray) -> Elasticity:
+    design = np.column_stack([np.ones_like(x), x])
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ beta
+    variance = float(residual @ residual) / (len(y) - 2)
+    cov = variance * np.linalg.inv(design.T @ design)
+    return Elasticity(float(beta[1]), float(np.sqrt(cov[1, 1])), float(beta[0]),
+                      float(np.sqrt(variance)), len(y))
+
+
+def casualty_elasticities(battles: pd.DataFrame | None = None) -> dict[str, Elasticity]:
+    r"""How battle casualties move with the force ratio :math:`R = \mathrm{STRA/STRD}`.
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With columns STRA, STRD, CASA, CASD; default :func:`load_battles`. Uses every battle
+        where all four are known and positive (654 of 660), whatever the outcome.
+
+    Returns
+    -------
+    dict of str to Elasticity
+        ``"attacker_per_defender"``: the slope of :math:`\ln(\mathrm{CASA/STRD})` on
+        :math:`\ln R`; ``"exchange_ratio"``: that of :math:`\ln(\mathrm{CASA/CASD})`.
+    """
+    frame = _battles(battles, ("STRA", "STRD", "CASA", "CASD"))
+    stra, strd = _column(frame, "STRA"), _column(frame, "STRD")
+    casa, casd = _column(frame, "CASA"), _column(frame, "CASD")
+    known = np.isfinite(stra + strd + casa + casd)
+    known &= np.where(known, (stra > 0) & (strd > 0) & (casa > 0) & (casd > 0), False)
+    if known.sum() < 3:
+        raise InputError("casualty elasticities need at least 3 battles with both strengths "
+                         "and casualties known and positive")
+    x = np.log(stra[known] / strd[known])
+    return {
+        "attacker_per_defender": _least_squares(x, np.log(casa[known] / strd[known])),
+        "exchange_ratio": _least_squares(x, np.log(casa[known] / casd[known])),
     }
 
 

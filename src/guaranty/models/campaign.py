@@ -28,8 +28,10 @@ defender's fire), :math:`C = \theta N_d\, e^{-\delta x}`; it takes ground at the
 :math:`g = C/q \propto e^{\gamma x}` (:math:`\gamma \ge 0`: a stronger attacker is not slower);
 and it inflicts
 :math:`C/E` casualties on the defender, :math:`E = E_{ref}\, e^{-\epsilon x}` the exchange
-ratio. At :math:`x = 0` these are the record of 2024: about 1,000 Russian casualties a day,
-102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
+ratio. (CDB90's battles give both elasticities the other sign,
+:func:`guaranty.calibration.cdb90.casualty_elasticities`; ``docs/models/campaign.md`` says why
+they are not adopted.) At :math:`x = 0` these are the record of 2024: about 1,000 Russian
+casualties a day, 102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
 
 **Equipment in the war: losses, capture, resupply.** The balance moves once the war begins.
 Each month the defender loses the share :math:`\ell` of its ground weapons (tanks, armoured
@@ -56,6 +58,13 @@ deliveries fall below the record's loses it month by month (Miron's first obstac
 arms lost or captured). Captured weapons are counted in the defender's losses; what the
 aggressor makes of them is left out (Oryx does not record it). The pace and the casualties
 stay at the war's opening balance.
+
+**Allies in the attrition.** The attrition's :math:`N_d` counts the defender's whole side:
+allied troops and the guarantors' surges fight too. With :math:`s` the defender's own share of
+its side's combat power (above), they are counted as soldiers at the defender's own power per
+soldier, :math:`N_d / s` (without allies :math:`s = 1`: the replays and the record's level are
+unchanged). So a package that adds allied forces lowers :math:`x` and raises the defenders the
+aggressor meets: more defenders, more losses.
 
 **Manpower and endurance.** The offensive lasts while the aggressor can feed it: losing
 :math:`C` a month and recruiting :math:`r`, it culminates once it has lost the share
@@ -122,6 +131,9 @@ class WarCoefficients:
     territory_km2: Array  # T
 
 
+MIN_OWN_SHARE = 1e-3
+"""Floor of the defender's own share of its side, where attrition counts its soldiers."""
+
 PATH_MONTHS = (0.0, 3.0, 6.0, 12.0, 24.0, 48.0)
 """Months of war at which the engine reads the defender's power on its equipment path."""
 
@@ -148,12 +160,18 @@ def equipment_path(t: Array, equipment: Equipment) -> Array:
     shape (k, n) or broadcasts to it."""
     grid = np.asarray(PATH_MONTHS, dtype=equipment.path.dtype)
     t = np.clip(t, grid[0], grid[-1])
-    upper = np.clip(np.searchsorted(grid, t, side="right"), 1, len(grid) - 1)
-    lo, hi = grid[upper - 1], grid[upper]
+    # The segment of each t: the number of inner grid points at or below it (the same index
+    # as searchsorted(grid, t, "right") clipped to 1..len-1, without a binary search per
+    # element over a grid of six).
+    lower = np.zeros(t.shape, dtype=np.intp)
+    for point in grid[1:-1]:
+        lower += t >= point
+    lo, hi = grid[lower], grid[lower + 1]
     path = equipment.path
     n = path.shape[1]
-    cols = np.broadcast_to(np.arange(n), upper.shape)
-    m0, m1 = path[upper - 1, cols], path[upper, cols]
+    flat = path.ravel()
+    index = lower * n + np.arange(n)  # row `lower`, column of the world, in the flat path
+    m0, m1 = flat.take(index), flat.take(index + n)
     out: Array = m0 + (t - lo) / (hi - lo) * (m1 - m0)
     return out
 
@@ -202,7 +220,10 @@ def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Arra
     """The campaign at the log battle ratio ``ln_ratio`` (module docstring); with
     ``equipment``, the ratio drifts with losses, capture and resupply over the offensive."""
     x = ln_ratio - np.log(c.reference_ratio) - np.log(c.prepared_defence)
-    monthly = c.casualties_per_defender * defender_personnel * np.exp(-c.loss_exponent * x)
+    defenders = defender_personnel
+    if equipment is not None:  # allied troops and surges fight too, at the defender's power
+        defenders = defender_personnel / np.maximum(equipment.own_share, MIN_OWN_SHARE)
+    monthly = c.casualties_per_defender * defenders * np.exp(-c.loss_exponent * x)
     endurance = c.culmination_share * aggressor_personnel / _smooth_positive(
         monthly - recruitment, 0.05 * monthly + 1.0)
     window = c.duration_months * endurance / np.maximum(c.duration_months + endurance, 1e-9)

@@ -260,11 +260,40 @@ def _troops(arrays: ResponseArrays, t: int | None
     return troop_power, monitors, troops_here, present
 
 
-def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
+def _p_any(key: str, probabilities: Sequence[Array], correlation: Array,
+           memo: dict[str, tuple[Sequence[Array], Array]] | None) -> Array:
+    """:func:`cohesion.p_any`, evaluated only in the worlds whose inputs differ from the
+    previous month's (``memo``, kept by :func:`schedule`; without it, from all zeros, whose
+    answer is exactly 0). The copula's quadrature is the costliest term of a month, and from
+    one month to the next only the worlds where a deployment arrived change. Elementwise, so
+    the same bits as a full evaluation."""
+    previous = None if memo is None else memo.get(key)
+    if previous is None or len(previous[0]) != len(probabilities):
+        dtype = np.result_type(*probabilities, 1.0)
+        shape = np.broadcast(*probabilities, correlation).shape
+        zero = np.zeros(shape, dtype=dtype)
+        previous = ([zero] * len(probabilities), zero)
+    out: Array = previous[1].copy()
+    changed = np.zeros(out.shape, dtype=bool)
+    for p, q in zip(probabilities, previous[0], strict=True):
+        changed |= p != q
+    if changed.any():
+        r = np.asarray(correlation)
+        out[changed] = cohesion.p_any([np.broadcast_to(p, out.shape)[changed]
+                                       for p in probabilities],
+                                      r[changed] if r.ndim else r)
+    if memo is not None:
+        memo[key] = (probabilities, out)
+    return out
+
+
+def month_terms(arrays: ResponseArrays, t: int | None, *,
+                memo: dict[str, tuple[Sequence[Array], Array]] | None = None) -> MonthTerms:
     """The instruments' terms in month ``t``; ``t=None`` counts every deployment as present.
 
     They change with the month only through the deployments' arrival masks
-    :math:`1[t \\ge a_d]`.
+    :math:`1[t \\ge a_d]`. ``memo``: a dict kept across successive months by
+    :func:`schedule`, so the copula is evaluated only where its inputs changed.
     """
     n = arrays.n
     dtype = arrays.tripwire_cost.dtype
@@ -304,14 +333,14 @@ def month_terms(arrays: ResponseArrays, t: int | None) -> MonthTerms:
     p_direct = zero.copy()
     if engage_p:
         # One war with the guarantors, its probability under their shared cohesion factor.
-        p_direct = cohesion.p_any(list(engage_p.values()), arrays.correlation)
+        p_direct = _p_any("direct", list(engage_p.values()), arrays.correlation, memo)
         expected_cost = expected_cost + arrays.cost_direct_war * p_direct
         exposed = [engage_p[g] * present[g] for g in present if g in engage_p]
         if exposed:
             # Attacking through foreign troops costs politically only where their
             # governments may answer.
-            expected_cost = expected_cost + arrays.tripwire_cost * cohesion.p_any(
-                exposed, arrays.correlation)
+            expected_cost = expected_cost + arrays.tripwire_cost * _p_any(
+                "exposed", exposed, arrays.correlation, memo)
     zone_air = zero.copy()
     for a in arrays.aircraft:
         treaty = a.treaty_air > 0
@@ -345,7 +374,9 @@ def settled_month(arrays: ResponseArrays, months: int) -> int:
 def schedule(arrays: ResponseArrays, months: int) -> MonthTerms:
     """The terms of months ``0..S`` (:func:`settled_month`), stacked: each field has shape
     (S + 1, n). Month ``t`` reads row ``min(t, S)`` (:func:`at`)."""
-    rows = [month_terms(arrays, t) for t in range(settled_month(arrays, months) + 1)]
+    memo: dict[str, tuple[Sequence[Array], Array]] = {}
+    rows = [month_terms(arrays, t, memo=memo)
+            for t in range(settled_month(arrays, months) + 1)]
     return MonthTerms(*(np.stack([getattr(r, f.name) for r in rows])
                         for f in fields(MonthTerms)))
 

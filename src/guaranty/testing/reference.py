@@ -215,7 +215,8 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
     is (the equipment path m at PATH_MONTHS, the defender's own share of its side)."""
     x = (ln_r - math.log(p["campaign.reference_ratio"])
          - math.log(p["campaign.prepared_defence"]))
-    monthly = (p["campaign.casualties_per_defender_per_month"] * d_pers
+    defenders = d_pers if kit is None else d_pers / max(kit[1], 1e-3)  # allies fight too
+    monthly = (p["campaign.casualties_per_defender_per_month"] * defenders
                * math.exp(-p["campaign.loss_exponent"] * x))
     net, scale = monthly - recruitment, 0.05 * monthly + 1.0
     positive = 0.5 * (net + math.sqrt(net * net + scale * scale))

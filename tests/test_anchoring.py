@@ -23,6 +23,7 @@ from guaranty.engine.anchoring import (
     episodes,
     log_likelihood,
     normal_scores,
+    shaped,
     stored_anchor,
     survival_curve,
 )
@@ -42,7 +43,9 @@ def test_the_stored_factor_is_the_fits_optimum() -> None:
     assert anchor.scenario == REFERENCE_SCENARIO and anchor.package == REFERENCE_PACKAGE
     assert anchor.sd_log > 0 and set(anchor.curve or {}) == {"12", "24", "60", "120"}
     plan = compile_plan(guaranty.load_scenario(REFERENCE_SCENARIO), REFERENCE_PACKAGE, None)
-    cumulative = cumulative_hazards(plan, FIT_SEED, FIT_WORLDS)
+    raw = cumulative_hazards(plan, FIT_SEED, FIT_WORLDS)
+    assert anchor.hazard_shape is not None
+    cumulative = shaped(raw, anchor.hazard_shape)
     scores = normal_scores(FIT_SEED, FIT_WORLDS)
     d, failed = episodes()
     assert len(d) == 69 and failed.sum() == 18  # 23 renewals, five of them after ten years
@@ -54,6 +57,20 @@ def test_the_stored_factor_is_the_fits_optimum() -> None:
     best = loglik(mu)
     assert best == pytest.approx(anchor.log_likelihood, abs=1e-6)
     assert loglik(mu - 0.05) < best and loglik(mu + 0.05) < best
+    # The shape, fitted with the factor, is the profile optimum too, with its interval.
+    shape = default_registry()["decision.hazard_shape"].distribution
+    assert shape.median == pytest.approx(anchor.hazard_shape, rel=1e-6)  # type: ignore[union-attr]
+    lo, hi = anchor.hazard_shape_interval or (0.0, 0.0)
+    assert lo < anchor.hazard_shape < hi
+
+    mu0 = math.log(anchor.scale_fit_without_spread or math.nan)  # the joint fit at sigma 0
+
+    def profile(rho: float) -> float:
+        curve = survival_curve(shaped(raw, rho), scores, mu0, 0.0)
+        return log_likelihood(curve, d, failed)
+
+    at = profile(anchor.hazard_shape)
+    assert profile(anchor.hazard_shape * 0.9) < at and profile(anchor.hazard_shape * 1.1) < at
     # The curve, not the 120-month point alone: the model is near history at every checkpoint.
     for row in (anchor.curve or {}).values():
         assert abs(row["model"] - row["target"]) < 0.06

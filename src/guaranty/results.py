@@ -63,6 +63,9 @@ class Anchor:
     curve: Mapping[str, Mapping[str, float]] | None = None  # by month: target, lo, hi, model
     log_likelihood: float | None = None
     scale_fit_without_spread: float | None = None
+    hazard_shape: float | None = None  # the base hazard's Weibull shape fitted with the factor
+    hazard_shape_sd_log: float = 0.0
+    hazard_shape_interval: tuple[float, float] | None = None  # its 95 % profile interval
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Anchor:
@@ -72,7 +75,11 @@ class Anchor:
                    months=d["months"], source=d["source"], sd_log=d.get("sd_log", 0.0),
                    scenario=d.get("scenario"), curve=d.get("curve"),
                    log_likelihood=d.get("log_likelihood"),
-                   scale_fit_without_spread=d.get("scale_fit_without_spread"))
+                   scale_fit_without_spread=d.get("scale_fit_without_spread"),
+                   hazard_shape=d.get("hazard_shape"),
+                   hazard_shape_sd_log=d.get("hazard_shape_sd_log", 0.0),
+                   hazard_shape_interval=(None if d.get("hazard_shape_interval") is None
+                                          else tuple(d["hazard_shape_interval"])))
 
     def to_dict(self) -> dict[str, Any]:
         return {"package": self.package, "target_p_war_120m": self.target,
@@ -82,7 +89,11 @@ class Anchor:
                 "curve": None if self.curve is None else {k: dict(v)
                                                           for k, v in self.curve.items()},
                 "log_likelihood": self.log_likelihood,
-                "scale_fit_without_spread": self.scale_fit_without_spread}
+                "scale_fit_without_spread": self.scale_fit_without_spread,
+                "hazard_shape": self.hazard_shape,
+                "hazard_shape_sd_log": self.hazard_shape_sd_log,
+                "hazard_shape_interval": (None if self.hazard_shape_interval is None
+                                          else list(self.hazard_shape_interval))}
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ __all__ = [
     "DecisionFit",
     "Profile",
     "cumulative",
+    "delay_profile",
     "fit_decision",
+    "hazard_shape",
     "implied",
     "log_likelihood",
     "pair_rate",
@@ -138,23 +140,28 @@ def pair_rate(theta: Sequence[float] | Array, ln_ratio: Array, pi: Array, *,
     return total
 
 
-def cumulative(lam: Array, months: Array | float, log_shape: float) -> Array:
-    r"""Cumulative hazard :math:`\Lambda\,t^{\rho}` by ``months``: the engine's constant hazard
-    when :math:`\ln\rho = 0`; a hazard falling with time since the war when :math:`\rho < 1`
-    (the duration-dependent variant, a diagnostic the engine does not have)."""
-    t = np.maximum(np.asarray(months, dtype=float), 0.0)
-    out: Array = lam * t ** float(np.exp(log_shape))
+def cumulative(lam: Array, months: Array | float, log_shape: float,
+               delay: float = 0.0) -> Array:
+    r"""Cumulative hazard :math:`\Lambda\,(\max(t, d)^{\rho} - d^{\rho})` by ``months``: a
+    constant hazard when :math:`\ln\rho = 0`; one falling with time since the war when
+    :math:`\rho < 1` (the engine's ``decision.hazard_shape``, :func:`guaranty.models.decision.
+    duration_factor`); none before a delay :math:`d` months (the engine's
+    ``decision.min_reconstitution_months``, 0 unless given)."""
+    rho = float(np.exp(log_shape))
+    d = max(float(delay), 0.0)
+    t = np.maximum(np.asarray(months, dtype=float), d)
+    out: Array = lam * (t ** rho - d ** rho)
     return out
 
 
-def _loglik_rows(theta: Array, d: Design, *, rivalry: bool) -> Array:
+def _loglik_rows(theta: Array, d: Design, *, rivalry: bool, delay: float = 0.0) -> Array:
     lam = pair_rate(theta, d.ln_ratio, d.pi, rivalry=rivalry)
     if d.yearly:
         p = -np.expm1(-12.0 * lam)
         out: Array = np.where(d.event > 0, np.log(np.maximum(p, 1e-300)), -12.0 * lam)
         return out
-    before = cumulative(lam, d.months - d.event, theta[6])
-    step = cumulative(lam, d.months, theta[6]) - before
+    before = cumulative(lam, d.months - d.event, theta[6], delay)
+    step = cumulative(lam, d.months, theta[6], delay) - before
     first = np.log(np.maximum(-np.expm1(-step), 1e-300))
     return np.asarray(d.event * first - before, dtype=float)
 
@@ -272,14 +279,15 @@ def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
                  rivalries: pd.DataFrame | None = None,
                  fixed: dict[str, float] | None = None,
                  start: Sequence[float] | Array | None = None,
-                 duration: bool = False) -> DecisionFit:
+                 duration: bool = False, delay: float = 0.0) -> DecisionFit:
     """Fit :data:`REDUCED` by maximum likelihood on ``sample`` (episodes, rivalries, both).
 
     ``episodes`` and ``rivalries`` default to the shipped library; ``fixed`` pins parameters
     (the profile likelihood uses it); ``start`` is where the search begins (default: a fixed
     point); ``duration`` frees the Weibull shape of the war-end hazard (default: the engine's
-    constant hazard, ``log_shape`` = 0). Standard errors from the inverse of the numerical
-    Hessian of the negative log-likelihood at the optimum.
+    constant hazard, ``log_shape`` = 0); ``delay`` months without hazard after a war's end
+    (default none). Standard errors from the inverse of the numerical Hessian of the negative
+    log-likelihood at the optimum.
     """
     ep, rv = _samples(sample, episodes, rivalries)
     free = np.ones(len(REDUCED), dtype=bool)
@@ -301,7 +309,8 @@ def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
         designs.append((_design(rv, yearly=True), True))
 
     def negative(x: Array) -> float:
-        return -sum(float(_loglik_rows(x, d, rivalry=r).sum()) for d, r in designs)
+        return -sum(float(_loglik_rows(x, d, rivalry=r, delay=delay).sum())
+                    for d, r in designs)
 
     x = _optimise(negative, start, free)
     hess = _hessian(negative, x, free)
@@ -449,17 +458,58 @@ def decision_report(*, sample: str = "both", profiles: bool = True) -> dict[str,
     }
     slow = fit_decision(sample=sample, duration=True, start=fit.estimate)
     doc["duration_variant"] = {
-        "note": "the same block with a Weibull shape rho on the war-end hazard (not in the "
-                "engine); rho < 1 is a hazard that falls with time since the war",
+        "note": "the same block with a Weibull shape rho on the war-end hazard (the engine's "
+                "decision.hazard_shape); rho < 1 is a hazard that falls with time since the war",
         "fit": slow.to_dict(),
         "shape_rho": float(np.exp(slow.estimate[6])),
         "likelihood_ratio": 2.0 * (slow.log_likelihood - fit.log_likelihood),
     }
+    doc["hazard_shape"] = hazard_shape(slow)
+    doc["delay_profile"] = delay_profile(fit, DELAY_GRID)
     if profiles:
         prof = [profile(fit, name, grid) for name, grid in PROFILE_GRIDS.items()]
         doc["profiles"] = [p.to_dict() for p in prof]
         doc["weakly_identified"] = [p.name for p in prof if p.flat]
     return doc
+
+
+#: Delays (months without hazard after a war's end) of the delay profile in the stored fit.
+DELAY_GRID = (0.0, 6.0, 12.0)
+
+
+def hazard_shape(fit: DecisionFit) -> dict[str, Any]:
+    r"""The Weibull shape :math:`\rho = e^{\ln\rho}` of a duration fit (``duration=True``), with
+    its Wald 95 % interval on the log scale and the lognormal that carries it into the registry
+    (``decision.hazard_shape``: median :math:`e^{\hat{\ln\rho}}`, sigma its standard error).
+
+    Raises
+    ------
+    InputError
+        When the fit held the shape fixed.
+    """
+    i = REDUCED.index("log_shape")
+    if not fit.free[i]:
+        raise InputError("the fit held the hazard shape fixed; fit with duration=True")
+    mu, se = float(fit.estimate[i]), float(fit.se[i])
+    return {
+        "estimate": float(np.exp(mu)), "lo95": float(np.exp(mu - 1.96 * se)),
+        "hi95": float(np.exp(mu + 1.96 * se)), "log_estimate": mu, "log_se": se,
+        "n_cases": fit.n_episodes, "renewals": fit.renewals,
+        "registry": {"name": "decision.hazard_shape", "dist": "lognormal",
+                     "median": round(float(np.exp(mu)), 3), "sigma": round(se, 3)},
+    }
+
+
+def delay_profile(fit: DecisionFit, delays: Sequence[float]) -> list[dict[str, float]]:
+    """The duration fit with no hazard for the first ``d`` months after each war's end, for
+    each ``d`` of ``delays``: its log-likelihood and shape. The delay and the shape trade off
+    (a later start with a steeper fall); the registry's shape is the fit at no delay."""
+    out = []
+    for d in delays:
+        f = fit_decision(sample=fit.sample, duration=True, delay=float(d), start=fit.estimate)
+        out.append({"delay_months": float(d), "log_likelihood": f.log_likelihood,
+                    "shape": float(np.exp(f.estimate[REDUCED.index("log_shape")]))})
+    return out
 
 
 def stored_fit() -> dict[str, Any]:

@@ -196,8 +196,14 @@ def decision(
                         ", ".join(v.get("needs", [])))
     console.print(implied)
     slow = doc["duration_variant"]
-    console.print(f"With a hazard that may fall with time since the war (not in the engine): "
-                  f"Weibull shape {slow['shape_rho']:.2f}, likelihood ratio "
-                  f"{slow['likelihood_ratio']:.1f} on 1 degree of freedom")
+    shape = doc["hazard_shape"]
+    console.print(f"With a hazard that may fall with time since the war (decision.hazard_shape): "
+                  f"Weibull shape {shape['estimate']:.2f} (95 % {shape['lo95']:.2f} to "
+                  f"{shape['hi95']:.2f}; registry: lognormal median "
+                  f"{shape['registry']['median']:g}, sigma {shape['registry']['sigma']:g}), "
+                  f"likelihood ratio {slow['likelihood_ratio']:.1f} on 1 degree of freedom")
+    console.print("No hazard for the first d months: " + ", ".join(
+        f"d = {p['delay_months']:g}: log L {p['log_likelihood']:.1f}, shape {p['shape']:.2f}"
+        for p in doc["delay_profile"]))
     for name, why in doc["unidentified"].items():
         console.print(f"not identified: {name}: {why}")

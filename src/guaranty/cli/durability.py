@@ -343,7 +343,7 @@ def _validate_inside(split_year: int, folds: int, json_out: bool) -> None:
                    "models": {"inside": "decision block fitted on the training cases "
                                         "(guaranty.calibration.decision)",
                               "inside_duration": "the same with a Weibull shape: a hazard "
-                                                 "that falls with time (not in the engine)",
+                                                 "that falls with time (decision.hazard_shape)",
                               "outside": "interstate Weibull outside view fitted on the same "
                                          "training cases (guaranty.history.interstate_view)",
                               "null": "Kaplan-Meier of the training cases"},

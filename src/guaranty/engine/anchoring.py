@@ -29,6 +29,15 @@ episodes under the curve transported by the package's hazard ratio (proportional
 
 so the whole curve (1, 2, 5 and 10 years and every month between) is fitted, not one point.
 
+**The shape, fitted with it.** The base hazard's Weibull shape :math:`\rho`
+(``decision.hazard_shape``; :func:`guaranty.models.decision.duration_factor` :math:`g_\rho(t)`
+multiplies month :math:`t`'s rate) also changes nothing upstream of the hazard, so
+:math:`R_w(t;\rho) = \sum_{u<t} g_\rho(u)\,\Delta R_w(u)` from the same run at
+:math:`\rho = 1` (:func:`shaped`). :math:`\hat\rho` maximises the profile likelihood
+(:math:`\mu` refitted at each :math:`\rho`, :func:`_fit_shape`), with the 95 % interval where
+the profile falls by :data:`LR_95`, carried as a lognormal; the engine's own hazard falls with
+time faster than history's, so the fitted shape is above 1 (docs/anchoring.md).
+
 **Its uncertainty.** :math:`\sigma` is the bootstrap standard deviation of :math:`\hat\mu`
 (:data:`BOOTSTRAP` replicates, each resampling the episodes — the outside view's sampling
 error — and the fit worlds — the Monte Carlo error of the fit), fitted at :math:`\sigma = 0`;
@@ -67,6 +76,7 @@ from guaranty.engine.inputs import (
 )
 from guaranty.errors import InputError, RegistryError, expect
 from guaranty.history.spells import termination_spells
+from guaranty.models.decision import duration_factor
 from guaranty.outside import Reference, outside_estimate
 from guaranty.params import default_registry
 from guaranty.results import Anchor
@@ -84,6 +94,9 @@ ANCHOR_MONTHS = 120
 CURVE_MONTHS = (12, 24, 60, 120)
 BOOTSTRAP = 200
 CALIBRATION_WORLDS = FIT_WORLDS  # the former name, kept for callers
+HAZARD_SHAPE = "decision.hazard_shape"
+SHAPE_BOUNDS = (0.1, 4.0)  # the shape's search range (1: a constant base hazard)
+LR_95 = 1.920729410347062  # half the chi-square(1) 95th percentile: the profile interval
 FIT_FILE = "data/anchor_fit.json"
 
 FloatArray = NDArray[np.float64]
@@ -130,8 +143,10 @@ def episodes(months: int = ANCHOR_MONTHS) -> tuple[NDArray[np.int64], NDArray[np
 
 def cumulative_hazards(plan: Plan, seed: int, worlds: int, months: int = ANCHOR_MONTHS
                        ) -> FloatArray:
-    """:math:`R_w(t) = -\\ln S_w(t)` at factor 1, shape (worlds, months + 1), column 0 = 0."""
+    """:math:`R_w(t) = -\\ln S_w(t)` at factor 1 and a constant base hazard (shape 1), shape
+    (worlds, months + 1), column 0 = 0."""
     params = with_base_hazard_scale(plan.registry.sample(seed, 0, worlds), 1.0, worlds)
+    params[HAZARD_SHAPE] = np.ones_like(params[HAZARD_SHAPE])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         inputs = prepare(plan, params, months)
         state = init(inputs)
@@ -142,6 +157,20 @@ def cumulative_hazards(plan: Plan, seed: int, worlds: int, months: int = ANCHOR_
     if not np.isfinite(out).all():  # the solver would see NaN: name the world instead
         check_outputs({f"p_war_{months}m": -np.expm1(-out[:, -1])}, params,
                       package=plan.package, registry=plan.registry, seed=seed, start=0)
+    return out
+
+
+def shaped(cumulative: FloatArray, shape: float) -> FloatArray:
+    """:math:`R_w(t)` under a base hazard of Weibull ``shape``: month :math:`u`'s increment of
+    the shape-1 cumulative hazard times :func:`guaranty.models.decision.duration_factor`
+    (the factor multiplies the month's rate, and nothing upstream of the hazard depends on
+    it)."""
+    if shape == 1.0:
+        return cumulative
+    months = cumulative.shape[1] - 1
+    g = np.array([float(duration_factor(t, np.array([shape]))[0]) for t in range(months)])
+    out = np.zeros_like(cumulative)
+    out[:, 1:] = np.cumsum(np.diff(cumulative, axis=1) * g, axis=1)
     return out
 
 
@@ -182,6 +211,33 @@ def _fit_mu(cumulative: FloatArray, scores: FloatArray, sigma: float, d: NDArray
     return float(fit.x), -float(fit.fun)
 
 
+def _fit_shape(cumulative: FloatArray, scores: FloatArray, d: NDArray[np.int64],
+               failed: NDArray[np.bool_], hazard_ratio: float
+               ) -> tuple[float, float, float]:
+    r"""The maximum-likelihood shape :math:`\hat\rho` (profiled over :math:`\mu` at
+    :math:`\sigma = 0`) and its 95 % profile-likelihood interval (where the profile falls by
+    :data:`LR_95`; a bound of :data:`SHAPE_BOUNDS` where it never does)."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    def profile(log_rho: float) -> float:
+        return _fit_mu(shaped(cumulative, math.exp(log_rho)), scores, 0.0, d, failed,
+                       hazard_ratio)[1]
+
+    lo_b, hi_b = (math.log(b) for b in SHAPE_BOUNDS)
+    best = minimize_scalar(lambda x: -profile(x), bounds=(lo_b, hi_b), method="bounded",
+                           options={"xatol": 1e-4})
+    top = -float(best.fun)
+
+    def drop(x: float) -> float:
+        return profile(x) - (top - LR_95)
+
+    ends = []
+    for bound in (lo_b, hi_b):
+        ends.append(bound if drop(bound) > 0 else brentq(drop, *sorted((best.x, bound)),
+                                                          xtol=1e-4))
+    return math.exp(best.x), math.exp(ends[0]), math.exp(ends[1])
+
+
 # --- the calibration -------------------------------------------------------------------------
 
 def reference_scenario() -> Scenario:
@@ -220,7 +276,9 @@ def calibrate(
     view = outside_estimate(plan.provisions, reference=reference,
                             months=CURVE_MONTHS, level=0.90)
     d, failed = episodes()
-    data = (cumulative_hazards(plan, seed, worlds), normal_scores(seed, worlds))
+    raw, scores = cumulative_hazards(plan, seed, worlds), normal_scores(seed, worlds)
+    shape, shape_lo, shape_hi = _fit_shape(raw, scores, d, failed, view.hazard_ratio)
+    data = (shaped(raw, shape), scores)
     mu0, sigma = _bootstrap(data, d, failed, view.hazard_ratio, seed, bootstrap)
     mu, loglik = _fit_mu(*data, sigma, d, failed, view.hazard_ratio)
     curve = survival_curve(*data, mu, sigma)
@@ -231,13 +289,17 @@ def calibrate(
               f"{len(d)} episodes behind the base rate "
               f"({view.reference.removesuffix(' (Kaplan-Meier)')}; renewed war by month, "
               f"censored after {ANCHOR_MONTHS}) on the survival curve of {scenario.name} "
-              f"{name} ({worlds:,} worlds, seed {seed}); sigma from {bootstrap} bootstrap "
-              f"replicates of episodes and worlds")
+              f"{name} ({worlds:,} worlds, seed {seed}), jointly with the base hazard's "
+              f"Weibull shape (decision.hazard_shape, profile likelihood); sigma from "
+              f"{bootstrap} bootstrap replicates of episodes and worlds")
     last = rows[str(ANCHOR_MONTHS)]
     return Anchor(
         package=name, target=last["target"], achieved=last["model"], scale=math.exp(mu),
         months=ANCHOR_MONTHS, source=source, sd_log=sigma, scenario=scenario.name,
-        curve=rows, log_likelihood=loglik, scale_fit_without_spread=math.exp(mu0))
+        curve=rows, log_likelihood=loglik, scale_fit_without_spread=math.exp(mu0),
+        hazard_shape=shape,
+        hazard_shape_sd_log=(math.log(shape_hi) - math.log(shape_lo)) / (2 * 1.959963984540054),
+        hazard_shape_interval=(shape_lo, shape_hi))
 
 
 def _bootstrap(data: tuple[FloatArray, FloatArray], d: NDArray[np.int64],
@@ -273,6 +335,16 @@ def stored_anchor() -> Anchor:
             f"{BASE_HAZARD_SCALE} in parameters.yaml ({entry.describe()}) differs from the "
             f"stored fit {FIT_FILE} (median {anchor.scale:g}, sigma {anchor.sd_log:g}); "
             "refit with `guaranty calibrate anchor --write`")
+    shape = default_registry()[HAZARD_SHAPE].distribution
+    if anchor.hazard_shape is not None and (
+            not math.isclose(getattr(shape, "median", math.nan), anchor.hazard_shape,
+                             rel_tol=1e-6)
+            or not math.isclose(getattr(shape, "sigma", math.nan),
+                                anchor.hazard_shape_sd_log, rel_tol=1e-6, abs_tol=1e-9)):
+        raise RegistryError(
+            f"{HAZARD_SHAPE} in parameters.yaml ({shape.describe()}) differs from the stored "
+            f"fit {FIT_FILE} (median {anchor.hazard_shape:g}, sigma "
+            f"{anchor.hazard_shape_sd_log:g}); refit with `guaranty calibrate anchor --write`")
     return anchor
 
 
@@ -284,7 +356,11 @@ def anchor_from_dict(doc: Mapping[str, Any]) -> Anchor:
         months=doc["months"], source=doc["source"], sd_log=doc.get("sd_log", 0.0),
         scenario=doc.get("scenario"), curve=doc.get("curve"),
         log_likelihood=doc.get("log_likelihood"),
-        scale_fit_without_spread=doc.get("scale_fit_without_spread"))
+        scale_fit_without_spread=doc.get("scale_fit_without_spread"),
+        hazard_shape=doc.get("hazard_shape"),
+        hazard_shape_sd_log=doc.get("hazard_shape_sd_log", 0.0),
+        hazard_shape_interval=(None if doc.get("hazard_shape_interval") is None
+                               else tuple(doc["hazard_shape_interval"])))
 
 
 def write_stored(anchor: Anchor) -> list[str]:
@@ -292,6 +368,9 @@ def write_stored(anchor: Anchor) -> list[str]:
     tree; the paths written."""
     anchor = replace(anchor, scale=float(f"{anchor.scale:.6g}"),
                      sd_log=float(f"{anchor.sd_log:.6g}"))  # as parameters.yaml holds them
+    if anchor.hazard_shape is not None:
+        anchor = replace(anchor, hazard_shape=float(f"{anchor.hazard_shape:.6g}"),
+                         hazard_shape_sd_log=float(f"{anchor.hazard_shape_sd_log:.6g}"))
     root = resources.files("guaranty")
     fit_path = str(root.joinpath(FIT_FILE))
     with open(fit_path, "w", encoding="utf-8") as fh:
@@ -319,11 +398,45 @@ def write_stored(anchor: Anchor) -> list[str]:
         f"    {anchor.source}. Refit after any change to the decision block.",
     ]
     lines[start:stop] = block
+    if anchor.hazard_shape is not None:
+        lines = _replace_block(lines, HAZARD_SHAPE, [
+            f"- name: {HAZARD_SHAPE}",
+            "  dist: lognormal",
+            f"  median: {anchor.hazard_shape:.6g}",
+            f"  sigma: {anchor.hazard_shape_sd_log:.6g}",
+            "  unit: ratio",
+            "  sample_size: 69",
+            '  description: "Weibull shape of the aggressor\'s base hazard in time since the '
+            'ceasefire (1 constant; below 1 a hazard that falls as the peace lasts), fitted '
+            'jointly with decision.base_hazard_scale."',
+            "  source: >-",
+            f"    {anchor.source}: shape {anchor.hazard_shape:.3g}, 95 % profile-likelihood "
+            f"interval {_interval(anchor)}, carried as a lognormal. The case library's fit of "
+            "the decision equations alone gives 0.56 (0.41-0.78; `guaranty calibrate "
+            "decision`, data/fits/decision.json) but counts twice the fall the engine already "
+            "has (the value of attacking falls as the defender rebuilds; "
+            "docs/models/decision.md). Refit after any change to the decision block.",
+        ])
     with open(yaml_path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))
     default_registry.cache_clear()
     stored_anchor.cache_clear()
     return [fit_path, yaml_path]
+
+
+def _interval(anchor: Anchor) -> str:
+    lo, hi = anchor.hazard_shape_interval or (math.nan, math.nan)
+    return f"{lo:.3g}-{hi:.3g}"
+
+
+def _replace_block(lines: list[str], name: str, block: list[str]) -> list[str]:
+    """``lines`` of parameters.yaml with the entry ``name`` replaced by ``block``."""
+    start = lines.index(f"- name: {name}")
+    stop = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("- name:")
+                or lines[i].startswith("# ---"))
+    while lines[stop - 1] == "":
+        stop -= 1
+    return [*lines[:start], *block, *lines[stop:]]
 
 
 class AnchorCache:
@@ -352,6 +465,16 @@ def anchored(plan: Plan, anchor: Anchor | None) -> Plan:
             {"dist": "lognormal", "median": anchor.scale, "sigma": anchor.sd_log}
             if anchor.sd_log > 0 else {"dist": "fixed", "value": anchor.scale})
         registry = base_hazard_override(plan.registry, dist, f"anchored: {anchor.source}")
+        if (anchor.hazard_shape is not None and HAZARD_SHAPE in registry
+                and registry[HAZARD_SHAPE] == default_registry()[HAZARD_SHAPE]):
+            # The factor was fitted jointly with the shape: a scenario-specific anchor brings
+            # its own (a shape the scenario or lens sets is kept).
+            shape: dict[str, Any] = (
+                {"dist": "lognormal", "median": anchor.hazard_shape,
+                 "sigma": anchor.hazard_shape_sd_log} if anchor.hazard_shape_sd_log > 0
+                else {"dist": "fixed", "value": anchor.hazard_shape})
+            registry = registry.overridden(HAZARD_SHAPE, shape,
+                                           source=f"anchored: {anchor.source}")
     return replace(plan, registry=registry)
 
 

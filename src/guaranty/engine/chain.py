@@ -270,7 +270,8 @@ def _hazard(inputs: ChainInputs, state: ChainState, seen: Balance,
         weight=d.preventive_weight)
     return decision.attack_hazard(
         mixed, value_of_waiting=waiting, base_rate=d.base_rate,
-        sensitivity=d.sensitivity, ready=(t >= d.min_reconstitution_months).astype(DTYPE))
+        sensitivity=d.sensitivity, ready=(t >= d.min_reconstitution_months).astype(DTYPE),
+        duration=decision.duration_factor(t, d.hazard_shape))
 
 
 def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,

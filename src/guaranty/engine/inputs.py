@@ -116,6 +116,7 @@ class Decision:
     base_rate: Array  # base hazard x anchoring factor
     sensitivity: Array
     min_reconstitution_months: Array
+    hazard_shape: Array  # Weibull shape of the base hazard in time since the cease-fire
     preventive_weight: Array  # value of waiting lost per unit of closing window (hypothesis c)
     preventive_memory_months: Array
 
@@ -413,6 +414,7 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
         base_rate=p("decision.base_hazard_per_month") * p(BASE_HAZARD_SCALE),
         sensitivity=p("decision.value_sensitivity"),
         min_reconstitution_months=p("decision.min_reconstitution_months"),
+        hazard_shape=p("decision.hazard_shape"),
         preventive_weight=p("decision.preventive_weight"),
         preventive_memory_months=p("decision.preventive_memory_months"),
     )

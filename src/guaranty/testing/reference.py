@@ -1084,7 +1084,9 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         memory = memory + (ln_seen - memory) / max(p["decision.preventive_memory_months"], 1.0)
         exponent = p["decision.value_sensitivity"] * (value - waiting)
         base_rate = p["decision.base_hazard_per_month"] * p["decision.base_hazard_scale"]
-        rate = base_rate * math.exp(min(exponent, MAX_EXPONENT))
+        shape, horizon = p["decision.hazard_shape"], 120.0  # models.decision.duration_factor
+        duration = horizon * (((t + 1.0) / horizon) ** shape - (t / horizon) ** shape)
+        rate = base_rate * duration * math.exp(min(exponent, MAX_EXPONENT))
         ready = t >= p["decision.min_reconstitution_months"]
         hazard = -math.expm1(-rate) if ready else 0.0
 

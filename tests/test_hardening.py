@@ -170,7 +170,7 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
         assert process.poll() is None, "the run ended before Ctrl-C"
         started = _children(process.pid)
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=20)  # < 1 s at a load of 7 on 2 cores; the chunk takes far longer
+        process.wait(timeout=30)  # < 1 s at a load of 7 on 2 cores; the chunk takes far longer
         assert process.returncode == 130, process.stderr.read() if process.stderr else ""
         err = process.stderr.read().decode() if process.stderr else ""
         assert "Traceback" not in err, err

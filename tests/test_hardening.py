@@ -158,7 +158,10 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
         [sys.executable, "-m", "guaranty.cli", "run", str(TINY), "--worlds", "800000",
          "--chunk-size", "400000", "--workers", str(workers), "--months", "120",
          "--no-anchor", "--json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        # One run inherits a mask that blocks both signals (as from a parent that blocked
+        # them, seen from the test suite's own process): the command unblocks them.
+        preexec_fn=_block_signals if workers == 1 else None)
     try:
         deadline = time.monotonic() + 120
         busy: set[int] = set()
@@ -178,6 +181,10 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def _block_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _assert_gone(workers: set[int], when: str, seconds: float = 5.0) -> None:

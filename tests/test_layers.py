@@ -33,7 +33,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "src" / "guaranty"
 # guaranty/__init__.py.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("errors", "_version", "units", "limits", "rng", "distributions", "_arrays",
-              "_processes", "models._arrays", "_provisions")),
+              "_processes", "models._arrays", "_provisions", "defaults")),
     ("data", ("params", "_datasets", "datasets", "models", "history", "calibration")),
     ("scenario", ("scenario", "outside")),
     ("results", ("results",)),
@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Analyses that ask the negotiation who accepts a package (optimisation over levers).
     ("decision", ("analysis.optimise", "analysis.levers")),
     ("face", ("__init__",)),  # may import anything below the views
-    ("views", ("cli", "history.cli", "report", "web")),
+    ("views", ("cli", "history.cli", "report", "web", "plots")),
     ("testing", ("testing",)),  # may import anything; nothing in core imports it
 )
 # Modules held to a shorter list than their layer allows: the patterns they may import.

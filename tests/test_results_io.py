@@ -14,7 +14,8 @@ import pytest
 import guaranty
 from guaranty.cli import main
 from guaranty.errors import InputError
-from guaranty.results import Results, paired_change, scenario_digest
+from guaranty.results import Results, paired_change
+from guaranty.scenario.schema import scenario_digest
 from guaranty.testing import TINY_SCENARIO
 
 

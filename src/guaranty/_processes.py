@@ -86,9 +86,13 @@ def owned_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 def terminate_on_sigterm() -> None:
     """Turn SIGTERM into :class:`KeyboardInterrupt` in the main thread, so that ``finally``
     blocks stop worker pools and no partial output is written (the command-line entry point
-    calls this)."""
+    calls this). Both signals are unblocked too: a mask is inherited across exec, and a parent
+    that started this process with SIGINT or SIGTERM blocked would leave Ctrl-C pending
+    forever."""
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
         signal.signal(signal.SIGTERM, handler)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})

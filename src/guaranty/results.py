@@ -9,7 +9,6 @@ standard error comes from the delta method for a ratio.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
@@ -31,19 +30,10 @@ from guaranty.params import Parameter, Registry
 if TYPE_CHECKING:
     import xarray
 
-    from guaranty.scenario.schema import Scenario
-
 Array = NDArray[np.floating[Any]]
 OUTSIDE_MONTHS = (60, 120)
 SAVE_FORMAT = 1  # the layout of :meth:`Results.save` files
 Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a two-sided 90 % interval
-
-
-def scenario_digest(scenario: Scenario) -> str:
-    """The SHA-256 of a scenario's resolved content (its canonical JSON, every default filled
-    in): two runs with the same digest simulated the same scenario, whatever its file said."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
-
 _SCALE = "decision.base_hazard_scale"  # the anchoring factor (guaranty.engine.anchoring)
 
 

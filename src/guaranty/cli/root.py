@@ -58,7 +58,8 @@ COMMANDS: tuple[Entry, ...] = (
           "Who accepts which package, the zone of agreement, and the concessions that open "
           "one."),
     Entry("params", "guaranty.cli.params:params",
-          "List every parameter with its distribution, unit and source (or assumption)."),
+          "List every parameter with its distribution, unit, scope and source (or "
+          "assumption)."),
     Entry("discover", "guaranty.cli.discover:discover",
           "Scenario discovery: boxes of assumptions where the package fails, with coverage and "
           "density (PRIM and CART, EMA Workbench)."),
@@ -78,7 +79,8 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("durability", "guaranty.cli.durability:app",
           "Outside view: how long cease-fires held in history, and what helped."),
     Entry("calibrate", "guaranty.cli.calibrate:app",
-          "Hold the model to the record: replays of past wars against what happened."),
+          "Hold the model to the record: replays of past wars against what happened, and the "
+          "base hazard's anchor to history."),
     Entry("runs", "guaranty.cli.sweep:runs", "Read a sweep store: list, show and export runs."),
     Entry("report", "guaranty.cli.report:report",
           "Simulate packages and write one self-contained HTML report (no network needed to "

@@ -70,6 +70,7 @@ from guaranty.engine.chain import init, step
 from guaranty.engine.finite import check_outputs
 from guaranty.engine.inputs import (
     BASE_HAZARD_SCALE,
+    HAZARD_SHAPE,
     base_hazard_override,
     prepare,
     with_base_hazard_scale,
@@ -94,7 +95,6 @@ ANCHOR_MONTHS = 120
 CURVE_MONTHS = (12, 24, 60, 120)
 BOOTSTRAP = 200
 CALIBRATION_WORLDS = FIT_WORLDS  # the former name, kept for callers
-HAZARD_SHAPE = "decision.hazard_shape"
 SHAPE_BOUNDS = (0.1, 4.0)  # the shape's search range (1: a constant base hazard)
 LR_95 = 1.920729410347062  # half the chi-square(1) 95th percentile: the profile interval
 FIT_FILE = "data/anchor_fit.json"

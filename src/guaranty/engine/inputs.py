@@ -47,6 +47,7 @@ stay identical whatever the chunking."""
 
 
 BASE_HAZARD_SCALE = "decision.base_hazard_scale"
+HAZARD_SHAPE = "decision.hazard_shape"  # fitted with the factor (guaranty.engine.anchoring)
 """The factor on the aggressor's base hazard that anchoring sets (guaranty.engine.anchoring)."""
 
 
@@ -414,7 +415,7 @@ def _decision(plan: Plan, p: Reader, n: int) -> Decision:
         base_rate=p("decision.base_hazard_per_month") * p(BASE_HAZARD_SCALE),
         sensitivity=p("decision.value_sensitivity"),
         min_reconstitution_months=p("decision.min_reconstitution_months"),
-        hazard_shape=p("decision.hazard_shape"),
+        hazard_shape=p(HAZARD_SHAPE),
         preventive_weight=p("decision.preventive_weight"),
         preventive_memory_months=p("decision.preventive_memory_months"),
     )

@@ -31,9 +31,9 @@ from guaranty.models._arrays import Array
 from guaranty.models.outcomes import METRICS, WAR_CHECKPOINTS
 from guaranty.outside import OutsideViews
 from guaranty.params import ParamView, SampleMemo
-from guaranty.results import Anchor, Results, scenario_digest
+from guaranty.results import Anchor, Results
 from guaranty.scenario.compile import Plan, compile_plan, scenario_registry
-from guaranty.scenario.schema import Scenario
+from guaranty.scenario.schema import Scenario, scenario_digest
 
 DEFAULT_CHUNK = 16_384
 AnchorSpec = Anchor | bool | AnchorCache

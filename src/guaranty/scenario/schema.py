@@ -15,6 +15,7 @@ instruments (troops, aircraft, naval assets, ISR, treaties, peacekeepers) are it
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -674,3 +675,9 @@ class Scenario(Frozen):
                 where = ".".join(str(x) for x in first["loc"])
                 raise InputError(f"package {name!r}: {where}: {first['msg']}") from None
         return self.model_copy(update={"packages": {**self.packages, name: current}})
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """The SHA-256 of a scenario's resolved content (its canonical JSON, every default filled
+    in): two runs with the same digest simulated the same scenario, whatever its file said."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()

@@ -39,8 +39,8 @@ from guaranty.engine.run import (
 from guaranty.errors import InputError, StoreError, unknown
 from guaranty.models._arrays import Array
 from guaranty.outside import OutsideViews
-from guaranty.results import Results, scenario_digest
-from guaranty.scenario.schema import Scenario
+from guaranty.results import Results
+from guaranty.scenario.schema import Scenario, scenario_digest
 from guaranty.store.catalogue import (
     DEFAULT_LENS,
     RunRecord,

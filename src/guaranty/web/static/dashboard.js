@@ -33,6 +33,9 @@ async function loadScenarios() {
   if (!$("worlds").value) $("worlds").selectedIndex = $("worlds").options.length - 1;
   const list = await getJSON("/api/scenarios");
   for (const s of list) option($("scenario"), s.name, s.name + " — " + s.title);
+  // ?scenario=NAME picks one; else the built-in case, when the server has it.
+  const wanted = new URLSearchParams(location.search).get("scenario") || "ukraine-2025";
+  if (list.some(s => s.name === wanted)) $("scenario").value = wanted;
   await loadScenario();
 }
 

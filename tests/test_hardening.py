@@ -159,9 +159,10 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
          "--chunk-size", "400000", "--workers", str(workers), "--months", "120",
          "--no-anchor", "--json"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-        # One run inherits a mask that blocks both signals (as from a parent that blocked
-        # them, seen from the test suite's own process): the command unblocks them.
-        preexec_fn=_block_signals if workers == 1 else None)
+        # As a terminal starts a foreground command: SIGINT at its default (a suite run in the
+        # background, `pytest &`, ignores it, and a child keeps that). One run also inherits a
+        # mask that blocks both signals, which the command lifts.
+        preexec_fn=_terminal_blocked if workers == 1 else _terminal)
     try:
         deadline = time.monotonic() + 120
         busy: set[int] = set()
@@ -183,7 +184,12 @@ def test_ctrl_c_stops_within_a_chunk(workers: int) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def _block_signals() -> None:
+def _terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _terminal_blocked() -> None:
+    _terminal()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 

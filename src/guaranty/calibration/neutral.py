@@ -15,6 +15,19 @@ grid point on that side that the likelihood ratio rejects at 95 % (a drop of mor
 :math:`\chi^2_{1,0.95}/2 = 1.92`); the interval is where the drop stays under 1.92, and the
 registry carries a normal of that mean and of the interval's half-width over 1.96 as its sd.
 
+Surprise and force-to-space (CDB90)
+-----------------------------------
+:func:`guaranty.calibration.cdb90.surprise_effect` adds "the attacker achieved surprise"
+(SURPA > 0) to the battle success curve, :math:`\operatorname{logit} P = a + b\ln R +
+\beta_s s`; the engine's multiplier on the attacker's force acts on a breakthrough rate of
+elasticity :math:`\kappa` to the log ratio, so the same effect is a multiplier
+:math:`m = e^{\beta_s/\kappa}` (:func:`~guaranty.calibration.cdb90.surprise_multiplier_band`,
+:math:`\kappa` over the registry range of ``campaign.breakthrough_exponent``).
+:func:`~guaranty.calibration.cdb90.space_threshold_profile` puts the engine's rule, the
+defender's strength times :math:`\min(1, \rho_d/T)`, into the same curve and profiles T; the
+profile is nearly flat and bounds T only from below at battle scale, so the registry keeps an
+assumption for the theatre-wide threshold.
+
 :func:`neutral_fits` gathers the three fits the registry cites, for ``tests/`` and the docs.
 """
 

@@ -11,7 +11,7 @@ import pytest
 import guaranty
 from guaranty.cli import main
 from guaranty.errors import ScenarioError
-from guaranty.params import UKRAINE_SCOPE, default_registry
+from guaranty.params import UKRAINE_SCOPE, Registry, default_registry, scoped_in_force
 from guaranty.scenario import Scenario, parse_scenario
 from guaranty.scenario.compile import scenario_registry
 
@@ -33,23 +33,56 @@ def _p_war(scenario: Scenario, package: str, metric: str = "p_war_horizon") -> f
     return results.metric(package, metric).mean
 
 
-def test_defaults_fitted_on_one_war_are_scoped() -> None:
-    scoped = {name for name, p in default_registry().items() if p.scope == UKRAINE_SCOPE}
-    assert {"forces.space_density_threshold", "decision.misperception_bias",
-            "decision.sanctions_cost", "campaign.surprise_multiplier", "intel.c2_resilience",
-            "forces.infantry_weight"} <= scoped
-    # A scenario that sets one itself clears its scope: the number is now the scenario's.
-    overridden = default_registry().overridden(
-        "decision.misperception_bias", {"dist": "fixed", "value": 0.1}, assumption="mine")
-    assert overridden["decision.misperception_bias"].scope is None
+NEUTRALISED = ("forces.space_density_threshold", "decision.misperception_bias",
+               "campaign.surprise_multiplier", "forces.infantry_weight", "forces.sanctions_drag",
+               "decision.sanctions_cost", "intel.c2_resilience", "intel.base_warning_months")
+"""Defaults first set on Ukraine 2022-25, now theatre-neutral (the Ukraine scenarios set them)."""
+
+
+def _scoped() -> list[str]:
+    return sorted(name for name, p in default_registry().items() if p.scope == UKRAINE_SCOPE)
+
+
+def test_neutralised_defaults_are_no_longer_scoped() -> None:
+    scoped = _scoped()
+    assert not set(NEUTRALISED) & set(scoped)
+    assert len(scoped) <= 4  # of the twelve scoped in the first version
+
+
+def test_a_scenario_that_sets_a_scoped_default_clears_its_scope() -> None:
+    name = "decision.misperception_bias"
+    old = default_registry()[name]
+    scoped = default_registry().merged({name: old.model_copy(update={"scope": UKRAINE_SCOPE})})
+    assert [p.name for p in scoped_in_force(scoped, "Northland", "Southland")] == [
+        *_scoped_in(scoped)]
+    assert name in _scoped_in(scoped)
+    assert scoped_in_force(scoped, "Ukraine", "Russia") == []
+    overridden = scoped.overridden(name, {"dist": "fixed", "value": 0.1}, assumption="mine")
+    assert overridden[name].scope is None
+    assert name not in [p.name for p in scoped_in_force(overridden, "Northland", "Southland")]
+
+
+def _scoped_in(registry: Registry) -> list[str]:
+    return [name for name, p in registry.items() if p.scope == UKRAINE_SCOPE]
 
 
 def test_params_json_shows_the_scope(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _cli(["params", "--json"], capsys)
     assert code == 0
     rows = {r["name"]: r for r in json.loads(out)}
-    assert rows["forces.space_density_threshold"]["scope"] == UKRAINE_SCOPE
+    assert [n for n, r in rows.items() if r["scope"] == UKRAINE_SCOPE] == [
+        n for n in rows if n in _scoped()]
+    assert all(rows[n]["scope"] is None for n in NEUTRALISED)
     assert rows["decision.gain"]["scope"] is None
+
+
+def test_another_dyad_without_parameters_keeps_fewer_ukraine_defaults() -> None:
+    minimal = parse_scenario(MINIMAL, name="minimal.yaml")
+    assert not minimal.parameters.keys() & set(NEUTRALISED)
+    left = [p.name for p in scoped_in_force(scenario_registry(minimal), "Northland",
+                                            "Southland")]
+    assert left == _scoped()
+    assert not set(NEUTRALISED) & set(left)
 
 
 def test_validate_warns_when_another_dyad_keeps_a_ukraine_default(
@@ -58,7 +91,12 @@ def test_validate_warns_when_another_dyad_keeps_a_ukraine_default(
     path.write_text(MINIMAL, "utf-8")
     code, out, err = _cli(["validate", str(path)], capsys)
     assert code == 0 and "ok" in out
-    assert "warning" in err and "forces.space_density_threshold" in err
+    scoped = _scoped()
+    if scoped:  # each default still scoped is named; the neutralised ones never are
+        assert "warning" in err and all(name in err for name in scoped)
+    else:
+        assert err == ""
+    assert not any(name in err for name in NEUTRALISED)
     code, out, err = _cli(["validate", "scenarios/ukraine-2025.yaml"], capsys)
     assert code == 0 and err == ""
 

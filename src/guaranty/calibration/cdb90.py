@@ -550,3 +550,234 @@ def front_density(battles: pd.DataFrame | None = None) -> dict[str, Quartiles]:
         "defender": _quartiles(defender, "STRD/WOFD1"),
         "attacker": _quartiles(attacker, "STRA/WOFA1"),
     }
+
+
+# --------------------------------------------------------------------------- theatre-neutral fits
+#
+# Two defaults of the campaign model that were set on the Russia-Ukraine war alone
+# (``forces.space_density_threshold``, ``campaign.surprise_multiplier``) are confronted here
+# with the battles of CDB90; the registry cites these functions.
+
+#: SHA-256 of the shipped ``data/cdb90/surprise.csv`` (columns ISQNO, SURPA of CDB90-patched.csv).
+SURPRISE_SHA256 = "28bc135e0cccba209d6ff6e475a88c7e2ff2d8a298ad45da3e489f910b60e8af"
+
+#: Thresholds (persons per km of the defender's front) profiled by :func:`space_threshold_profile`.
+THRESHOLD_GRID = (100.0, 200.0, 300.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0, 3000.0, 5000.0,
+                  7500.0, 10000.0)
+
+_CHI2_95 = float(stats.chi2.ppf(0.95, 1))  # 3.84: a 95 % likelihood-ratio interval
+
+
+def _fit_binary(design: FloatArray, won: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+    """Logistic maximum likelihood: coefficients, covariance and log-likelihood."""
+    fun, jac, hess = _likelihood("logit", design, won)
+    result = optimize.minimize(fun, np.zeros(design.shape[1]), jac=jac, hess=hess,
+                               method="trust-exact", options={"gtol": 1e-9})
+    if not result.success and np.max(np.abs(jac(result.x))) > 1e-6:  # stalled short of the optimum
+        raise InputError(f"logistic fit did not converge: {result.message}")
+    beta = np.asarray(result.x, dtype=np.float64)
+    information = hess(beta)
+    cov = np.linalg.inv((information + information.T) / 2)
+    return beta, (cov + cov.T) / 2, -float(result.fun)
+
+
+@dataclass(frozen=True)
+class ThresholdProfile:
+    r"""Profile likelihood of a force-to-space threshold in the battle record.
+
+    Attributes
+    ----------
+    thresholds : tuple of float
+        The thresholds T profiled, persons per km of the defender's front.
+    log_likelihood : tuple of float
+        Maximised log-likelihood of the success curve with the defender's strength scaled by
+        :math:`\min(1, \rho_d / T)`, at each T.
+    no_threshold : float
+        The log-likelihood with no threshold (T = 0: strength counts in full).
+    n : int
+        Battles used (won or lost, strengths and the defender's front width known).
+    """
+
+    thresholds: tuple[float, ...]
+    log_likelihood: tuple[float, ...]
+    no_threshold: float
+    n: int
+
+    @property
+    def best(self) -> float:
+        """The threshold of highest likelihood on the grid."""
+        return self.thresholds[int(np.argmax(self.log_likelihood))]
+
+    @property
+    def accepted(self) -> tuple[float, ...]:
+        """Thresholds not rejected at 95 % by the likelihood ratio against the best one."""
+        top = max(max(self.log_likelihood), self.no_threshold)
+        return tuple(t for t, ll in zip(self.thresholds, self.log_likelihood, strict=True)
+                     if 2 * (top - ll) <= _CHI2_95)
+
+    @property
+    def range(self) -> float:
+        """Log-likelihood between the best and the worst threshold on the grid (a flat
+        profile, under 1.92, identifies nothing)."""
+        return max(self.log_likelihood) - min(self.log_likelihood)
+
+
+def space_threshold_profile(battles: pd.DataFrame | None = None, *,
+                            thresholds: Sequence[float] = THRESHOLD_GRID) -> ThresholdProfile:
+    r"""How well a force-to-space threshold explains who won the CDB90 battles.
+
+    The campaign model scales the defender's strength by :math:`\min(1, \rho_d / T)`, with
+    :math:`\rho_d` its soldiers per km of front (``forces.space_density_threshold`` = T). The
+    same rule is put into the success curve,
+
+    .. math:: P(\text{attacker wins}) = \operatorname{logit}^{-1}\bigl(a + b \ln
+              \frac{\mathrm{STRA}}{\mathrm{STRD}\,\min(1, \mathrm{STRD}/(\mathrm{WOFD1}\,T))}
+              \bigr),
+
+    and a and b are refitted for each T on the grid (profile likelihood). Battles won or lost
+    with both strengths and the defender's front width known are used (n = 579).
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With columns STRA, STRD, WINA, WOFD1; default :func:`load_battles`.
+    thresholds : sequence of float
+        The grid of T, persons per km, each > 0.
+
+    Returns
+    -------
+    ThresholdProfile
+    """
+    grid = tuple(float(t) for t in thresholds)
+    if not grid or min(grid) <= 0:
+        raise InputError(f"thresholds must be a non-empty sequence of values > 0, got {grid}")
+    frame = _battles(battles, ("STRA", "STRD", "WINA", "WOFD1"))
+    stra, strd = _column(frame, "STRA"), _column(frame, "STRD")
+    width, outcome = _column(frame, "WOFD1"), _column(frame, "WINA")
+    with np.errstate(invalid="ignore"):
+        keep = (stra > 0) & (strd > 0) & (width > 0) & np.isin(outcome, (1.0, -1.0))
+    stra, strd, width = stra[keep], strd[keep], width[keep]
+    won = (outcome[keep] == 1.0).astype(np.float64)
+    if won.size < 3 or won.sum() in (0, won.size):
+        raise InputError(f"space_threshold_profile needs >= 3 won or lost battles with both "
+                         f"outcomes, got n={won.size}")
+    density = strd / width
+
+    def loglik(threshold: float | None) -> float:
+        space = np.ones_like(density) if threshold is None else np.minimum(
+            1.0, density / threshold)
+        design = np.column_stack([np.ones(won.size), np.log(stra / (strd * space))])
+        return _fit_binary(design, won)[2]
+
+    return ThresholdProfile(thresholds=grid, log_likelihood=tuple(loglik(t) for t in grid),
+                            no_threshold=loglik(None), n=int(won.size))
+
+
+def load_surprise(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the shipped CDB90 surprise codes, checked against their SHA-256.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ISQNO (int) and SURPA (float): the surprise the attacker achieved, -3 (the defender
+        surprised the attacker completely) to 3 (complete surprise by the attacker), 0 none.
+    """
+    file = data_path("cdb90", "surprise.csv") if path is None else Path(path)
+    raw = read_checked_csv(
+        file, sha256=SURPRISE_SHA256, columns=("ISQNO", "SURPA"), what="CDB90 surprise file",
+        restore="data/cdb90/surprise.csv from the guaranty repository (see data/cdb90/SOURCE.md)")
+    return pd.DataFrame({"ISQNO": raw["ISQNO"].astype(np.int64),
+                         "SURPA": pd.to_numeric(raw["SURPA"], errors="coerce")})
+
+
+@dataclass(frozen=True)
+class SurpriseEffect:
+    r"""The attacker's surprise in the battle record: its log odds of winning, force held equal.
+
+    Attributes
+    ----------
+    log_odds, se : float
+        Coefficient of "attacker achieved surprise" (SURPA > 0) in the success curve with
+        the log force ratio, and its standard error.
+    slope : float
+        The curve's coefficient of ln(STRA/STRD) in the same fit.
+    n, n_surprise : int
+        Battles used; of which with surprise by the attacker.
+    """
+
+    log_odds: float
+    se: float
+    slope: float
+    n: int
+    n_surprise: int
+
+    def multiplier(self, elasticity: ArrayLike, z: ArrayLike = 0.0) -> FloatArray:
+        r"""The force multiplier with the same effect on a rate of elasticity ``elasticity``
+        to the log force ratio: :math:`m = \exp((\beta_s + z\,\mathrm{se}) / \kappa)`.
+
+        With the battle curve's own slope (:attr:`slope`, 0.38) surprise would be worth a
+        fifteen-fold force; the campaign model's breakthrough rate has the steeper elasticity
+        ``campaign.breakthrough_exponent`` (kappa, 1.5-4), and its surprise multiplier is read
+        at that elasticity (:func:`surprise_multiplier_band`).
+        """
+        kappa = np.asarray(elasticity, dtype=np.float64)
+        if np.any(kappa <= 0):
+            raise InputError(f"elasticity must be > 0, got {kappa}")
+        return np.exp((self.log_odds + np.asarray(z, dtype=np.float64) * self.se) / kappa)
+
+
+def surprise_effect(battles: pd.DataFrame | None = None,
+                    surprise: pd.DataFrame | None = None) -> SurpriseEffect:
+    r"""Fit P(attacker wins) = logit⁻¹(a + b ln(STRA/STRD) + β_s 1[SURPA > 0]).
+
+    On the won or lost battles with both strengths and the surprise code known (n = 614,
+    171 with surprise by the attacker): :math:`\beta_s = 1.04` (SE 0.21), an odds ratio of
+    2.8, against :math:`b = 0.38`.
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With ISQNO, STRA, STRD, WINA; default :func:`load_battles`.
+    surprise : pandas.DataFrame, optional
+        With ISQNO, SURPA; default :func:`load_surprise`.
+    """
+    frame = _battles(battles, ("ISQNO", "STRA", "STRD", "WINA"))
+    codes = frame_with_columns(surprise, ("ISQNO", "SURPA"), load=load_surprise,
+                               what="surprise codes")
+    merged = frame.merge(codes[["ISQNO", "SURPA"]], on="ISQNO", how="inner")
+    stra, strd = _column(merged, "STRA"), _column(merged, "STRD")
+    outcome, code = _column(merged, "WINA"), _column(merged, "SURPA")
+    with np.errstate(invalid="ignore"):
+        keep = (stra > 0) & (strd > 0) & np.isin(outcome, (1.0, -1.0)) & np.isfinite(code)
+    won = (outcome[keep] == 1.0).astype(np.float64)
+    flag = (code[keep] > 0).astype(np.float64)
+    if won.size < 4 or flag.sum() in (0, won.size) or won.sum() in (0, won.size):
+        raise InputError(f"surprise_effect needs won and lost battles with and without "
+                         f"surprise, got n={won.size}")
+    design = np.column_stack([np.ones(won.size), np.log(stra[keep] / strd[keep]), flag])
+    beta, cov, _ = _fit_binary(design, won)
+    return SurpriseEffect(log_odds=float(beta[2]), se=float(np.sqrt(cov[2, 2])),
+                          slope=float(beta[1]), n=int(won.size), n_surprise=int(flag.sum()))
+
+
+def surprise_multiplier_band(effect: SurpriseEffect | None = None, *,
+                             elasticity: tuple[float, float] = (1.5, 4.0), draws: int = 20_000,
+                             seed: int = 0) -> dict[str, float]:
+    r"""The 5 %, 50 % and 95 % points of the surprise multiplier the battle record implies.
+
+    :math:`m = \exp(\beta_s / \kappa)` with :math:`\beta_s \sim \mathcal N(\hat\beta_s,
+    \mathrm{se}^2)` (:func:`surprise_effect`) and :math:`\kappa` uniform on ``elasticity``
+    (the registry range of ``campaign.breakthrough_exponent``).
+    """
+    effect = effect if effect is not None else surprise_effect()
+    lo, hi = elasticity
+    if not 0 < lo <= hi:
+        raise InputError(f"elasticity must be (low, high) with 0 < low <= high, got {elasticity}")
+    rng = np.random.default_rng(seed)
+    m = effect.multiplier(rng.uniform(lo, hi, draws), rng.standard_normal(draws))
+    p05, p50, p95 = np.quantile(m, (0.05, 0.5, 0.95))
+    return {"p05": float(p05), "median": float(p50), "p95": float(p95)}
+
+
+__all__ += ["SURPRISE_SHA256", "SurpriseEffect", "ThresholdProfile", "load_surprise",
+            "space_threshold_profile", "surprise_effect", "surprise_multiplier_band"]

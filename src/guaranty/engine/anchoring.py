@@ -349,18 +349,8 @@ def stored_anchor() -> Anchor:
 
 
 def anchor_from_dict(doc: Mapping[str, Any]) -> Anchor:
-    """An :class:`Anchor` from its :meth:`Anchor.to_dict` form."""
-    return Anchor(
-        package=doc["package"], target=doc["target_p_war_120m"],
-        achieved=doc["achieved_p_war_120m"], scale=doc["base_hazard_scale"],
-        months=doc["months"], source=doc["source"], sd_log=doc.get("sd_log", 0.0),
-        scenario=doc.get("scenario"), curve=doc.get("curve"),
-        log_likelihood=doc.get("log_likelihood"),
-        scale_fit_without_spread=doc.get("scale_fit_without_spread"),
-        hazard_shape=doc.get("hazard_shape"),
-        hazard_shape_sd_log=doc.get("hazard_shape_sd_log", 0.0),
-        hazard_shape_interval=(None if doc.get("hazard_shape_interval") is None
-                               else tuple(doc["hazard_shape_interval"])))
+    """An :class:`Anchor` from its :meth:`Anchor.to_dict` form (:meth:`Anchor.from_dict`)."""
+    return Anchor.from_dict(doc)
 
 
 def write_stored(anchor: Anchor) -> list[str]:

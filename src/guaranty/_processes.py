@@ -32,11 +32,21 @@ def _die_with() -> None:
     parent = os.getppid()
     if parent == 1:  # already orphaned before it could ask
         os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    watch_parent(parent)
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: leave Ctrl-C to ``parent`` and exit within half a second once this
+    process's parent is no longer ``parent`` (it died, killed included). The whole of a
+    worker's tie to its parent where ``prctl(PR_SET_PDEATHSIG)`` cannot serve: that signal
+    follows the *thread* that started the worker, so a pool started from a short-lived thread
+    would lose its workers when the thread retires."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
     def watch() -> None:
         while True:
             time.sleep(0.5)

@@ -37,8 +37,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from guaranty._processes import stop_pool
+from guaranty._processes import stop_pool, watch_parent
 from guaranty._version import __version__
+from guaranty.engine.anchoring import stored_anchor
 from guaranty.errors import GuarantyError, ScenarioError, one_line
 from guaranty.results import Results
 from guaranty.scenario.schema import Scenario
@@ -117,19 +118,15 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
     bounds = bounds or Bounds()
     catalogue = service.Catalogue(service.builtin_scenarios() if scenarios is None
                                   else scenarios)
-    anchors = service.SharedAnchors()
     gate = Gate(bounds.running, bounds.waiting)
     pool = Pool(bounds.processes)
 
     def warm() -> None:
-        """Start the workers and anchor the built-in scenarios at the dashboard's seed, so
-        that the first request does not wait for them (in the background; errors are left to
-        the requests that meet them)."""
+        """Start the workers and read the stored anchor, so that the first request does not
+        wait for them (in the background; errors are left to the requests that meet them)."""
         with contextlib.suppress(Exception):
             pool.warm()
-            for name in catalogue.names():
-                anchors.get(catalogue.get(name, None), SimulateRequest.model_fields[
-                    "seed"].default)
+            stored_anchor()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -209,7 +206,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
         return Job(scenario, names, labels, worlds)
 
     def run(job: Job, body: SimulateRequest) -> Results:
-        anchor = anchors.get(job.scenario, body.seed)
+        anchor = stored_anchor()  # every run's anchor, as guaranty.simulate's default
         return service.run(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
                            lens=body.lens, anchor=anchor, executor=pool.get(),
                            parts=bounds.processes)
@@ -266,7 +263,7 @@ def create_app(*, scenarios: Mapping[str, Path] | None = None, bounds: Bounds | 
         return _Streamed(stream(job, body), release=slot)
 
     async def stream(job: Job, body: SimulateRequest) -> AsyncIterator[bytes]:
-        anchor = await anyio.to_thread.run_sync(anchors.get, job.scenario, body.seed)
+        anchor = await anyio.to_thread.run_sync(stored_anchor)
         executor = await anyio.to_thread.run_sync(pool.get)
         steps = service.staged(job.scenario, job.names, worlds=job.worlds, seed=body.seed,
                                lens=body.lens, anchor=anchor, executor=executor,
@@ -422,7 +419,7 @@ def error_body(exc: GuarantyError) -> dict[str, Any]:
 class Pool:
     """The app's worker processes, started on first use (spawned: the server has threads),
     stopped with the app, gone within half a second of the server
-    (:func:`~guaranty.web.service.watch_parent`); ``None`` with no processes."""
+    (:func:`guaranty._processes.watch_parent`); ``None`` with no processes."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -439,7 +436,7 @@ class Pool:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=service.watch_parent, initargs=(os.getpid(),))
+                    initializer=watch_parent, initargs=(os.getpid(),))
             return self._pool
 
     def warm(self) -> None:

@@ -17,11 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-import os
 import re
-import signal
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -30,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from guaranty.engine import DEFAULT_CHUNK, AnchorCache, iter_chunks, simulate
+from guaranty.engine import DEFAULT_CHUNK, iter_chunks, simulate
 from guaranty.errors import InputError, unknown
 from guaranty.results import Results
 from guaranty.scenario.loader import load_scenario, parse_scenario
@@ -110,22 +107,6 @@ class Catalogue:
         return scenario
 
 
-class SharedAnchors:
-    """An :class:`AnchorCache` behind a lock. The anchor is the stored one, fitted once for the
-    behavioural model (docs/anchoring.md): every scenario gets it, as :func:`guaranty.simulate`
-    gives it by default, whatever its ``anchor:`` package (which only names the reference of
-    the paired changes)."""
-
-    def __init__(self) -> None:
-        self._cache = AnchorCache()
-        self._lock = threading.Lock()
-
-    def get(self, scenario: Scenario, seed: int) -> Any:
-        """The anchor of a run of ``scenario`` at ``seed``."""
-        with self._lock:
-            return self._cache.get(scenario, seed=seed)
-
-
 def describe(scenario: Scenario) -> dict[str, Any]:
     """A scenario's packages, lenses and levers, as the dashboard needs them."""
     levers = []
@@ -200,25 +181,6 @@ def with_levers(scenario: Scenario, package: str, values: Mapping[str, str | flo
         built = Package.model_validate(data)
     name = CUSTOM.format(package=package)[:64]
     return scenario.with_package(name, built), name
-
-
-def watch_parent(parent: int) -> None:
-    """Initializer of the server's worker processes: leave Ctrl-C to the server, and exit
-    within half a second once the server is gone (killed included).
-
-    Not :func:`guaranty._processes.worker_pool`'s ``prctl(PR_SET_PDEATHSIG)``: that signal
-    follows the *thread* that started a worker, and the server starts its workers from
-    short-lived worker threads, so the workers were killed when such a thread retired.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="guaranty-server-watch", daemon=True).start()
 
 
 def warm() -> None:

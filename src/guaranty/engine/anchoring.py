@@ -369,12 +369,7 @@ def write_stored(anchor: Anchor) -> list[str]:
     yaml_path = str(root.joinpath("data/parameters.yaml"))
     with open(yaml_path, encoding="utf-8") as fh:
         lines = fh.read().split("\n")
-    start = lines.index(f"- name: {BASE_HAZARD_SCALE}")
-    stop = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("- name:")
-                or lines[i].startswith("# ---"))
-    while lines[stop - 1] == "":
-        stop -= 1
-    block = [
+    lines = _replace_block(lines, BASE_HAZARD_SCALE, [
         f"- name: {BASE_HAZARD_SCALE}",
         "  dist: lognormal",
         f"  median: {anchor.scale:.6g}",
@@ -386,8 +381,7 @@ def write_stored(anchor: Anchor) -> list[str]:
         'an unanchored run."',
         "  source: >-",
         f"    {anchor.source}. Refit after any change to the decision block.",
-    ]
-    lines[start:stop] = block
+    ])
     if anchor.hazard_shape is not None:
         lines = _replace_block(lines, HAZARD_SHAPE, [
             f"- name: {HAZARD_SHAPE}",

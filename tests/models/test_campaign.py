@@ -33,10 +33,20 @@ def test_breakthrough_probability_and_holding_by_hand() -> None:
     months = (war.offensive_months[0] + (1 - war.p_breakthrough[0]) * (12.0 - d)
               + war.p_breakthrough[0] * CENTRAL["mobile_months"])
     assert war.months[0] == pytest.approx(months, rel=1e-6)
-    fought = war.monthly_casualties[0] * months
+    # Held months at the attritional rate C; after a breakthrough m_x months of mobile war at
+    # theta_m * N_d (0.16 x 880,000) and the exchange E_m = 3.7, their cost held below that of
+    # the months after the offensive window at the holding rate (a smooth minimum).
+    moving = war.p_breakthrough[0] * CENTRAL["mobile_months"]
+    assert war.mobile_casualties[0] == pytest.approx(0.16 * 880_000)
+    chase, rest = 0.16 * 880_000 * 2.0, war.monthly_casualties[0] * (12.0 - d)
+    pursuit = chase * rest / (chase ** 4 + rest ** 4) ** 0.25
+    fought = war.monthly_casualties[0] * (months - moving) + pursuit * war.p_breakthrough[0]
     bound = 0.3 * 650_000 + 60_000.0 * months
-    assert war.aggressor_casualties[0] == pytest.approx(fought * bound / (fought + bound))
-    assert war.defender_casualties[0] == pytest.approx(war.aggressor_casualties[0] / 2.2)
+    kept = bound / (fought + bound)
+    assert war.aggressor_casualties[0] == pytest.approx(fought * kept)
+    assert war.defender_casualties[0] == pytest.approx(
+        kept * (war.monthly_casualties[0] / 2.2 * (months - moving)
+                + pursuit / 3.7 * war.p_breakthrough[0]))
 
 
 def test_manpower_sustains_the_offensive() -> None:

@@ -249,10 +249,12 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
     mobile_exchange = p["campaign.mobile_exchange_ratio"]
     held_defender = ((1.0 - open_share) * positional / exchange
                      + open_share * mobile / mobile_exchange)
-    a = mobile * p["campaign.mobile_war_months"]  # the pursuit, held below the months left
+    # the pursuit: m_x months at C_h plus the mobile premium, held below the months left
+    a = max(mobile - monthly, 0.0) * p["campaign.mobile_war_months"]
     b = monthly * max(d0 - window, 0.0)
     top = max(a, b, 1e-30)
-    pursuit = a * b / top / (1.0 + (min(a, b) / top) ** 4) ** 0.25
+    pursuit = (monthly * p["campaign.mobile_war_months"]
+               + a * b / top / (1.0 + (min(a, b) / top) ** 4) ** 0.25)
     fought = monthly * held + pursuit * p_break
     bound = p["campaign.culmination_share"] * a_pers + recruitment * months_of_war
     kept = bound / max(fought + bound, 1e-9)

@@ -283,3 +283,43 @@ def test_casualty_elasticities_recover_a_known_slope() -> None:
     with pytest.raises(InputError, match="at least 3 battles"):
         cdb90.casualty_elasticities(frame.iloc[:2])
 
+
+
+def test_advance_casualty_rates_pinned(battles: pd.DataFrame) -> None:
+    # The registry's mobile-war coefficients cite these: a fast advance does not make a
+    # battle-day dearer for the attacker, and the defender of a fast battle loses the more.
+    fit = cdb90.advance_casualty_rates(battles)
+    assert (fit.n, fit.n_fast, fit.n_static) == (587, 67, 107)
+    assert fit.slope == pytest.approx(-0.112, abs=5e-3)
+    assert fit.se == pytest.approx(0.047, abs=5e-3)
+    assert fit.fast_to_static == pytest.approx(0.59, abs=0.01)
+    assert fit.fast_exchange == pytest.approx(0.43, abs=0.01)
+    assert fit.slope + 2 * fit.se < 0.0 and fit.fast_to_static < 1.0
+
+
+def test_advance_casualty_rates_recover_a_planted_slope() -> None:
+    rng = np.random.default_rng(1)
+    n = 400
+    strd = rng.uniform(1e3, 1e5, n)
+    stra = strd * np.exp(rng.normal(0.0, 0.5, n))
+    days = rng.integers(1, 5, n).astype(float)
+    speed = np.where(rng.random(n) < 0.3, 0.0, rng.uniform(0.0, 30.0, n))
+    casa = 0.05 * strd * days * (1.0 + speed) ** 0.4 * np.exp(rng.normal(0.0, 0.1, n))
+    frame = pd.DataFrame({"ISQNO": np.arange(n), "STRA": stra, "STRD": strd, "CASA": casa,
+                          "CASD": 0.1 * strd})
+    moves = pd.DataFrame({"ISQNO": np.arange(n), "KMDA": speed * days, "DURATION": days})
+    fit = cdb90.advance_casualty_rates(frame, moves)
+    assert fit.slope == pytest.approx(0.4, abs=3 * fit.se)
+    with pytest.raises(InputError, match="fast_km_per_day"):
+        cdb90.advance_casualty_rates(frame, moves, fast_km_per_day=0.0)
+    with pytest.raises(InputError, match="at least 4 battles"):
+        cdb90.advance_casualty_rates(frame.iloc[:3], moves)
+
+
+def test_the_advance_file_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "advance.csv"
+    bad.write_text('"ISQNO","KMDA","DURATION"\n1,2,1\n', encoding="utf-8")
+    with pytest.raises(DataError):
+        cdb90.load_advance(bad)
+    frame = cdb90.load_advance()
+    assert len(frame) == 660 and frame["KMDA"].isna().sum() == 26

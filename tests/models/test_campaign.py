@@ -33,10 +33,21 @@ def test_breakthrough_probability_and_holding_by_hand() -> None:
     months = (war.offensive_months[0] + (1 - war.p_breakthrough[0]) * (12.0 - d)
               + war.p_breakthrough[0] * CENTRAL["mobile_months"])
     assert war.months[0] == pytest.approx(months, rel=1e-6)
-    fought = war.monthly_casualties[0] * months
+    # Held months at the attritional rate C; after a breakthrough m_x months of mobile war at
+    # theta_m * N_d (0.16 x 880,000) and the exchange E_m = 3.7: C m_x and the premium over
+    # it, held below the months after the offensive window at C (a smooth minimum).
+    moving = war.p_breakthrough[0] * CENTRAL["mobile_months"]
+    assert war.mobile_casualties[0] == pytest.approx(0.16 * 880_000)
+    c_h = war.monthly_casualties[0]
+    chase, rest = (0.16 * 880_000 - c_h) * 2.0, c_h * (12.0 - d)
+    pursuit = c_h * 2.0 + chase * rest / (chase ** 4 + rest ** 4) ** 0.25
+    fought = war.monthly_casualties[0] * (months - moving) + pursuit * war.p_breakthrough[0]
     bound = 0.3 * 650_000 + 60_000.0 * months
-    assert war.aggressor_casualties[0] == pytest.approx(fought * bound / (fought + bound))
-    assert war.defender_casualties[0] == pytest.approx(war.aggressor_casualties[0] / 2.2)
+    kept = bound / (fought + bound)
+    assert war.aggressor_casualties[0] == pytest.approx(fought * kept)
+    assert war.defender_casualties[0] == pytest.approx(
+        kept * (war.monthly_casualties[0] / 2.2 * (months - moving)
+                + pursuit / 3.7 * war.p_breakthrough[0]))
 
 
 def test_manpower_sustains_the_offensive() -> None:
@@ -79,3 +90,29 @@ def test_float32_worlds_stay_float32() -> None:
                        defender_personnel=np.array([8.8e5], f32),
                        recruitment=np.array([3.5e4], f32), c=c32)
     assert war.p_breakthrough.dtype == f32 and war.ground_km2.dtype == f32
+
+
+def test_an_unprepared_line_fights_a_mobile_war_from_the_first_day() -> None:
+    # pi = 0.55: 45 % of the front is mobile war at theta_m N_d and E_m from the first day; on
+    # a prepared line (pi = 1) the holding rate is the square law's alone.
+    held = fight(REF + 2.0)
+    opening = fight(REF + 2.0 + math.log(0.55), prepared_defence=0.55)
+    c = 0.035 * 880_000 * math.exp(-2.0)
+    assert held.monthly_casualties[0] == pytest.approx(c)
+    assert held.exchange_ratio[0] == pytest.approx(2.2 * math.exp(-2.0))
+    m = 0.16 * 880_000
+    assert opening.monthly_casualties[0] == pytest.approx(0.55 * c + 0.45 * m, rel=1e-9)
+    defender = 0.55 * c / (2.2 * math.exp(-2.0)) + 0.45 * m / 3.7
+    assert opening.exchange_ratio[0] == pytest.approx(opening.monthly_casualties[0] / defender)
+
+
+def test_the_mobile_war_never_lets_a_stronger_defender_cost_the_aggressor_less() -> None:
+    # The pursuit's premium is held below the held war's remaining months, so the aggressor's
+    # losses over the war fall with its effective superiority, whatever the mobile rate.
+    ratios = REF + np.linspace(-3.0, 5.0, 401)
+    for theta_m in (0.035, 0.16, 0.4):
+        for months in (4.0, 12.0, 40.0):
+            losses = np.array([fight(float(x), mobile_casualties_per_defender=theta_m,
+                                     duration_months=months).aggressor_casualties[0]
+                               for x in ratios])
+            assert np.all(np.diff(losses) <= 1e-9 * losses[1:])

@@ -781,3 +781,118 @@ def surprise_multiplier_band(effect: SurpriseEffect | None = None, *,
 
 __all__ += ["SURPRISE_SHA256", "SurpriseEffect", "ThresholdProfile", "load_surprise",
             "space_threshold_profile", "surprise_effect", "surprise_multiplier_band"]
+
+
+# --------------------------------------------------------------------------- advance and losses
+#
+# The war model's mobile-war attrition (``campaign.mobile_casualties_per_defender_per_month``)
+# is set by the opening of 2022; the battles say whether an advance itself makes a battle-day
+# dearer or cheaper for the attacker.
+
+#: SHA-256 of the shipped ``data/cdb90/advance.csv`` (ISQNO, KMDA of CDB90-patched.csv and
+#: duration1 of jrnold's battle_durations.csv).
+ADVANCE_SHA256 = "f870c188687f82492c23ce6295ddf64a11e665bde2bf7657b9fbb576db6901fb"
+
+
+def load_advance(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the shipped CDB90 advances and durations, checked against their SHA-256.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ISQNO (int), KMDA (float: the attacker's advance in km, negative where it was thrown
+        back; NaN where unknown, coded -9999) and DURATION (float: the battle's length in days,
+        at least 1; NaN where unknown).
+    """
+    file = data_path("cdb90", "advance.csv") if path is None else Path(path)
+    raw = read_checked_csv(
+        file, sha256=ADVANCE_SHA256, columns=("ISQNO", "KMDA", "DURATION"),
+        what="CDB90 advance file",
+        restore="data/cdb90/advance.csv from the guaranty repository (see data/cdb90/SOURCE.md)")
+    kmda = pd.to_numeric(raw["KMDA"], errors="coerce")
+    days = pd.to_numeric(raw["DURATION"], errors="coerce")
+    return pd.DataFrame({"ISQNO": raw["ISQNO"].astype(np.int64),
+                         "KMDA": kmda.where(kmda > -9999), "DURATION": days.where(days > 0)})
+
+
+@dataclass(frozen=True)
+class AdvanceRates:
+    r"""How the attacker's daily losses move with its advance, in the battle record.
+
+    Fitted by least squares on the battles with strengths, casualties, a non-negative advance
+    and a duration known:
+
+    .. math:: \ln\frac{\mathrm{CASA}}{\mathrm{STRD}\,T} = a + b\ln R + \beta\ln(1 + v) + e,
+
+    with :math:`T` the battle's days and :math:`v` = KMDA/T its advance in km a day.
+
+    Attributes
+    ----------
+    slope, se : float
+        :math:`\beta` and its standard error: the elasticity of the attacker's daily loss rate
+        per defender soldier to :math:`1 + v`.
+    fast_to_static : float
+        Geometric mean daily rate per defender soldier of the battles advancing faster than
+        ``fast_km_per_day`` over that of the battles with no advance.
+    fast_exchange : float
+        Geometric mean exchange ratio CASA/CASD of the fast battles.
+    n, n_fast, n_static : int
+        Battles used; of which fast; of which with no advance.
+    """
+
+    slope: float
+    se: float
+    fast_to_static: float
+    fast_exchange: float
+    n: int
+    n_fast: int
+    n_static: int
+
+
+def advance_casualty_rates(battles: pd.DataFrame | None = None,
+                           advance: pd.DataFrame | None = None, *,
+                           fast_km_per_day: float = 10.0) -> AdvanceRates:
+    """The attacker's daily losses per defender soldier against its advance (:class:`AdvanceRates`).
+
+    Parameters
+    ----------
+    battles : pandas.DataFrame, optional
+        With ISQNO, STRA, STRD, CASA, CASD; default :func:`load_battles`.
+    advance : pandas.DataFrame, optional
+        With ISQNO, KMDA, DURATION; default :func:`load_advance`.
+    fast_km_per_day : float
+        The advance a day above which a battle counts as fast (mobile).
+    """
+    if not fast_km_per_day > 0:
+        raise InputError(f"fast_km_per_day must be > 0, got {fast_km_per_day}")
+    frame = _battles(battles, ("ISQNO", "STRA", "STRD", "CASA", "CASD"))
+    moves = frame_with_columns(advance, ("ISQNO", "KMDA", "DURATION"), load=load_advance,
+                               what="advances")
+    merged = frame.merge(moves[["ISQNO", "KMDA", "DURATION"]], on="ISQNO", how="inner")
+    stra, strd = _column(merged, "STRA"), _column(merged, "STRD")
+    casa, casd = _column(merged, "CASA"), _column(merged, "CASD")
+    km, days = _column(merged, "KMDA"), _column(merged, "DURATION")
+    with np.errstate(invalid="ignore"):
+        keep = ((stra > 0) & (strd > 0) & (casa > 0) & (casd > 0) & (km >= 0) & (days > 0))
+    if keep.sum() < 4:
+        raise InputError(f"advance_casualty_rates needs at least 4 battles with strengths, "
+                         f"casualties, advance and duration known, got {int(keep.sum())}")
+    speed = km[keep] / days[keep]
+    rate = np.log(casa[keep] / strd[keep] / days[keep])
+    design = np.column_stack([np.ones(speed.size), np.log(stra[keep] / strd[keep]),
+                              np.log1p(speed)])
+    beta, *_ = np.linalg.lstsq(design, rate, rcond=None)
+    residual = rate - design @ beta
+    cov = float(residual @ residual) / (speed.size - 3) * np.linalg.inv(design.T @ design)
+    fast, static = speed > fast_km_per_day, speed == 0
+    if not fast.any() or not static.any():
+        raise InputError("advance_casualty_rates needs fast battles and battles with no advance")
+    exchange = np.log(casa[keep] / casd[keep])
+    return AdvanceRates(
+        slope=float(beta[2]), se=float(np.sqrt(cov[2, 2])),
+        fast_to_static=float(np.exp(rate[fast].mean() - rate[static].mean())),
+        fast_exchange=float(np.exp(exchange[fast].mean())),
+        n=int(speed.size), n_fast=int(fast.sum()), n_static=int(static.sum()))
+
+
+__all__ += ["ADVANCE_SHA256", "AdvanceRates", "advance_casualty_rates", "load_advance"]

@@ -37,6 +37,8 @@ WAR_METRICS: tuple[str, ...] = (
     "ground_km2_first_month",
     "aggressor_casualties_per_month",
     "defender_casualties_per_month",
+    "aggressor_casualties_first_month",
+    "defender_casualties_first_month",
     "casualties_per_km2",
     "exchange_ratio",
     "force_ratio",

@@ -441,6 +441,8 @@ def _campaign(p: Reader) -> Campaign:
             cost_exponent=p("campaign.cost_exponent"),
             exchange_ratio=p("campaign.exchange_ratio"),
             exchange_exponent=p("campaign.exchange_exponent"),
+            mobile_casualties_per_defender=p("campaign.mobile_casualties_per_defender_per_month"),
+            mobile_exchange_ratio=p("campaign.mobile_exchange_ratio"),
             culmination_share=p("campaign.culmination_share"),
             duration_months=p("campaign.war_months"),
             mobile_months=p("campaign.mobile_war_months"),

@@ -76,6 +76,9 @@ def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed:
     first = np.minimum(1.0, fought.months)  # the first month of the war
     p_1m = -np.expm1(-fought.rate * first)
     p_12m = -np.expm1(-fought.rate * np.minimum(12.0, fought.endurance_months))
+    # Months of the first month before the line breaks, E[min(tau, 1)]; the rest is mobile war.
+    held = np.where(fought.rate > 0, p_1m / np.maximum(fought.rate, 1e-30), first)
+    moving = first - held
     territory = inputs.campaign.territory_km2
     out = {
         "p_breakthrough_1m": p_1m,
@@ -83,10 +86,15 @@ def replay(scenario: Scenario, package: str | None = None, *, worlds: int, seed:
         "p_breakthrough_war": fought.p_breakthrough,
         "ground_km2_per_month": fought.pace_km2,
         "ground_km2_first_month": np.minimum(
-            territory, fought.pace_km2 * (1.0 - p_1m / 2.0)
+            territory, fought.pace_km2 * held
             + p_1m * inputs.campaign.war.breakthrough_share * territory),
         "aggressor_casualties_per_month": fought.monthly_casualties,
         "defender_casualties_per_month": fought.monthly_casualties / fought.exchange_ratio,
+        "aggressor_casualties_first_month": (fought.monthly_casualties * held
+                                             + fought.mobile_casualties * moving),
+        "defender_casualties_first_month": (
+            fought.monthly_casualties / fought.exchange_ratio * held
+            + fought.mobile_casualties / fought.mobile_exchange_ratio * moving),
         "casualties_per_km2": fought.casualties_per_km2,
         "exchange_ratio": fought.exchange_ratio,
         "force_ratio": np.exp(ln_battle),

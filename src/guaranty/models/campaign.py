@@ -23,7 +23,8 @@ offensive on average.
 
 **Attrition.** While the line holds the aggressor loses, each month, casualties in proportion
 to the defender's army (Lanchester's square law: the attacker's losses are set by the
-defender's fire), :math:`C = \theta N_d\, e^{-\delta x}`; it takes ground at the price of
+defender's fire), :math:`C = \theta N_d\, e^{-\delta x}` on a prepared line (below, the
+mobile war); it takes ground at the price of
 :math:`q = q_{ref}\, e^{-(\delta + \gamma) x}` casualties per km², a pace
 :math:`g = C/q \propto e^{\gamma x}` (:math:`\gamma \ge 0`: a stronger attacker is not slower);
 and it inflicts
@@ -32,6 +33,22 @@ ratio. (CDB90's battles give both elasticities the other sign,
 :func:`guaranty.calibration.cdb90.casualty_elasticities`; ``docs/models/campaign.md`` says why
 they are not adopted.) At :math:`x = 0` these are the record of 2024: about 1,000 Russian
 casualties a day, 102 per km² taken, an exchange ratio of 2.0–2.4 (PARAMETERS.md §2).
+
+**Mobile war.** After a breakthrough the war moves for :math:`m_x` months, and on the share
+:math:`o = (1 - \pi)^+` of the front without a prepared line it moves from the first day.
+A month of mobile war costs the aggressor :math:`C_m = \theta_m N_d` whatever the ratio (the
+square law's rate, set by the defender's forces) and the defender :math:`C_m/E_m`: the
+opening of 2022 gives :math:`\theta_m` 0.115–0.203 (3–6 times :math:`\theta`) and
+:math:`E_m` 2.0–5.4. CDB90's battles make a fast advance no dearer a battle-day for the
+attacker (:func:`guaranty.calibration.cdb90.advance_casualty_rates`), so the premium is the
+mobile war's tempo. While the line holds the aggressor loses
+:math:`C_h = (1 - o)\,C + o\,C_m` a month and the defender :math:`(1 - o)\,C/E + o\,C_m/E_m`
+(:math:`C_h = C` on a line like 2023–25's). The mobile war after a breakthrough costs
+:math:`P = C_h m_x + \mathrm{smin}((C_m - C_h)^+ m_x,\; C_h (D_0 - D))`: its months at the
+holding rate and the premium, held by a smooth minimum
+(:math:`\mathrm{smin}(a, b) = ab/(a^4 + b^4)^{1/4}`) below what the war's months after the
+offensive window would cost at the holding rate, so that the premium never makes a
+breakthrough dearer for the aggressor than holding.
 
 **Equipment in the war: losses, capture, resupply.** The balance moves once the war begins.
 Each month the defender loses the share :math:`\ell` of its ground weapons (tanks, armoured
@@ -78,9 +95,10 @@ the offensive can go on and how likely the line is to break.
 offensive, and the share :math:`b` of the territory lost in a breakthrough); months of war
 :math:`W = H + (1 - p_b)(D_0 - D) + p_b m_x` (a line that holds faces positional war until the
 war's political end; :math:`m_x` months of mobile war follow a breakthrough); aggressor
-casualties the smooth minimum of :math:`C W` and :math:`u N_a + r W` (once culminated, the
-aggressor loses no more than recruitment replaces), defender casualties those over
-:math:`E`. Every term
+casualties the smooth minimum of :math:`F = C_h (W - p_b m_x) + p_b P` and
+:math:`u N_a + r W` (once culminated, the aggressor loses no more than recruitment replaces),
+defender casualties the same share of the held months' losses over their exchange and of the
+pursuit's over :math:`E_m`. Every term
 is smooth in :math:`x`, and a stronger defender (lower :math:`x`) never raises the chance of
 a breakthrough or the ground lost, and never lowers the aggressor's casualties: the decision,
 which weighs the same war at the ratio it perceives, has no cusp.
@@ -124,6 +142,8 @@ class WarCoefficients:
     cost_exponent: Array  # gamma >= 0: the pace's elasticity, q ~ exp(-(delta + gamma) x)
     exchange_ratio: Array  # E_ref, aggressor per defender casualty at x = 0
     exchange_exponent: Array  # epsilon
+    mobile_casualties_per_defender: Array  # theta_m, a month of mobile war per defender soldier
+    mobile_exchange_ratio: Array  # E_m, aggressor per defender casualty in mobile war
     culmination_share: Array  # u
     duration_months: Array  # D_0, the political duration of a war
     mobile_months: Array  # m_x, months of mobile war after a breakthrough
@@ -199,9 +219,11 @@ class War:
     endurance_months: Array  # D, months of offensive the aggressor can sustain
     rate: Array  # lambda, monthly breakthrough rate
     pace_km2: Array  # g, attritional km2 a month
-    monthly_casualties: Array  # C, aggressor casualties a month
+    monthly_casualties: Array  # C_h, aggressor casualties a month while the line holds
     casualties_per_km2: Array  # q
-    exchange_ratio: Array  # E
+    exchange_ratio: Array  # E_h, the exchange while the line holds
+    mobile_casualties: Array  # C_m, aggressor casualties a month of mobile war
+    mobile_exchange_ratio: Array  # E_m
     ground_km2: Array
     aggressor_casualties: Array
     defender_casualties: Array
@@ -215,6 +237,15 @@ def _smooth_positive(z: Array, scale: Array) -> Array:
     return out
 
 
+def _smooth_min(a: Array, b: Array) -> Array:
+    """A smooth minimum of two non-negative arrays, :math:`ab/(a^4 + b^4)^{1/4}`: below both,
+    within 16 % of the smaller at equality and within 2 % once one is twice the other,
+    increasing in each."""
+    top = np.maximum(np.maximum(a, b), 1e-30)
+    out: Array = a * b / top / (1.0 + (np.minimum(a, b) / top) ** 4) ** 0.25
+    return out
+
+
 def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Array,
         recruitment: Array, c: WarCoefficients, equipment: Equipment | None = None) -> War:
     """The campaign at the log battle ratio ``ln_ratio`` (module docstring); with
@@ -223,7 +254,11 @@ def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Arra
     defenders = defender_personnel
     if equipment is not None:  # allied troops and surges fight too, at the defender's power
         defenders = defender_personnel / np.maximum(equipment.own_share, MIN_OWN_SHARE)
-    monthly = c.casualties_per_defender * defenders * np.exp(-c.loss_exponent * x)
+    positional = c.casualties_per_defender * defenders * np.exp(-c.loss_exponent * x)
+    mobile = c.mobile_casualties_per_defender * defenders
+    # The share of the front without a prepared line fights a mobile war from the first day.
+    open_share = np.clip(1.0 - c.prepared_defence, 0.0, 1.0)
+    monthly = positional + open_share * (mobile - positional)
     endurance = c.culmination_share * aggressor_personnel / _smooth_positive(
         monthly - recruitment, 0.05 * monthly + 1.0)
     window = c.duration_months * endurance / np.maximum(c.duration_months + endurance, 1e-9)
@@ -233,16 +268,31 @@ def war(ln_ratio: Array, *, aggressor_personnel: Array, defender_personnel: Arra
     p_break = -np.expm1(-rate * window)
     offensive = p_break / np.maximum(rate, 1e-30)  # E[min(tau, window)], at the mean rate
     per_km2 = c.casualties_per_km2 * np.exp(-(c.loss_exponent + c.cost_exponent) * x)
-    pace = monthly / per_km2
-    months = (offensive + (1.0 - p_break) * (c.duration_months - window)
-              + p_break * c.mobile_months)
+    pace = positional / per_km2
+    moving = p_break * c.mobile_months  # expected months of mobile war after a breakthrough
+    held = offensive + (1.0 - p_break) * (c.duration_months - window)
+    months = held + moving
     ground = np.minimum(c.territory_km2,
                         pace * window + p_break * c.breakthrough_share * c.territory_km2)
     exchange = c.exchange_ratio * np.exp(-c.exchange_exponent * x)
+    # The defender's losses a month while its line holds: the prepared share of the front at
+    # the exchange E, the open share at the mobile war's E_m.
+    held_defender = ((1.0 - open_share) * positional / exchange
+                     + open_share * mobile / c.mobile_exchange_ratio)
+    # The mobile war after a breakthrough costs its months at the holding rate C_h and the
+    # mobile war's premium, (C_m - C_h)+ m_x, held below what the war's months after the
+    # offensive window would have cost at the holding rate, C_h (D_0 - D) (a smooth minimum):
+    # a breakthrough never makes the war dearer for the aggressor than holding would, since
+    # the aggressor that has broken through can dig in on what it took.
+    pursuit = monthly * c.mobile_months + _smooth_min(
+        np.maximum(mobile - monthly, 0.0) * c.mobile_months,
+        monthly * np.maximum(c.duration_months - window, 0.0))
     # Losses stop growing once the offensive has culminated: at most the share u of the force
     # plus what recruitment replaces over the war (a smooth minimum of the two).
-    fought = monthly * months
+    fought = monthly * held + pursuit * p_break
     bound = c.culmination_share * aggressor_personnel + recruitment * months
-    aggressor = fought * bound / np.maximum(fought + bound, 1e-9)
-    return War(p_break, offensive, months, window, rate, pace, monthly, per_km2, exchange,
-               ground, aggressor, aggressor / exchange)
+    kept = bound / np.maximum(fought + bound, 1e-9)  # the smooth minimum is fought * kept
+    defender = kept * (held_defender * held + pursuit / c.mobile_exchange_ratio * p_break)
+    return War(p_break, offensive, months, window, rate, pace, monthly, per_km2,
+               monthly / np.maximum(held_defender, 1e-30), mobile, c.mobile_exchange_ratio,
+               ground, fought * kept, defender)

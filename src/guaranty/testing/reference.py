@@ -216,8 +216,11 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
     x = (ln_r - math.log(p["campaign.reference_ratio"])
          - math.log(p["campaign.prepared_defence"]))
     defenders = d_pers if kit is None else d_pers / max(kit[1], 1e-3)  # allies fight too
-    monthly = (p["campaign.casualties_per_defender_per_month"] * defenders
-               * math.exp(-p["campaign.loss_exponent"] * x))
+    positional = (p["campaign.casualties_per_defender_per_month"] * defenders
+                  * math.exp(-p["campaign.loss_exponent"] * x))
+    mobile = p["campaign.mobile_casualties_per_defender_per_month"] * defenders
+    open_share = min(max(1.0 - p["campaign.prepared_defence"], 0.0), 1.0)
+    monthly = positional + open_share * (mobile - positional)
     net, scale = monthly - recruitment, 0.05 * monthly + 1.0
     positive = 0.5 * (net + math.sqrt(net * net + scale * scale))
     endurance = p["campaign.culmination_share"] * a_pers / positive
@@ -234,19 +237,31 @@ def campaign_war(ln_r: float, a_pers: float, d_pers: float, recruitment: float,
         rate *= mean
     p_break = -math.expm1(-rate * window)
     offensive = p_break / rate if rate > 0 else window
-    pace = monthly / (p["campaign.casualties_per_km2"] * math.exp(
+    pace = positional / (p["campaign.casualties_per_km2"] * math.exp(
         -(p["campaign.loss_exponent"] + p["campaign.cost_exponent"]) * x))
-    months_of_war = (offensive + (1.0 - p_break) * (d0 - window)
-                     + p_break * p["campaign.mobile_war_months"])
+    moving = p_break * p["campaign.mobile_war_months"]
+    held = offensive + (1.0 - p_break) * (d0 - window)
+    months_of_war = held + moving
     territory = p["theatre.territory_km2"]
     ground = min(territory, pace * window
                  + p_break * p["campaign.breakthrough_territory_share"] * territory)
     exchange = p["campaign.exchange_ratio"] * math.exp(-p["campaign.exchange_exponent"] * x)
-    fought = monthly * months_of_war
+    mobile_exchange = p["campaign.mobile_exchange_ratio"]
+    held_defender = ((1.0 - open_share) * positional / exchange
+                     + open_share * mobile / mobile_exchange)
+    # the pursuit: m_x months at C_h plus the mobile premium, held below the months left
+    a = max(mobile - monthly, 0.0) * p["campaign.mobile_war_months"]
+    b = monthly * max(d0 - window, 0.0)
+    top = max(a, b, 1e-30)
+    pursuit = (monthly * p["campaign.mobile_war_months"]
+               + a * b / top / (1.0 + (min(a, b) / top) ** 4) ** 0.25)
+    fought = monthly * held + pursuit * p_break
     bound = p["campaign.culmination_share"] * a_pers + recruitment * months_of_war
-    aggressor = fought * bound / max(fought + bound, 1e-9)
+    kept = bound / max(fought + bound, 1e-9)
+    aggressor = fought * kept
+    defender_losses = kept * (held_defender * held + pursuit / mobile_exchange * p_break)
     return {"p_break": p_break, "ground": ground, "months": months_of_war,
-            "aggressor": aggressor, "defender": aggressor / exchange}
+            "aggressor": aggressor, "defender": defender_losses}
 
 
 def capacity_decay(t: int, ramp_months: float) -> float:

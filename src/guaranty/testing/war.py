@@ -11,6 +11,7 @@ CENTRAL = dict(
     reference_ratio=1.66, prepared_defence=1.0, breakthrough_rate=0.01,
     breakthrough_exponent=2.5, casualties_per_defender=0.035, loss_exponent=1.0,
     casualties_per_km2=102.0, cost_exponent=0.5, exchange_ratio=2.2, exchange_exponent=1.0,
+    mobile_casualties_per_defender=0.16, mobile_exchange_ratio=3.7,
     culmination_share=0.3, duration_months=12.0, mobile_months=2.0, breakthrough_share=0.25,
     territory_km2=480_000.0)
 

@@ -128,6 +128,7 @@ __all__ = [
     "layered_leakage",
     "missile_interception_rate",
     "split_missiles",
+    "threats_leaking",
     "threats_reaching_zone",
     "zone_leakage",
 ]
@@ -391,6 +392,17 @@ def country_leakage(inside: Threats, outside: Threats, *, zone_share: Value) -> 
 def interception_rates(leak: Threats) -> Threats:
     """Share of each kind intercepted (shot down or suppressed): ``1 - leakage``."""
     return Threats(*(1.0 - v for v in leak))
+
+
+def threats_leaking(salvo: Sequence[Value], leak: Threats) -> Threats:
+    r"""Threats of each kind that pass every layer a month, :math:`S_t L_t`.
+
+    With the country's leakage (:func:`country_leakage`) these are the missiles and drones
+    that reach their targets anywhere in the country: non-increasing in every defence input,
+    allied aircraft included.
+    """
+    return Threats(*(np.asarray(s, dtype=v.dtype) * v
+                     for s, v in zip(salvo, leak, strict=True)))
 
 
 def missile_interception_rate(salvo: Sequence[Value], leak: Threats) -> Array:

@@ -71,6 +71,13 @@ interceptors, at the same coverage; the allied aircraft (capacity :math:`n_A c_A
 :math:`L^{in}_t`, is then at most the leakage outside it, :math:`L^{out}_t` (which is that of
 the defender's layers alone), and falls with every allied aircraft.
 
+**Threats leaking.** Over the whole country the leakage per kind is
+:math:`L_t = z L^{in}_t + (1 - z) L^{out}_t` (:func:`country_leakage`), and :math:`S_t L_t`
+threats of kind :math:`t` reach their targets a month (:func:`threats_leaking`): the engine
+reports the missiles (ballistic and cruise), the drones and all strikes (the three together).
+Drones are most of them by count; aircraft do not engage ballistic missiles, so they move the
+drones and the strikes more than the missiles.
+
 **Damage to protected infrastructure.** The threats reaching the zone a month,
 :math:`H = \sum_t z S_t L^{in}_t`, and a damage index in Shahed-equivalents,
 :math:`\sum_t w_t\, z S_t L^{in}_t`, with a Shahed's warhead (~50–60 kg: CNN, Deutschlandfunk)

@@ -181,8 +181,8 @@ def test_sky_shield_lets_fewer_strikes_through(packages: guaranty.Results) -> No
                    "450 km are ~23 effective over the zone, each engaging 12-28 threats a "
                    "month (air_defence.engagements_per_system.allied), ~460 engagements against "
                    "~1,800 cruise missiles and drones a month in the zone; the cut is ~11 % "
-                   "(20,000 worlds) and would reach 15 % only at about twice those engagements, "
-                   "which no source in the project supports")
+                   "(20,000 worlds) and would reach 15 % only at ~1.75 times those engagements "
+                   "(~35 a month), which no source in the project supports")
 def test_sky_shield_cuts_strikes_by_15_percent(packages: guaranty.Results) -> None:
     sky = packages.metric("sky-shield", "strikes_leaking_per_month_given_war").mean
     army = packages.metric("strong-army", "strikes_leaking_per_month_given_war").mean

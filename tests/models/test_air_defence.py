@@ -198,6 +198,26 @@ def test_the_damage_index_counts_missiles_in_drone_equivalents() -> None:
     np.testing.assert_allclose(reach, 0.5 * (5 + 10 + 200))
 
 
+def test_the_threats_leaking_are_the_salvo_times_the_leakage() -> None:
+    leak = ad.Threats(np.array([0.5]), np.array([0.1]), np.array([0.2]))
+    got = ad.threats_leaking((10.0, 100.0, 1000.0), leak)
+    np.testing.assert_allclose(np.concatenate(got), [5.0, 10.0, 200.0])
+
+
+def test_sky_shield_cuts_the_drones_leaking_more_than_the_missiles() -> None:
+    # Aircraft engage cruise missiles and drones, not ballistic missiles: over the country the
+    # drones leaking fall by a larger share than the missiles leaking.
+    layers, salvo, z = _ukraine(), _salvo(), MEANS["air_defence.zone_share"]
+    allied = cal.allied_layer_from_parameters(MEANS, air.effective_aircraft(120.0, 0.5, 1.0))
+    before = ad.threats_leaking(salvo, ad.country_leakage(
+        *ad.zone_leakage(salvo, layers, None, zone_share=z), zone_share=z))
+    after = ad.threats_leaking(salvo, ad.country_leakage(
+        *ad.zone_leakage(salvo, layers, allied, zone_share=z), zone_share=z))
+    missiles = 1.0 - (after.ballistic + after.cruise) / (before.ballistic + before.cruise)
+    drones = 1.0 - after.drone / before.drone
+    assert 0.0 < missiles < drones
+
+
 # --- dtypes --------------------------------------------------------------------------------
 
 def test_float32_stays_float32() -> None:
@@ -219,6 +239,7 @@ def test_float32_stays_float32() -> None:
               *ad.country_leakage(inside, outside, zone_share=z),
               *ad.interception_rates(leak), ad.missile_interception_rate(salvo, leak),
               ad.threats_reaching_zone(salvo, inside, zone_share=z),
+              *ad.threats_leaking(salvo, ad.country_leakage(inside, outside, zone_share=z)),
               ad.damage_index(salvo, inside, zone_share=z, damage_weight=(F32(10), F32(7), 1.0)),
               ad.air_denial(np.full(n, 90, F32), F32(0), F32(8), F32(27), F32(860), F32(400),
                             weight_long_range=F32(60), weight_medium_range=F32(9.5),

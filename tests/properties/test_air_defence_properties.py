@@ -123,6 +123,13 @@ def test_allied_aircraft_protect_the_zone(
     assert damage.dtype == F32 and np.all(damage_more <= damage)
     reach = ad.threats_reaching_zone(salvo, inside, zone_share=zone)
     assert np.all(ad.threats_reaching_zone(salvo, inside_more, zone_share=zone) <= reach)
+    # Over the whole country too, kind by kind and all strikes together.
+    leaking = ad.threats_leaking(salvo, ad.country_leakage(inside, outside, zone_share=zone))
+    leaking_more = ad.threats_leaking(
+        salvo, ad.country_leakage(inside_more, outside_more, zone_share=zone))
+    for kind, kind_more in zip(leaking, leaking_more, strict=True):
+        assert kind.dtype == F32 and np.all(kind_more <= kind)
+    assert np.all(sum(leaking_more) <= sum(leaking))
 
 
 @FAST

@@ -141,9 +141,17 @@ def _denial(inputs: ChainInputs, fighters: Array, long_range: Array, aggressor: 
                                   weight_short_range=ws, k=a.steepness)
 
 
-def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> tuple[Array, Array]:
-    """(missiles leaking a month over the country, damage to the protected zone a month in
-    Shahed-equivalents) in a war begun now (:mod:`guaranty.models.air_defence`)."""
+class Leakage(NamedTuple):
+    """What leaks through the air defence in a month of war, per world."""
+
+    missiles: Array  # ballistic and cruise missiles leaking over the country a month
+    drones: Array  # one-way attack drones leaking over the country a month
+    damage: Array  # damage to the protected zone a month, in Shahed-equivalents
+
+
+def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> Leakage:
+    """Missiles and drones leaking a month over the country, and the damage to the protected
+    zone a month, in a war begun now (:mod:`guaranty.models.air_defence`)."""
     a, stock = inputs.air, state.supply.stock
     fighter, short, medium, long_range = a.layers
     layers = [replace(fighter, systems=_rows(stock, inputs.fighters)), short, medium,
@@ -152,10 +160,10 @@ def _leakage(inputs: ChainInputs, state: ChainState, allied: Array) -> tuple[Arr
     inside, outside = air_defence.zone_leakage(
         a.salvo, layers, replace(a.allied, systems=allied), zone_share=a.zone_share)
     country = air_defence.country_leakage(inside, outside, zone_share=a.zone_share)
-    leaking = a.salvo[0] * country.ballistic + a.salvo[1] * country.cruise
+    leaking = air_defence.threats_leaking(a.salvo, country)
     damage = air_defence.damage_index(a.salvo, inside, zone_share=a.zone_share,
                                       damage_weight=a.damage_weight)
-    return leaking, damage
+    return Leakage(leaking.ballistic + leaking.cruise, leaking.drone, damage)
 
 
 class Balance(NamedTuple):
@@ -285,7 +293,7 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
     stock_value = row_sum(stock[supplied] * inputs.supply.unit_cost_usd[supplied])
     captured = supply.captured_share(fought.ground_km2 / np.maximum(c.territory_km2, 1e-9),
                                      c.front_loading) * stock_value / 1e9
-    leaking, damage = _leakage(inputs, state, terms.zone_air)
+    leak = _leakage(inputs, state, terms.zone_air)
     return {
         "p_hold_given_war": 1.0 - fought.p_breakthrough,
         "ground_lost_km2_given_war": fought.ground_km2,
@@ -296,8 +304,10 @@ def _war(inputs: ChainInputs, state: ChainState, ln_battle: Array,
         "p_air_denied_given_war": actual_air,
         "p_blockade_given_war": sea.blockade,
         "exports_lost_share_given_war": sea.exports_lost,
-        "missiles_leaking_per_month_given_war": leaking,
-        "infrastructure_damage_given_war": damage,
+        "missiles_leaking_per_month_given_war": leak.missiles,
+        "drones_leaking_per_month_given_war": leak.drones,
+        "strikes_leaking_per_month_given_war": leak.missiles + leak.drones,
+        "infrastructure_damage_given_war": leak.damage,
         "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
     }
 

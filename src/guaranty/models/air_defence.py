@@ -71,6 +71,13 @@ interceptors, at the same coverage; the allied aircraft (capacity :math:`n_A c_A
 :math:`L^{in}_t`, is then at most the leakage outside it, :math:`L^{out}_t` (which is that of
 the defender's layers alone), and falls with every allied aircraft.
 
+**Threats leaking.** Over the whole country the leakage per kind is
+:math:`L_t = z L^{in}_t + (1 - z) L^{out}_t` (:func:`country_leakage`), and :math:`S_t L_t`
+threats of kind :math:`t` reach their targets a month (:func:`threats_leaking`): the engine
+reports the missiles (ballistic and cruise), the drones and all strikes (the three together).
+Drones are most of them by count; aircraft do not engage ballistic missiles, so they move the
+drones and the strikes more than the missiles.
+
 **Damage to protected infrastructure.** The threats reaching the zone a month,
 :math:`H = \sum_t z S_t L^{in}_t`, and a damage index in Shahed-equivalents,
 :math:`\sum_t w_t\, z S_t L^{in}_t`, with a Shahed's warhead (~50–60 kg: CNN, Deutschlandfunk)
@@ -128,6 +135,7 @@ __all__ = [
     "layered_leakage",
     "missile_interception_rate",
     "split_missiles",
+    "threats_leaking",
     "threats_reaching_zone",
     "zone_leakage",
 ]
@@ -391,6 +399,17 @@ def country_leakage(inside: Threats, outside: Threats, *, zone_share: Value) -> 
 def interception_rates(leak: Threats) -> Threats:
     """Share of each kind intercepted (shot down or suppressed): ``1 - leakage``."""
     return Threats(*(1.0 - v for v in leak))
+
+
+def threats_leaking(salvo: Sequence[Value], leak: Threats) -> Threats:
+    r"""Threats of each kind that pass every layer a month, :math:`S_t L_t`.
+
+    With the country's leakage (:func:`country_leakage`) these are the missiles and drones
+    that reach their targets anywhere in the country: non-increasing in every defence input,
+    allied aircraft included.
+    """
+    return Threats(*(np.asarray(s, dtype=v.dtype) * v
+                     for s, v in zip(salvo, leak, strict=True)))
 
 
 def missile_interception_rate(salvo: Sequence[Value], leak: Threats) -> Array:

@@ -36,6 +36,8 @@ GIVEN_WAR = (
     "p_blockade_given_war",
     "exports_lost_share_given_war",
     "missiles_leaking_per_month_given_war",
+    "drones_leaking_per_month_given_war",
+    "strikes_leaking_per_month_given_war",
     "infrastructure_damage_given_war",
     "guarantor_war_cost_usd_bn_given_war",
 )
@@ -86,6 +88,10 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("exports_lost_share_given_war", "share", "exports lost if war comes", "share", "lower"),
     _m("missiles_leaking_per_month_given_war", "missiles/month",
        "missiles leaking through air defence if war comes", "rate", "lower"),
+    _m("drones_leaking_per_month_given_war", "drones/month",
+       "one-way attack drones leaking through air defence if war comes", "rate", "lower"),
+    _m("strikes_leaking_per_month_given_war", "threats/month",
+       "missiles and drones leaking through air defence if war comes", "rate", "lower"),
     _m("infrastructure_damage_given_war", "Shahed-equivalents/month",
        "missiles and drones reaching protected infrastructure if war comes", "rate", "lower"),
     _m("guarantor_war_cost_usd_bn_given_war", "USD bn", "guarantors' cost of their response "

@@ -493,8 +493,9 @@ def layered(salvo: list[float], layers: list[tuple[str, float, float]],
 
 
 def layered_air_defence(p: Mapping[str, float], fighters: float, long_range: float,
-                        interceptors: float, allied: float) -> tuple[float, float]:
-    """(missiles leaking a month over the country, damage to the protected zone a month):
+                        interceptors: float, allied: float) -> tuple[float, float, float]:
+    """(missiles leaking a month over the country, drones leaking a month over the country,
+    damage to the protected zone a month):
     the country's layers, and in the zone (its share of the threats and of every layer's
     capacity and interceptors) the allied aircraft first."""
     missiles, share = p["air.salvo_missiles_per_month"], p["air_defence.ballistic_share"]
@@ -511,7 +512,7 @@ def layered_air_defence(p: Mapping[str, float], fighters: float, long_range: flo
     weights = [p["air_defence.damage_weight.ballistic"], p["air_defence.damage_weight.cruise"],
                1.0]
     damage = sum(w * zone * s * leak for w, s, leak in zip(weights, salvo, inside, strict=True))
-    return salvo[0] * country[0] + salvo[1] * country[1], damage
+    return salvo[0] * country[0] + salvo[1] * country[1], salvo[2] * country[2], damage
 
 
 def ground_effect(denial: float, air_share: float) -> float:
@@ -1112,8 +1113,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
         stock_value = sum(d_stock[c] * unit_cost[c] for c in plan.supplied)
         lost = min(1.0, max(ground / max(territory, 1e-9), 0.0) * p["campaign.front_loading"])
         per_month = sum(d_stock[m] for m in interceptors) / p["forces.munition_months"]
-        leaking, damage = layered_air_defence(p, d_fighters, long_range, per_month,
-                                              terms.zone_air)
+        leaking, drones, damage = layered_air_defence(p, d_fighters, long_range, per_month,
+                                                      terms.zone_air)
         consequences = {
             "p_hold_given_war": p_hold,
             "ground_lost_km2_given_war": ground,
@@ -1125,6 +1126,8 @@ def run_world(plan: Plan, p: Mapping[str, float], months: int) -> dict[str, floa
             "p_blockade_given_war": blockade,
             "exports_lost_share_given_war": exports_lost,
             "missiles_leaking_per_month_given_war": leaking,
+            "drones_leaking_per_month_given_war": drones,
+            "strikes_leaking_per_month_given_war": leaking + drones,
             "infrastructure_damage_given_war": damage,
             "guarantor_war_cost_usd_bn_given_war": terms.war_cost_usd / 1e9,
         }

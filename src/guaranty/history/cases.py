@@ -18,7 +18,8 @@ Side 1 and side 2 are the pair in ascending code order, not aggressor and defend
 renew the war. ``initiator`` (1, 2, or NaN where unknown or joint) says which side started the
 renewed war (episodes) or the new conflict (rival years), from COW inter-state wars v4 (the
 side of the war's initiators) or else GML MID 2.2.1 (side A of the dispute that escalated);
-``initiator_source`` is ``cow``, ``mid`` or empty. The balance is the log ratio of a capability composite,
+``initiator_source`` is ``cow``, ``mid`` or empty. The balance is the log ratio of a capability
+composite,
 
 .. math:: \ln R_{12} = \tfrac12 \ln\frac{P_1}{P_2} + \tfrac12 \ln\frac{M_1}{M_2}
 

@@ -441,24 +441,41 @@ class Profile:
 
 def profile(fit: DecisionFit, name: str, grid: Sequence[float], *,
             episodes: pd.DataFrame | None = None,
-            rivalries: pd.DataFrame | None = None) -> Profile:
-    """Profile log-likelihood of ``name`` on ``grid`` (the others re-fitted at each point)."""
+            rivalries: pd.DataFrame | None = None,
+            pool: list[Array] | None = None) -> Profile:
+    """Profile log-likelihood of ``name`` on ``grid`` (the others re-fitted at each point,
+    from the previous point's optimum and, given a ``pool`` of optima, the best of them;
+    each point's optimum joins ``pool``)."""
     drops = []
     at = fit.estimate
     for value in grid:
-        drop, at = _profile_drop(fit, name, float(value), episodes, rivalries, at)
+        drop, at = _profile_drop(fit, name, float(value), episodes, rivalries, at, pool)
         drops.append(round(drop, 4))
     return Profile(name, tuple(float(g) for g in grid), tuple(drops))
 
 
 def _profile_drop(fit: DecisionFit, name: str, value: float, episodes: pd.DataFrame | None,
-                  rivalries: pd.DataFrame | None, near: Array | None = None
-                  ) -> tuple[float, Array]:
-    """The profile's drop at ``value`` and the re-fitted estimate, started from ``near`` (the
-    neighbouring profile point: the surface has more than one valley, and continuation follows
-    the one the profile is in), else from the optimum."""
+                  rivalries: pd.DataFrame | None, near: Array | None = None,
+                  pool: list[Array] | None = None) -> tuple[float, Array]:
+    """The profile's drop at ``value`` and the re-fitted estimate: the better of the fits
+    started from ``near`` (the neighbouring profile point, else the optimum: continuation
+    follows the valley the profile is in) and from the member of ``pool`` (optima found so far,
+    in other valleys too: the surface has more than one) with the highest likelihood at
+    ``value``. The new optimum is appended to ``pool``."""
+    i = fit.names.index(name)
+    starts = [fit.estimate if near is None else near]
+    if pool:
+        ep, rv = _samples(fit.sample, episodes, rivalries)
+
+        def at_value(theta: Array) -> float:
+            x = theta.copy()
+            x[i] = value
+            return log_likelihood(x, ep, rv)
+
+        other = max(pool, key=at_value)
+        if not np.allclose(other, starts[0]):
+            starts.append(other)
     best = None
-    starts = [fit.estimate] if near is None else [near]
     for start in starts:
         f = fit_decision(sample=fit.sample, episodes=episodes, rivalries=rivalries,
                          fixed={name: value}, start=start, duration=fit.free[6],
@@ -466,13 +483,15 @@ def _profile_drop(fit: DecisionFit, name: str, value: float, episodes: pd.DataFr
         if best is None or f.log_likelihood > best.log_likelihood:
             best = f
     assert best is not None
+    if pool is not None:
+        pool.append(best.estimate)
     return min(best.log_likelihood - fit.log_likelihood, 0.0), best.estimate
 
 
 def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
                      episodes: pd.DataFrame | None = None,
                      rivalries: pd.DataFrame | None = None,
-                     tol: float = 0.05) -> dict[str, Any]:
+                     tol: float = 0.05, pool: list[Array] | None = None) -> dict[str, Any]:
     r"""The 95 % profile-likelihood confidence set of ``name``: the values whose profile log
     likelihood is within :math:`\chi^2_{1,0.95}/2 = 1.92` of the optimum (Venzon &
     Moolgavkar 1988, by search rather than their Newton step), and the likelihood-ratio test
@@ -501,7 +520,7 @@ def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
             value = est + side * k * step
             if not lo_bound <= value <= hi_bound:
                 break
-            drop, at = _profile_drop(fit, name, value, episodes, rivalries, at)
+            drop, at = _profile_drop(fit, name, value, episodes, rivalries, at, pool)
             scanned[value] = (drop, at)
             if drop >= -_HALF_CHI2:
                 disjoint = disjoint or outside_seen
@@ -515,7 +534,7 @@ def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
         a_, b_ = last_in, first_out_after
         while abs(b_ - a_) > tol:
             mid = 0.5 * (a_ + b_)
-            drop, _ = _profile_drop(fit, name, mid, episodes, rivalries, scanned[a_][1])
+            drop, _ = _profile_drop(fit, name, mid, episodes, rivalries, scanned[a_][1], pool)
             if drop < -_HALF_CHI2:
                 b_ = mid
             else:
@@ -523,7 +542,7 @@ def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
                 a_ = mid
         out[key] = 0.5 * (a_ + b_)
     nearest = min(scanned, key=lambda v: abs(v))
-    zero, _ = _profile_drop(fit, name, 0.0, episodes, rivalries, scanned[nearest][1])
+    zero, _ = _profile_drop(fit, name, 0.0, episodes, rivalries, scanned[nearest][1], pool)
     out["disjoint"] = disjoint
     out["drop_at_zero"] = zero
     out["p_value_zero"] = float(stats.chi2.sf(-2.0 * zero, 1))
@@ -615,6 +634,16 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
     war."""
     names = parameter_names(sides)
     fit = fit_decision(sample=sample, sides=sides)
+    pool: list[Array] = [fit.estimate]
+    other = None
+    if sides == "directed":
+        # The directed surface has a second valley, which the fit started from the summed
+        # optimum finds: the better of the two starts is the fit, the other is reported.
+        summed = fit_decision(sample=sample, sides="summed")
+        other = fit_decision(sample=sample, sides="directed", start=summed.estimate)
+        if other.log_likelihood > fit.log_likelihood:
+            fit, other = other, fit
+        pool = [fit.estimate, other.estimate]
     doc: dict[str, Any] = {
         "command": f"guaranty calibrate decision --sample {sample} --sides {sides}",
         "sides": sides,
@@ -640,17 +669,24 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
     }
     doc["hazard_shape"] = hazard_shape(slow)
     doc["delay_profile"] = delay_profile(fit, DELAY_GRID)
-    if sides == "directed":
+    if other is not None:
         doc["direction"] = direction(fit, sample=sample)
-        doc["summed_fit"] = fit_decision(sample=sample, sides="summed").to_dict()
+        doc["summed_fit"] = summed.to_dict()
+        doc["other_valley"] = {
+            "note": "the directed fit's other local optimum (from the fixed start or from the "
+                    "summed optimum, whichever is lower); profiles start from it as well",
+            "fit": other.to_dict(),
+            "log_likelihood_below_optimum": fit.log_likelihood - other.log_likelihood,
+            "direction": direction(other, sample=sample)}
     if profiles:
         grids = {**PROFILE_GRIDS, **(PARITY_GRID if sides == "directed" else {})}
-        prof = [profile(fit, name, grid) for name, grid in grids.items()]
+        prof = [profile(fit, name, grid, pool=pool) for name, grid in grids.items()]
         doc["profiles"] = [p.to_dict() for p in prof]
         doc["weakly_identified"] = [p.name for p in prof if p.flat]
         if sides == "directed":
             doc["identification"] = [
-                profile_interval(fit, name, step=search["step"], limit=search["limit"])
+                profile_interval(fit, name, step=search["step"], limit=search["limit"],
+                                 pool=pool)
                 for name, search in INTERVAL_SEARCH.items()]
     return doc
 

@@ -65,11 +65,14 @@ class SplitResult:
 def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame,
              sides: str) -> dict[tuple[str, float], Any]:
     """F(t) at 12 t for t in YEARS and at 60 months, for each model, shape (n_test,)."""
-    fit = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, sides=sides)
+    summed = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, sides="summed")
+    fit = summed
+    if sides == "directed":  # the better of the fixed start and the summed optimum (two valleys)
+        fit = max((fit_decision(sample="both", episodes=train_ep, rivalries=train_rv,
+                                sides=sides, start=start) for start in (None, summed.estimate)),
+                  key=lambda f: f.log_likelihood)
     slow = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, duration=True,
                         start=fit.estimate, sides=sides)
-    summed = fit if sides == "summed" else fit_decision(
-        sample="both", episodes=train_ep, rivalries=train_rv, sides="summed")
     d = _design(test, yearly=False)
     lam = pair_rate(fit.estimate, d.ln_ratio, d.pi)
     lam_slow = pair_rate(slow.estimate, d.ln_ratio, d.pi)

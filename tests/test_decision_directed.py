@@ -91,7 +91,7 @@ def test_profile_interval_finds_where_the_profile_drops_by_1_92(
         log_likelihood=0.0, n_episodes=1, renewals=1, n_rival_years=0, onsets=0,
         condition=1.0, free=(True,) * 8, sides="directed")
 
-    def quadratic(f, name, value, episodes, rivalries, near=None):  # type: ignore[no-untyped-def]
+    def quadratic(f, name, value, episodes, rivalries, near=None, pool=None):  # type: ignore[no-untyped-def]
         x = value - est[7]
         return (-3.0 * x * x if x < 0 else -0.0 * x), f.estimate
 
@@ -100,7 +100,7 @@ def test_profile_interval_finds_where_the_profile_drops_by_1_92(
     assert out["lo95"] == pytest.approx(-0.5 - np.sqrt(1.920729 / 3.0), abs=1e-3)
     assert out["hi95"] is None and out["excludes_zero"] is False and not out["disjoint"]
 
-    def two_valleys(f, name, value, episodes, rivalries, near=None):  # type: ignore[no-untyped-def]
+    def two_valleys(f, name, value, episodes, rivalries, near=None, pool=None):  # type: ignore[no-untyped-def]
         x = value - est[7]
         return max(-3.0 * x * x, -3.0 * (x + 2.0) ** 2 - 1.0), f.estimate
 

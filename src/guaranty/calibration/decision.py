@@ -450,7 +450,7 @@ def profile(fit: DecisionFit, name: str, grid: Sequence[float], *,
     at = fit.estimate
     for value in grid:
         drop, at = _profile_drop(fit, name, float(value), episodes, rivalries, at, pool)
-        drops.append(round(drop, 4))
+        drops.append(round(min(drop, 0.0), 4))
     return Profile(name, tuple(float(g) for g in grid), tuple(drops))
 
 
@@ -485,7 +485,7 @@ def _profile_drop(fit: DecisionFit, name: str, value: float, episodes: pd.DataFr
     assert best is not None
     if pool is not None:
         pool.append(best.estimate)
-    return min(best.log_likelihood - fit.log_likelihood, 0.0), best.estimate
+    return best.log_likelihood - fit.log_likelihood, best.estimate
 
 
 def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
@@ -541,13 +541,25 @@ def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
                 scanned[mid] = (drop, scanned[a_][1])
                 a_ = mid
         out[key] = 0.5 * (a_ + b_)
-    nearest = min(scanned, key=lambda v: abs(v))
-    zero, _ = _profile_drop(fit, name, 0.0, episodes, rivalries, scanned[nearest][1], pool)
-    out["disjoint"] = disjoint
+    below = [v for v in scanned if v < 0.0]
+    above = [v for v in scanned if v > 0.0]
+    zero = -np.inf
+    for side_values in (below, above):  # from the scanned neighbours on either side of 0
+        if side_values:
+            near0 = min(side_values, key=abs)
+            z, _ = _profile_drop(fit, name, 0.0, episodes, rivalries, scanned[near0][1], pool)
+            zero = max(zero, z)
+    scanned[0.0] = (float(zero), fit.estimate)
+    zero = min(float(zero), 0.0)
+    inside_interval = ((out["lo95"] is None or out["lo95"] < 0.0)
+                       and (out["hi95"] is None or out["hi95"] > 0.0))
+    out["disjoint"] = disjoint or (inside_interval and zero < -_HALF_CHI2)
     out["drop_at_zero"] = zero
     out["p_value_zero"] = float(stats.chi2.sf(-2.0 * zero, 1))
     out["excludes_zero"] = bool(zero < -_HALF_CHI2)
-    out["scan"] = {f"{v:.4g}": round(d, 4) for v, (d, _) in sorted(scanned.items())}
+    # A scanned point above the optimum: the fit was a local optimum (see decision_report).
+    out["improves_on_optimum"] = max(0.0, max(d for d, _ in scanned.values()))
+    out["scan"] = {f"{v:.4g}": round(min(d, 0.0), 4) for v, (d, _) in sorted(scanned.items())}
     return out
 
 
@@ -676,6 +688,7 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
             "note": "the directed fit's other local optimum (from the fixed start or from the "
                     "summed optimum, whichever is lower); profiles start from it as well",
             "fit": other.to_dict(),
+            "fit_vector": [float(x) for x in other.estimate],
             "log_likelihood_below_optimum": fit.log_likelihood - other.log_likelihood,
             "direction": direction(other, sample=sample)}
     if profiles:
@@ -688,6 +701,46 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
                 profile_interval(fit, name, step=search["step"], limit=search["limit"],
                                  pool=pool)
                 for name, search in INTERVAL_SEARCH.items()]
+            if max(p["improves_on_optimum"] for p in doc["identification"]) > 0.01:
+                doc["refit_from_profile"] = True  # the scans found a higher point: restart
+                return _report_from(max(pool, key=lambda t: _loglik(fit, t)), sample, doc)
+    return doc
+
+
+def _loglik(fit: DecisionFit, theta: Array) -> float:
+    ep, rv = _samples(fit.sample, None, None)
+    return log_likelihood(theta, ep, rv)
+
+
+def _report_from(start: Array, sample: str, first: dict[str, Any]) -> dict[str, Any]:
+    """The directed report once more, from ``start`` (a point the first report's profile
+    scans found above its optimum); the profiles and intervals are recomputed."""
+    fit = fit_decision(sample=sample, sides="directed", start=start)
+    doc = dict(first)
+    doc["fit"] = fit.to_dict()
+    doc["estimate_vector"] = [float(x) for x in fit.estimate]
+    doc["implied"] = implied(fit)
+    slow = fit_decision(sample=sample, duration=True, start=fit.estimate, sides="directed")
+    doc["duration_variant"] = {**first["duration_variant"], "fit": slow.to_dict(),
+                               "shape_rho": float(np.exp(slow.estimate[6])),
+                               "likelihood_ratio": 2.0 * (slow.log_likelihood
+                                                          - fit.log_likelihood)}
+    doc["hazard_shape"] = hazard_shape(slow)
+    doc["delay_profile"] = delay_profile(fit, DELAY_GRID)
+    doc["direction"] = direction(fit, sample=sample)
+    other_ll = first["fit"]["log_likelihood"] - first["other_valley"][
+        "log_likelihood_below_optimum"]
+    doc["other_valley"] = {**first["other_valley"],
+                           "log_likelihood_below_optimum": fit.log_likelihood - other_ll}
+    pool = [fit.estimate, np.asarray(first["estimate_vector"], dtype=float),
+            np.asarray(first["other_valley"]["fit_vector"], dtype=float)]
+    grids = {**PROFILE_GRIDS, **PARITY_GRID}
+    prof = [profile(fit, name, grid, pool=pool) for name, grid in grids.items()]
+    doc["profiles"] = [p.to_dict() for p in prof]
+    doc["weakly_identified"] = [p.name for p in prof if p.flat]
+    doc["identification"] = [
+        profile_interval(fit, name, step=search["step"], limit=search["limit"], pool=pool)
+        for name, search in INTERVAL_SEARCH.items()]
     return doc
 
 

@@ -204,6 +204,10 @@ def decision(
                       f"{d['initiators_known']} wars with a known initiator; fitted log hazard "
                       "ratio stronger/weaker at |ln R| " + ", ".join(
                           f"{g}: {v:.2f}" for g, v in d["log_hazard_ratio_stronger"].items()))
+        other = doc["other_valley"]
+        below = other["log_likelihood_below_optimum"]
+        console.print(f"A second local optimum, log L {below:.2f} below: " + ", ".join(
+            f"{n} {v['estimate']:.2f}" for n, v in other["fit"]["parameters"].items()))
         summed = doc["summed_fit"]["parameters"]["b_win"]
         console.print(f"Summed fit (--sides summed) for comparison: b_win {summed['estimate']:.2f} "
                       f"({summed['lo95']:.2f} to {summed['hi95']:.2f}, Wald)")

@@ -59,3 +59,19 @@ def test_initiator_is_known_only_for_events_and_is_one_or_two() -> None:
     assert int(episodes["renewed"].sum()) == 32
     assert int(np.isfinite(rivals["initiator"]).sum()) == 44
     assert int(rivals["onset"].sum()) == 50
+
+
+def test_the_stronger_side_started_about_half_of_the_wars() -> None:
+    """The directed fit's descriptive check (docs/cases.md): of the 64 events in the fits
+    with a known initiator, the stronger side by the capability composite started 34."""
+    from guaranty.calibration.decision import DIRECTED, DecisionFit, direction
+
+    theta = np.array([-6.0, 2.0, 0.0, 0.0, 0.0, -7.0, 0.0, -0.4])
+    fit = DecisionFit(sample="both", names=DIRECTED, estimate=theta, se=np.ones(8),
+                      cov=np.eye(8), log_likelihood=0.0, n_episodes=0, renewals=0,
+                      n_rival_years=0, onsets=0, condition=1.0, free=(True,) * 8,
+                      sides="directed")
+    out = direction(fit)
+    assert (out["initiators_known"], out["started_by_stronger"]) == (64, 34)
+    # With b_win > 0 and no loss term or bias, the stronger side's hazard is the higher.
+    assert all(v > 0 for v in out["log_hazard_ratio_stronger"].values())

@@ -84,6 +84,7 @@ __all__ = [
     "Profile",
     "cumulative",
     "delay_profile",
+    "direction",
     "fit_decision",
     "hazard_shape",
     "implied",

@@ -112,6 +112,32 @@ def test_profile_interval_finds_where_the_profile_drops_by_1_92(
     assert out["drop_at_zero"] == pytest.approx(-0.75) and not out["excludes_zero"]
 
 
+def test_an_optimum_in_another_valley_joins_the_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pooled optimum within 1.92 of the best but outside the scanned interval (a narrow
+    valley the scan stepped over) is listed and makes the set disjoint; one further down is
+    not."""
+    frame = _frame(20, np.random.default_rng(3)).assign(months=24.0, renewed=0)
+    est = np.r_[THETA[:7], -0.5]
+    fit = decision.DecisionFit(
+        sample="episodes", names=DIRECTED, estimate=est, se=np.ones(8), cov=np.eye(8),
+        log_likelihood=0.0, n_episodes=20, renewals=0, n_rival_years=0, onsets=0,
+        condition=1.0, free=(True,) * 8, sides="directed")
+
+    def narrow(f, name, value, episodes, rivalries, near=None, pool=None):  # type: ignore[no-untyped-def]
+        return -10.0 * (value + 0.5) ** 2, f.estimate
+
+    def other_valleys(theta, episodes=None, rivalries=None):  # type: ignore[no-untyped-def]
+        return {1.0: -1.0, 2.0: -5.0}.get(float(theta[7]), 0.0)
+
+    monkeypatch.setattr(decision, "_profile_drop", narrow)
+    monkeypatch.setattr(decision, "log_likelihood", other_valleys)
+    pool = [est, *(np.r_[THETA[:7], v] for v in (1.0, 2.0))]
+    out = profile_interval(fit, "b_parity", step=0.25, limit=1.0, episodes=frame,
+                           rivalries=frame.iloc[:0], pool=pool)
+    assert out["hi95"] == pytest.approx(-0.5 + np.sqrt(0.1920729), abs=0.05)
+    assert out["also_in_set"] == [1.0] and out["disjoint"]
+
+
 def test_sides_must_be_named(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(InputError, match="sides must be one of directed, summed"):
         fit_decision(sides="both")

@@ -554,7 +554,19 @@ def profile_interval(fit: DecisionFit, name: str, *, step: float, limit: float,
     zero = min(float(zero), 0.0)
     inside_interval = ((out["lo95"] is None or out["lo95"] < 0.0)
                        and (out["hi95"] is None or out["hi95"] > 0.0))
-    out["disjoint"] = disjoint or (inside_interval and zero < -_HALF_CHI2)
+    # Optima found elsewhere (the pool: other valleys) inside the set but outside the scanned
+    # interval: the set has a piece the scan stepped over.
+    also = []
+    if pool:
+        ep, rv = _samples(fit.sample, episodes, rivalries)
+        for theta in pool:
+            v = float(theta[i])
+            beyond = ((out["lo95"] is not None and v < out["lo95"])
+                      or (out["hi95"] is not None and v > out["hi95"]))
+            if beyond and log_likelihood(theta, ep, rv) - fit.log_likelihood >= -_HALF_CHI2:
+                also.append(round(v, 4))
+    out["also_in_set"] = sorted(set(also))
+    out["disjoint"] = disjoint or bool(also) or (inside_interval and zero < -_HALF_CHI2)
     out["drop_at_zero"] = zero
     out["p_value_zero"] = float(stats.chi2.sf(-2.0 * zero, 1))
     out["excludes_zero"] = bool(zero < -_HALF_CHI2)

@@ -149,7 +149,7 @@ def decision(
         "--write", help="Store the result as data/fits/decision.json.")] = False,
     profiles: Annotated[bool, typer.Option(
         "--profiles/--no-profiles", help="Profile likelihoods (the identification report; "
-                                         "a few minutes).")] = True,
+                                         "directed: 10-20 minutes).")] = True,
     sides: Annotated[str, typer.Option(
         "--sides", help="directed: who started each war where the library knows it, and a "
                         "parity term; summed: either side may have started every war (the "

@@ -230,7 +230,7 @@ def validate(
 
     With --inside: the decision block fitted on the interstate case library, its C-index and
     calibration at 1, 2, 5, 10 years beside the interstate outside view and a no-covariate
-    null, on a time split and k-fold (a minute or two)."""
+    null, on a time split and k-fold (directed: several minutes)."""
     _check_level(level)
     if inside:
         _validate_inside(1980 if split_year is None else split_year, folds, sides, json_out)

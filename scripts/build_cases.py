@@ -8,7 +8,8 @@ SHA-256 of each for ``guaranty.history.cases``. Coding rules: ``docs/cases.md``.
 Inputs (each with its SOURCE.md under the shared data folder): UCDP conflict termination v3
 (dyad level), UCDP/PRIO ACD 25.1, COW inter-state wars v4, COW NMC 7.0, ATOP 5.1 dyad-years
 (peacesciencer), ATOP 4.01 member level (obligation types), COW major powers, Thompson-Dreyer
-rivalries, and the hand-coded interstate missions table ``data/cases/missions.csv``.
+rivalries, GML MID 2.2.1 directed dispute-years (the initiator, with COW's war initiators), and
+the hand-coded interstate missions table ``data/cases/missions.csv``.
 """
 
 from __future__ import annotations
@@ -178,6 +179,68 @@ def _neighbours(shared: Path) -> set[tuple[int, int]]:
     return out  # type: ignore[return-value]
 
 
+class Initiators:
+    """Who started a new interstate conflict between a pair: ``1`` (the lower code), ``2``, or
+    ``0`` (unknown or joint), with the source (``cow``, ``mid`` or empty).
+
+    The rule (``docs/cases.md``): first COW inter-state wars v4, a war between the pair whose
+    first year for the pair is the conflict's start year or the next (UCDP's 25 deaths come
+    before COW's 1,000), with the side of the war's initiators (``initiator`` per participant;
+    the pair's side that holds every initiator; unknown when initiators sit on both sides or on
+    neither). Else GML MID 2.2.1 (directed dispute-years): the pair's disputes that began from
+    January of the year before the start to the month after it; of those, the one of highest
+    hostility, then fatality, then latest start; its side A (the side that took the first
+    militarised action) is the initiator; unknown when the top disputes disagree or none is
+    found (GML ends in 2010, COW wars in 2003).
+    """
+
+    def __init__(self, shared: Path) -> None:
+        war = pd.read_csv(shared / "peacesciencer" / "cow_war_inter.csv").dropna(
+            subset=["ccode1", "ccode2", "year"])
+        self.war = war.astype({"warnum": float, "ccode1": int, "ccode2": int, "year": int})
+        side = pd.concat([
+            self.war[["warnum", "ccode1", "sidea1", "initiator1"]].set_axis(
+                ["warnum", "ccode", "side", "initiator"], axis=1),
+            self.war[["warnum", "ccode2", "sidea2", "initiator2"]].set_axis(
+                ["warnum", "ccode", "side", "initiator"], axis=1)]).drop_duplicates()
+        self.side = {(w, int(c)): int(s) for w, c, s in side[["warnum", "ccode", "side"]]
+                     .itertuples(index=False)}
+        starters = side[side["initiator"] == 1].groupby("warnum")["side"].apply(set)
+        self.starting_side = {w: next(iter(s)) for w, s in starters.items() if len(s) == 1}
+        mid = pd.read_csv(shared / "peacesciencer" / "gml_dirdisp.csv")
+        mid = mid[mid["midonset"] == 1].dropna(subset=["ccode1", "ccode2", "year", "stmon"])
+        self.mid = mid.astype({"ccode1": int, "ccode2": int, "year": int, "stmon": int})
+
+    def of(self, x: int, y: int, start: pd.Timestamp) -> tuple[int, str]:
+        """The initiator of the conflict between ``x < y`` that started on ``start``."""
+        cx, cy = _cow(x), _cow(y)
+        w = self.war
+        rows = w[((w["ccode1"] == cx) & (w["ccode2"] == cy))
+                 | ((w["ccode1"] == cy) & (w["ccode2"] == cx))]
+        first = rows.groupby("warnum")["year"].min()
+        for warnum, year in first.sort_values().items():
+            if start.year <= year <= start.year + 1:
+                s = self.starting_side.get(warnum)
+                if s is not None and s == self.side.get((warnum, cx)):
+                    return 1, "cow"
+                if s is not None and s == self.side.get((warnum, cy)):
+                    return 2, "cow"
+        m = self.mid[(self.mid["ccode1"] == cx) & (self.mid["ccode2"] == cy)]
+        month = 12 * m["year"] + m["stmon"]
+        at = 12 * start.year + start.month
+        m = m[(month >= 12 * (start.year - 1) + 1) & (month <= at + 1)].assign(month=month)
+        if m.empty:
+            return 0, ""
+        m = m.sort_values(["hostlev", "fatality", "month"], ascending=False)
+        top = m.iloc[0]
+        same = m[(m["hostlev"] == top["hostlev"]) & (m["fatality"] == top["fatality"])
+                 & (m["month"] == top["month"])]
+        sides = set(same["sidea1"].astype(int))
+        if len(sides) != 1:
+            return 0, ""
+        return (1 if sides.pop() == 1 else 2), "mid"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -198,6 +261,7 @@ def episodes(shared: Path) -> pd.DataFrame:
     cow = cow[cow["year"] >= 1945].astype({"ccode1": int, "ccode2": int, "year": int})
     nmc = _nmc(shared)
     pacts = Pacts(shared, nmc, _majors(shared))
+    initiators = Initiators(shared)
     rows = []
     seen: set[tuple[int, int, int]] = set()
     for r in term.drop_duplicates("dyadep_id").itertuples(index=False):
@@ -209,7 +273,7 @@ def episodes(shared: Path) -> pd.DataFrame:
                     continue
                 rows.append(_row(ca, cb, end, ENDINGS.get(int(r.outcome), "low_activity"),
                                  int(r.intensity_level) == 2, "ucdp", pairs, cow, nmc, pacts,
-                                 names))
+                                 names, initiators))
                 seen.add((*sorted((ca, cb)), end.year))
     # COW inter-state war dyads that UCDP's primary dyads miss (coalition members), where the
     # two states border each other (COW contiguity, land or up to 400 miles of water) or are
@@ -226,7 +290,7 @@ def episodes(shared: Path) -> pd.DataFrame:
         seen.add((x, y, int(r.year)))
         ending = "victory" if int(r.outcome1) in (1, 2) else "ceasefire"
         rows.append(_row(x, y, pd.Timestamp(f"{int(r.year)}-12-31"), ending, True, "cow",
-                         pairs, cow, nmc, pacts, names))
+                         pairs, cow, nmc, pacts, names, initiators))
     frame = pd.DataFrame(rows).sort_values(["end", "name"]).reset_index(drop=True)
     frame["name"] = _unique(frame["name"])
     return frame
@@ -242,7 +306,7 @@ def _unique(names: pd.Series) -> list[str]:
 
 def _row(ca: int, cb: int, end: pd.Timestamp, ending: str, war: bool, source: str,
          pairs: pd.DataFrame, cow: pd.DataFrame, nmc: pd.DataFrame, pacts: Pacts,
-         names: dict[int, str]) -> dict[str, object]:
+         names: dict[int, str], initiators: Initiators) -> dict[str, object]:
     x, y = sorted((ca, cb))
     renewed = _renewal(pairs, x, y, end)
     cowwar = cow[(cow["ccode1"] == _cow(x)) & (cow["ccode2"] == _cow(y))
@@ -258,6 +322,9 @@ def _row(ca: int, cb: int, end: pd.Timestamp, ending: str, war: bool, source: st
         "months": round(months, 2), "renewed": int(renewed is not None),
         "renewed_on": "" if renewed is None else renewed.date().isoformat(),
     }
+    who, source = (0, "") if renewed is None else initiators.of(x, y, renewed)
+    row["initiator"] = who or ""
+    row["initiator_source"] = source
     for side, code, other in (("1", x, y), ("2", y, x)):
         per, ex = _capability(nmc, code, end.year)
         row[f"milper{side}"], row[f"milex{side}"] = per, ex
@@ -274,8 +341,10 @@ def rival_years(shared: Path) -> pd.DataFrame:
     acd = pd.read_csv(shared / "peacesciencer" / "ucdp_acd.csv")
     pairs = _pairs(acd, {})
     active = set(zip(pairs["code1"], pairs["code2"], pairs["year"], strict=True))
+    starts = pairs.groupby(["code1", "code2", "year"])["episode_start"].min().to_dict()
     nmc = _nmc(shared)
     pacts = Pacts(shared, nmc, _majors(shared))
+    initiators = Initiators(shared)
     rows = []
     for r in riv.itertuples(index=False):
         x, y = sorted((int(r.ccode1), int(r.ccode2)))
@@ -289,6 +358,12 @@ def rival_years(shared: Path) -> pd.DataFrame:
                 "onset": int((x, y, year) in active),
                 "years_since_war": np.nan if last_war is None else year - last_war,
             }
+            who, source = 0, ""
+            if row["onset"]:  # the episode's start, or 1 January where it began earlier
+                start = max(pd.Timestamp(starts[(x, y, year)]), pd.Timestamp(f"{year}-01-01"))
+                who, source = initiators.of(x, y, start)
+            row["initiator"] = who or ""
+            row["initiator_source"] = source
             for side, code, other in (("1", x, y), ("2", y, x)):
                 per, ex = _capability(nmc, code, year)
                 row[f"milper{side}"], row[f"milex{side}"] = per, ex

@@ -2,10 +2,13 @@
 library, and compare its P(war) with what happened (a diagnostic of the engine's own decision
 block on history; the fit in ``guaranty.calibration.decision`` uses its equations directly).
 
-Run from the repository root: ``python scripts/engine_on_cases.py [--worlds 200] [--out FILE]``.
-Prints Harrell's C of the engine's ``p_war_60m`` against the observed time to renewal, and the
-mean predicted P(war) at 2, 5 and 10 years beside the Kaplan-Meier of the cases. Each case runs
-with its stronger side as the aggressor (``guaranty durability case``'s default).
+Run from the repository root: ``python scripts/engine_on_cases.py [--worlds 200] [--out FILE]
+[--decision REPORT.json]``. Prints Harrell's C of the engine's ``p_war_60m`` against the observed
+time to renewal, and the mean predicted P(war) at 2, 5 and 10 years beside the Kaplan-Meier of
+the cases. Each case runs with its stronger side as the aggressor (``guaranty durability case``'s
+default). ``--decision`` takes a ``guaranty calibrate decision --json`` document and sets, in
+every case, the structural values it implies (medians of ``implied``: value sensitivity, loss
+aversion, misperception bias) in place of the registry's.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from guaranty.engine.run import simulate
-from guaranty.history.case_scenario import write_case_scenario
+from guaranty.history.case_scenario import case_scenario
 from guaranty.history.cases import case_library
 from guaranty.history.survival import kaplan_meier
 from guaranty.scenario import load_scenario
@@ -29,13 +33,27 @@ def main() -> None:
     parser.add_argument("--worlds", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--decision", type=Path, default=None)
     args = parser.parse_args()
+    overrides = {}
+    if args.decision is not None:
+        implied = json.loads(args.decision.read_text(encoding="utf-8"))["implied"]
+        source = f"the decision fit {args.decision} (median of its implied values)"
+        for name in ("decision.value_sensitivity", "decision.loss_aversion",
+                     "decision.misperception_bias"):
+            overrides[name] = {"distribution": {"dist": "fixed",
+                                                "value": float(implied[name]["median"])},
+                               "source": source}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for c in case_library():
             if not c.complete:
                 continue
-            path = write_case_scenario(c, Path(tmp) / f"{c.name}.yaml")
+            doc = case_scenario(c)
+            if overrides:
+                doc["parameters"] = overrides
+            path = Path(tmp) / f"{c.name}.yaml"
+            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
             results = simulate(load_scenario(path), ["as-was"], worlds=args.worlds,
                                seed=args.seed, months=120, anchor=False)
             rows.append({"name": c.name, "months": c.months, "renewed": int(c.renewed),
@@ -49,6 +67,7 @@ def main() -> None:
     curve = kaplan_meier(t, d, label="cases", level=0.95)
     doc = {
         "cases": len(rows), "renewed": int(d.sum()), "worlds": args.worlds, "seed": args.seed,
+        "parameters": {k: v["distribution"]["value"] for k, v in overrides.items()},
         "c_index_p_war_60m": float(concordance_index(t, -risk, d)),
         "calibration": {str(m): {"engine": float(np.mean([r[f"p_war_{m}m"] for r in rows])),
                                  "observed": 1.0 - curve.at(m)[0]} for m in (24, 60, 120)},

@@ -8,8 +8,10 @@ Two splits of the case library's war ends (:mod:`guaranty.history.cases`):
   predicted by fits on the others, with the rival years of the held-out pairs left out.
 
 For each held-out case the **inside model** (:mod:`guaranty.calibration.decision`, the
-engine's hazard form) gives :math:`F(t) = 1 - e^{-\Lambda t}`; ``inside_duration`` the same
-block with a Weibull shape, :math:`1 - e^{-\Lambda t^\rho}` (what the engine lacks); the
+engine's hazard form, fitted ``directed`` by default: who started each war where known, and a
+parity term) gives :math:`F(t) = 1 - e^{-\Lambda t}`; ``inside_duration`` the same
+block with a Weibull shape, :math:`1 - e^{-\Lambda t^\rho}` (what the engine lacks);
+``inside_summed`` the first fit, either side may have started every war; the
 **outside view**
 (:mod:`guaranty.history.interstate_view`, Weibull) its :math:`F(t\mid x)`; the **null** is the
 Kaplan-Meier curve of the training cases (no covariates). Discrimination is Harrell's C on
@@ -26,7 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from guaranty.calibration.decision import _design, cumulative, fit_decision, pair_rate
+from guaranty.calibration.decision import (
+    _design,
+    cumulative,
+    fit_decision,
+    pair_rate,
+    parameter_names,
+)
 from guaranty.errors import InputError
 from guaranty.history.cases import load_episodes, load_rival_years
 from guaranty.history.interstate_view import covariates, fit_interstate_view
@@ -35,7 +43,7 @@ from guaranty.history.survival import kaplan_meier
 __all__ = ["SplitResult", "validate_inside"]
 
 YEARS = (1.0, 2.0, 5.0, 10.0)
-MODELS = ("inside", "inside_duration", "outside", "null")
+MODELS = ("inside", "inside_duration", "inside_summed", "outside", "null")
 
 
 @dataclass(frozen=True)
@@ -54,15 +62,21 @@ class SplitResult:
                 "c_index": self.c_index, "calibration": list(self.calibration)}
 
 
-def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame
-             ) -> dict[tuple[str, float], Any]:
+def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame,
+             sides: str) -> dict[tuple[str, float], Any]:
     """F(t) at 12 t for t in YEARS and at 60 months, for each model, shape (n_test,)."""
-    fit = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv)
+    summed = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, sides="summed")
+    fit = summed
+    if sides == "directed":  # the better of the fixed start and the summed optimum (two valleys)
+        fit = max((fit_decision(sample="both", episodes=train_ep, rivalries=train_rv,
+                                sides=sides, start=start) for start in (None, summed.estimate)),
+                  key=lambda f: f.log_likelihood)
     slow = fit_decision(sample="both", episodes=train_ep, rivalries=train_rv, duration=True,
-                        start=fit.estimate)
+                        start=fit.estimate, sides=sides)
     d = _design(test, yearly=False)
     lam = pair_rate(fit.estimate, d.ln_ratio, d.pi)
     lam_slow = pair_rate(slow.estimate, d.ln_ratio, d.pi)
+    lam_summed = pair_rate(summed.estimate, d.ln_ratio, d.pi)
     view = fit_interstate_view(train_ep)
     x = covariates(test)
     km = kaplan_meier(train_ep["months"].to_numpy(float), train_ep["renewed"].to_numpy(int),
@@ -71,6 +85,7 @@ def _predict(train_ep: pd.DataFrame, train_rv: pd.DataFrame, test: pd.DataFrame
     for m in (*[12 * y for y in YEARS], 60.0):
         out[("inside", m)] = -np.expm1(-lam * m)
         out[("inside_duration", m)] = -np.expm1(-cumulative(lam_slow, m, slow.estimate[6]))
+        out[("inside_summed", m)] = -np.expm1(-lam_summed * m)
         out[("outside", m)] = view.failure_many(x, m)
         out[("null", m)] = np.full(len(test), 1.0 - km.at(m)[0])
     return out
@@ -102,8 +117,10 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_inside(*, split_year: int = 1980, folds: int = 10,
                     episodes: pd.DataFrame | None = None,
-                    rivalries: pd.DataFrame | None = None) -> tuple[SplitResult, ...]:
-    """The time split and the k-fold check (pooled over folds), in that order.
+                    rivalries: pd.DataFrame | None = None,
+                    sides: str = "directed") -> tuple[SplitResult, ...]:
+    """The time split and the k-fold check (pooled over folds), in that order; the inside
+    model fitted with ``sides`` (:data:`guaranty.calibration.decision.SIDES`).
 
     Raises
     ------
@@ -120,6 +137,7 @@ def validate_inside(*, split_year: int = 1980, folds: int = 10,
                          "1946-2020; try 1970-1990)")
     if folds < 2:
         raise InputError(f"folds must be at least 2, got {folds}")
+    parameter_names(sides)  # checks sides
     # Time split: censor the training cases at the split (what was known then).
     known = train.copy()
     cutoff = (pd.Timestamp(f"{split_year}-01-01") - pd.to_datetime(known["end"])).dt.days / 30.4375
@@ -127,7 +145,7 @@ def validate_inside(*, split_year: int = 1980, folds: int = 10,
     known.loc[renewed_after, "renewed"] = 0
     known["months"] = np.minimum(known["months"], cutoff)
     out = [_score(f"time split: fit on war ends before {split_year}, test on the rest", test,
-                  _predict(known, rv[rv["year"] < split_year], test))]
+                  _predict(known, rv[rv["year"] < split_year], test, sides))]
     fold = np.arange(len(ep)) % folds
     pooled: dict[Any, list[Any]] = {}
     order = []
@@ -135,7 +153,7 @@ def validate_inside(*, split_year: int = 1980, folds: int = 10,
         held = ep[fold == k]
         pairs = set(zip(held["code1"], held["code2"], strict=True))
         keep = ~pd.Series(list(zip(rv["code1"], rv["code2"], strict=True))).isin(pairs).to_numpy()
-        pred = _predict(ep[fold != k], rv[keep], held)
+        pred = _predict(ep[fold != k], rv[keep], held, sides)
         for key, value in pred.items():
             pooled.setdefault(key, []).append(value)
         order.append(held)

@@ -15,7 +15,11 @@ Two samples, both built by ``scripts/build_cases.py`` from the shared raw data a
   pair was not at war the year before, with ``onset`` (a new interstate conflict that year).
 
 Side 1 and side 2 are the pair in ascending code order, not aggressor and defender: either may
-renew the war. The balance is the log ratio of a capability composite,
+renew the war. ``initiator`` (1, 2, or NaN where unknown or joint) says which side started the
+renewed war (episodes) or the new conflict (rival years), from COW inter-state wars v4 (the
+side of the war's initiators) or else GML MID 2.2.1 (side A of the dispute that escalated);
+``initiator_source`` is ``cow``, ``mid`` or empty. The balance is the log ratio of a capability
+composite,
 
 .. math:: \ln R_{12} = \tfrac12 \ln\frac{P_1}{P_2} + \tfrac12 \ln\frac{M_1}{M_2}
 
@@ -31,6 +35,8 @@ power war, 1820-1965. In B. Russett (ed.), *Peace, War, and Numbers*. Sage, 19-4
 Leeds, B. A., Ritter, J. M., Mitchell, S. M. & Long, A. G. (2002). *International Interactions*
 28, 237-260. https://doi.org/10.1080/03050620213653
 Thompson, W. R. & Dreyer, D. R. (2012). *Handbook of International Rivalries*. CQ Press.
+Gibler, D. M., Miller, S. V. & Little, E. K. (2016). An analysis of the Militarized
+Interstate Dispute (MID) dataset, 1816-2001. *ISQ* 60(4), 719-730 (GML MID 2.2.1).
 Miller, S. V. (2022). peacesciencer. *CMPS* 39(6), 755-779.
 """
 
@@ -55,22 +61,24 @@ __all__ = [
     "load_rival_years",
 ]
 
-EPISODES_SHA256 = "fafd1689e5026f8495a3d92bea1a08fe6b0a647fafb0afe547d555a5a14bcf18"
-RIVAL_YEARS_SHA256 = "c3dcd1e447590856cbef57ed81ad1d4c7089d868ca92a03816d7493faf420bdb"
+EPISODES_SHA256 = "a9e5fec2338c373404952185798c14779566eb88acf32b190812b38c75d8ea64"
+RIVAL_YEARS_SHA256 = "937797d5df9b565f45f344c0152be3c223d7441d7bf192e56bdff2537d1d0bb4"
 _RESTORE = "it with `git checkout -- data/cases` or rebuild it: python scripts/build_cases.py"
 
 _SIDE = ("milper", "milex", "pacts", "pact_major", "pact_unconditional", "ally_milper")
 EPISODE_COLUMNS = (
     "name", "side1", "side2", "code1", "code2", "end", "year", "source", "ending", "war",
-    "cow_war", "months", "renewed", "renewed_on",
+    "cow_war", "months", "renewed", "renewed_on", "initiator", "initiator_source",
     *(f"{c}{s}" for s in "12" for c in _SIDE),
     "peacekeepers", "peacekeepers_neutral", "peacekeepers_armed", "forces_of_a_party", "mission",
 )
 _RIVAL_COLUMNS = (
-    "rivalry", "code1", "code2", "year", "onset", "years_since_war",
+    "rivalry", "code1", "code2", "year", "onset", "years_since_war", "initiator",
+    "initiator_source",
     *(f"{c}{s}" for s in "12" for c in ("milper", "milex", "pacts", "pact_major")),
 )
-_TEXT = {"name", "side1", "side2", "end", "source", "ending", "renewed_on", "mission", "rivalry"}
+_TEXT = {"name", "side1", "side2", "end", "source", "ending", "renewed_on", "mission", "rivalry",
+         "initiator_source"}
 
 
 def _numeric(frame: pd.DataFrame) -> pd.DataFrame:

@@ -37,7 +37,7 @@ as in the engine (after reconstitution). Likelihoods (``sides="summed"``, the fi
   own intercept :math:`\alpha_r` (rivals at peace are a different population from pairs just
   out of a war); the slopes are shared.
 
-**Directed fit** (``sides="directed"``, the default). Summed over sides, a negative
+**Directed fit** (``sides="directed"``; the default and the stored fit stay ``"summed"``, since the directed fit identifies neither slope, ``docs/cases.md``). Summed over sides, a negative
 :math:`b_{win}` cannot be told from danger at parity (Bremer 1992): both raise :math:`\Lambda`
 near :math:`\ln R = 0`. The directed fit adds a parity term to each side's log rate,
 
@@ -353,7 +353,7 @@ def fit_decision(*, sample: str = "both", episodes: pd.DataFrame | None = None,
                  fixed: dict[str, float] | None = None,
                  start: Sequence[float] | Array | None = None,
                  duration: bool = False, delay: float = 0.0,
-                 sides: str = "directed") -> DecisionFit:
+                 sides: str = "summed") -> DecisionFit:
     """Fit the decision block by maximum likelihood on ``sample`` (episodes, rivalries, both):
     :data:`DIRECTED` with ``sides="directed"`` (who started each war where known, and a parity
     term), :data:`REDUCED` with ``sides="summed"`` (the pair's hazard only).
@@ -648,11 +648,11 @@ UNIDENTIFIED = {
 
 
 def decision_report(*, sample: str = "both", profiles: bool = True,
-                    sides: str = "directed") -> dict[str, Any]:
+                    sides: str = "summed") -> dict[str, Any]:
     """The fit, its identification report and the structural values it implies: the
     ``guaranty calibrate decision`` document (stored as ``data/fits/decision.json``).
 
-    ``sides="directed"`` (default) also holds the profile-likelihood intervals of the
+    ``sides="directed"`` also holds the profile-likelihood intervals of the
     directional slope ``b_win`` and the parity slope ``b_parity`` (``identification``), what
     the fit says about the stronger side (``direction``) and the summed fit beside it
     (``summed_fit``); ``sides="summed"`` is the first fit, either side may have started every

@@ -118,7 +118,7 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
 def validate_inside(*, split_year: int = 1980, folds: int = 10,
                     episodes: pd.DataFrame | None = None,
                     rivalries: pd.DataFrame | None = None,
-                    sides: str = "directed") -> tuple[SplitResult, ...]:
+                    sides: str = "summed") -> tuple[SplitResult, ...]:
     """The time split and the k-fold check (pooled over folds), in that order; the inside
     model fitted with ``sides`` (:data:`guaranty.calibration.decision.SIDES`).
 

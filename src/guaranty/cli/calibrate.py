@@ -153,7 +153,7 @@ def decision(
     sides: Annotated[str, typer.Option(
         "--sides", help="directed: who started each war where the library knows it, and a "
                         "parity term; summed: either side may have started every war (the "
-                        "first fit).")] = "directed",
+                        "first fit).")] = "summed",
     json_out: JsonFlag = False,
 ) -> None:
     """Fit the aggressor's decision block on the interstate case library (maximum likelihood).

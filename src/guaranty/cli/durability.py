@@ -222,7 +222,7 @@ def validate(
     folds: Annotated[int, typer.Option("--folds", help="With --inside: k of k-fold.")] = 10,
     sides: Annotated[str, typer.Option(
         "--sides", help="With --inside: fit the decision block directed (who started each "
-                        "war, a parity term) or summed (the first fit).")] = "directed",
+                        "war, a parity term) or summed (the first fit).")] = "summed",
     json_out: JsonDoc = False,
     level: Level = 0.95,
 ) -> None:

@@ -37,9 +37,10 @@ as in the engine (after reconstitution). Likelihoods (``sides="summed"``, the fi
   own intercept :math:`\alpha_r` (rivals at peace are a different population from pairs just
   out of a war); the slopes are shared.
 
-**Directed fit** (``sides="directed"``; the default and the stored fit stay ``"summed"``, since the directed fit identifies neither slope, ``docs/cases.md``). Summed over sides, a negative
-:math:`b_{win}` cannot be told from danger at parity (Bremer 1992): both raise :math:`\Lambda`
-near :math:`\ln R = 0`. The directed fit adds a parity term to each side's log rate,
+**Directed fit** (``sides="directed"``; the default and the stored fit stay ``"summed"``,
+since the directed fit identifies neither slope, ``docs/cases.md``). Summed over sides, a
+negative :math:`b_{win}` cannot be told from danger at parity (Bremer 1992): both raise
+:math:`\Lambda` near :math:`\ln R = 0`. The directed fit adds a parity term to each side's log rate,
 
 .. math:: \ln r_i = \alpha + b_{win}\hat p_i - b_{loss}\hat L_i - b_g\pi_j
           + b_{parity}\,|\ln R_{12}|

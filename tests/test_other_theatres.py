@@ -46,7 +46,12 @@ def _scoped() -> list[str]:
 def test_neutralised_defaults_are_no_longer_scoped() -> None:
     scoped = _scoped()
     assert not set(NEUTRALISED) & set(scoped)
-    assert len(scoped) <= 4  # of the twelve scoped in the first version
+    # Of the twelve scoped in the first version at most four remain; the mobile-war pair was
+    # added later, set from the opening of 2022 alone (docs/calibration.md), and is scoped.
+    mobile = {"campaign.mobile_casualties_per_defender_per_month",
+              "campaign.mobile_exchange_ratio"}
+    assert mobile <= set(scoped)
+    assert len(set(scoped) - mobile) <= 4
 
 
 def test_a_scenario_that_sets_a_scoped_default_clears_its_scope() -> None:

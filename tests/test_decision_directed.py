@@ -81,15 +81,20 @@ def test_the_directed_fit_tells_direction_from_parity_on_simulated_wars() -> Non
     assert summed.names == REDUCED and summed.to_dict()["sides"] == "summed"
 
 
+def _directed_fit(*, n_episodes: int, renewals: int) -> tuple[np.ndarray, decision.DecisionFit]:
+    """A directed fit at THETA with b_parity = -0.5 and unit errors (for the interval search)."""
+    est = np.r_[THETA[:7], -0.5]
+    return est, decision.DecisionFit(
+        sample="episodes", names=DIRECTED, estimate=est, se=np.ones(8), cov=np.eye(8),
+        log_likelihood=0.0, n_episodes=n_episodes, renewals=renewals, n_rival_years=0,
+        onsets=0, condition=1.0, free=(True,) * 8, sides="directed")
+
+
 def test_profile_interval_finds_where_the_profile_drops_by_1_92(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """On a quadratic profile (curvature c, so the interval is est +- sqrt(1.92 / c)) the
     search brackets and bisects to the exact bounds; a side that never drops is open."""
-    est = np.r_[THETA[:7], -0.5]
-    fit = decision.DecisionFit(
-        sample="episodes", names=DIRECTED, estimate=est, se=np.ones(8), cov=np.eye(8),
-        log_likelihood=0.0, n_episodes=1, renewals=1, n_rival_years=0, onsets=0,
-        condition=1.0, free=(True,) * 8, sides="directed")
+    est, fit = _directed_fit(n_episodes=1, renewals=1)
 
     def quadratic(f, name, value, episodes, rivalries, near=None, pool=None):  # type: ignore[no-untyped-def]
         x = value - est[7]
@@ -117,11 +122,7 @@ def test_an_optimum_in_another_valley_joins_the_set(monkeypatch: pytest.MonkeyPa
     valley the scan stepped over) is listed and makes the set disjoint; one further down is
     not."""
     frame = _frame(20, np.random.default_rng(3)).assign(months=24.0, renewed=0)
-    est = np.r_[THETA[:7], -0.5]
-    fit = decision.DecisionFit(
-        sample="episodes", names=DIRECTED, estimate=est, se=np.ones(8), cov=np.eye(8),
-        log_likelihood=0.0, n_episodes=20, renewals=0, n_rival_years=0, onsets=0,
-        condition=1.0, free=(True,) * 8, sides="directed")
+    est, fit = _directed_fit(n_episodes=20, renewals=0)
 
     def narrow(f, name, value, episodes, rivalries, near=None, pool=None):  # type: ignore[no-untyped-def]
         return -10.0 * (value + 0.5) ** 2, f.estimate

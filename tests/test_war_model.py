@@ -137,18 +137,6 @@ def test_no_fighter_shield_can_cut_missile_leaks_by_15_percent(
     assert strikes > 2 * cut
 
 
-@pytest.mark.xfail(strict=True, reason="a physical limit, not a defect: about 70 % of the "
-                   "missiles that leak are ballistic, which only Patriot/SAMP-T class "
-                   "interceptors engage (air_defence.ENGAGES), and the zone holds 30-50 % of "
-                   "the targets; a perfect fighter shield over it cuts missile leaks by ~12 % "
-                   "(test_no_fighter_shield_can_cut_missile_leaks_by_15_percent), the "
-                   "sky-shield package (fighters only, as proposed) by ~4 % (20,000 worlds)")
-def test_sky_shield_lets_fewer_missiles_through(packages: guaranty.Results) -> None:
-    sky = packages.metric("sky-shield", "missiles_leaking_per_month_given_war").mean
-    army = packages.metric("strong-army", "missiles_leaking_per_month_given_war").mean
-    assert sky <= 0.85 * army
-
-
 def test_the_strikes_leaking_are_the_missiles_and_the_drones(
         packages: guaranty.Results) -> None:
     for p in packages.packages:
@@ -177,15 +165,26 @@ def test_sky_shield_lets_fewer_strikes_through(packages: guaranty.Results) -> No
     assert strikes > 2 * cut("missiles_leaking_per_month_given_war")
 
 
-@pytest.mark.xfail(strict=True, reason="capacity-bound, not a defect: 120 aircraft flown from "
-                   "450 km are ~23 effective over the zone, each engaging 12-28 threats a "
-                   "month (air_defence.engagements_per_system.allied), ~460 engagements against "
-                   "~1,800 cruise missiles and drones a month in the zone; the cut is ~11 % "
-                   "(20,000 worlds) and would reach 15 % only at ~1.75 times those engagements "
-                   "(~35 a month), which no source in the project supports")
-def test_sky_shield_cuts_strikes_by_15_percent(packages: guaranty.Results) -> None:
-    sky = packages.metric("sky-shield", "strikes_leaking_per_month_given_war").mean
-    army = packages.metric("strong-army", "strikes_leaking_per_month_given_war").mean
+@pytest.mark.parametrize("metric", [
+    pytest.param("missiles_leaking_per_month_given_war", marks=pytest.mark.xfail(
+        strict=True, reason="a physical limit, not a defect: about 70 % of the "
+        "missiles that leak are ballistic, which only Patriot/SAMP-T class "
+        "interceptors engage (air_defence.ENGAGES), and the zone holds 30-50 % of "
+        "the targets; a perfect fighter shield over it cuts missile leaks by ~12 % "
+        "(test_no_fighter_shield_can_cut_missile_leaks_by_15_percent), the "
+        "sky-shield package (fighters only, as proposed) by ~4 % (20,000 worlds)")),
+    pytest.param("strikes_leaking_per_month_given_war", marks=pytest.mark.xfail(
+        strict=True, reason="capacity-bound, not a defect: 120 aircraft flown from "
+        "450 km are ~23 effective over the zone, each engaging 12-28 threats a "
+        "month (air_defence.engagements_per_system.allied), ~460 engagements against "
+        "~1,800 cruise missiles and drones a month in the zone; the cut is ~11 % "
+        "(20,000 worlds) and would reach 15 % only at ~1.75 times those engagements "
+        "(~35 a month), which no source in the project supports")),
+])
+def test_sky_shield_cuts_leaks_by_15_percent(packages: guaranty.Results, metric: str) -> None:
+    # The must-show, on missiles alone and on all strikes: neither is reached.
+    sky = packages.metric("sky-shield", metric).mean
+    army = packages.metric("strong-army", metric).mean
     assert sky <= 0.85 * army
 
 

@@ -10,6 +10,7 @@ from guaranty.calibration.equipment import oryx_losses
 from guaranty.engine.war import reference_ratio, reference_resupply, replay
 from guaranty.params import default_registry
 from guaranty.scenario.compile import scenario_registry
+from guaranty.testing.forces import scaled
 
 
 def test_the_registry_holds_the_fitted_reference_ratio(ukraine: guaranty.Scenario) -> None:
@@ -44,25 +45,9 @@ def test_the_replay_of_today_is_near_the_record(ukraine: guaranty.Scenario) -> N
     assert 1.0 <= np.median(out["exchange_ratio"]) <= 4.0
 
 
-def _scaled(scenario: guaranty.Scenario, side: str, fields: tuple[str, ...], factor: float,
-            stocks: bool = False) -> guaranty.Scenario:
-    force = getattr(scenario, side)
-
-    def scale(q: guaranty.Quantity) -> guaranty.Quantity:
-        dist = q.distribution
-        numbers = {k: v * factor for k, v in dist.model_dump(exclude={"dist"}).items()
-                   if isinstance(v, int | float) and k not in ("sigma", "sd")}
-        return q.model_copy(update={"distribution": dist.model_copy(update=numbers)})
-
-    update = {f: scale(getattr(force, f)) for f in fields if getattr(force, f) is not None}
-    if stocks:
-        update["stocks"] = {k: scale(v) for k, v in force.stocks.items()}
-    return scenario.model_copy(update={side: force.model_copy(update=update)})
-
-
 def test_halving_the_aggressors_manpower_lowers_the_risk(ukraine: guaranty.Scenario) -> None:
-    half = _scaled(ukraine, "aggressor",
-                   ("personnel", "recruitment_per_month", "personnel_ceiling"), 0.5)
+    half = scaled(ukraine, "aggressor", 0.5,
+                  ("personnel", "recruitment_per_month", "personnel_ceiling"))
     base = guaranty.simulate(ukraine, ["ceasefire-only"], worlds=2_000, seed=5, anchor=False)
     less = guaranty.simulate(half, ["ceasefire-only"], worlds=2_000, seed=5, anchor=False)
     drop = (base.metric("ceasefire-only", "p_war_120m").mean
@@ -76,8 +61,8 @@ def test_the_defenders_power_moves_the_war_smoothly_and_materially(
     anchor = guaranty.calibrate(ukraine, seed=6)
     rows = []
     for f in factors:
-        scenario = _scaled(ukraine, "defender", ("personnel", "peacetime_personnel"), f,
-                           stocks=True)
+        scenario = scaled(ukraine, "defender", f, ("personnel", "peacetime_personnel"),
+                          stocks=True)
         r = guaranty.simulate(scenario, ["ceasefire-only"], worlds=1_500, seed=6,
                               anchor=anchor)
         rows.append([r.metric("ceasefire-only", m).mean for m in (
@@ -191,14 +176,7 @@ def test_sky_shield_cuts_leaks_by_15_percent(packages: guaranty.Results, metric:
 def test_more_own_fighters_let_fewer_strikes_through(ukraine: guaranty.Scenario) -> None:
     # Half as many combat aircraft again: the defender's fighter layer engages more of the
     # cruise missiles and drones (air_defence.engagements_per_system.fighter).
-    force = ukraine.defender
-    aircraft = force.stocks["combat-aircraft"]
-    dist = aircraft.distribution
-    numbers = {k: 1.5 * v for k, v in dist.model_dump(exclude={"dist"}).items()
-               if isinstance(v, int | float)}
-    stocks = {**force.stocks, "combat-aircraft": aircraft.model_copy(
-        update={"distribution": dist.model_copy(update=numbers)})}
-    more = ukraine.model_copy(update={"defender": force.model_copy(update={"stocks": stocks})})
+    more = scaled(ukraine, "defender", 1.5, stocks=("combat-aircraft",))
     base, added = (guaranty.simulate(s, ["strong-army"], worlds=1_000, seed=9, anchor=False)
                    .metric("strong-army", "strikes_leaking_per_month_given_war").mean
                    for s in (ukraine, more))

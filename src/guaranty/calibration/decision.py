@@ -658,7 +658,6 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
     the fit says about the stronger side (``direction``) and the summed fit beside it
     (``summed_fit``); ``sides="summed"`` is the first fit, either side may have started every
     war."""
-    names = parameter_names(sides)
     fit = fit_decision(sample=sample, sides=sides)
     pool: list[Array] = [fit.estimate]
     other = None
@@ -679,24 +678,9 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
                   "(guaranty.calibration.decision)" if sides == "directed" else
                   "monthly hazard r = exp(alpha + b_win p - b_loss L - b_guarantor pi) per "
                   "side, pair hazard r1 + r2 (guaranty.calibration.decision)"),
-        "fit": fit.to_dict(),
-        "estimate_vector": [float(x) for x in fit.estimate],
-        "names": list(names),
-        "unidentified": UNIDENTIFIED,
-        "implied": implied(fit),
+        **_fit_sections(fit, sample),
     }
-    slow = fit_decision(sample=sample, duration=True, start=fit.estimate, sides=sides)
-    doc["duration_variant"] = {
-        "note": "the same block with a Weibull shape rho on the war-end hazard (the engine's "
-                "decision.hazard_shape); rho < 1 is a hazard that falls with time since the war",
-        "fit": slow.to_dict(),
-        "shape_rho": float(np.exp(slow.estimate[6])),
-        "likelihood_ratio": 2.0 * (slow.log_likelihood - fit.log_likelihood),
-    }
-    doc["hazard_shape"] = hazard_shape(slow)
-    doc["delay_profile"] = delay_profile(fit, DELAY_GRID)
     if other is not None:
-        doc["direction"] = direction(fit, sample=sample)
         doc["summed_fit"] = summed.to_dict()
         doc["other_valley"] = {
             "note": "the directed fit's other local optimum (from the fixed start or from the "
@@ -706,19 +690,53 @@ def decision_report(*, sample: str = "both", profiles: bool = True,
             "log_likelihood_below_optimum": fit.log_likelihood - other.log_likelihood,
             "direction": direction(other, sample=sample)}
     if profiles:
-        grids = {**PROFILE_GRIDS, **(PARITY_GRID if sides == "directed" else {})}
-        prof = [profile(fit, name, grid, pool=pool) for name, grid in grids.items()]
-        doc["profiles"] = [p.to_dict() for p in prof]
-        doc["weakly_identified"] = [p.name for p in prof if p.flat]
-        if sides == "directed":
-            doc["identification"] = [
-                profile_interval(fit, name, step=search["step"], limit=search["limit"],
-                                 pool=pool)
-                for name, search in INTERVAL_SEARCH.items()]
-            if max(p["improves_on_optimum"] for p in doc["identification"]) > 0.01:
-                doc["refit_from_profile"] = True  # the scans found a higher point: restart
-                return _report_from(max(pool, key=lambda t: _loglik(fit, t)), sample, doc)
+        doc.update(_profile_sections(fit, pool))
+        if sides == "directed" and max(
+                p["improves_on_optimum"] for p in doc["identification"]) > 0.01:
+            doc["refit_from_profile"] = True  # the scans found a higher point: restart
+            return _report_from(max(pool, key=lambda t: _loglik(fit, t)), sample, doc)
     return doc
+
+
+def _fit_sections(fit: DecisionFit, sample: str) -> dict[str, Any]:
+    """The report's sections that follow from the fit: its estimates, the structural values
+    it implies, the Weibull-shape and delay variants, and (directed) the direction."""
+    slow = fit_decision(sample=sample, duration=True, start=fit.estimate, sides=fit.sides)
+    out: dict[str, Any] = {
+        "fit": fit.to_dict(),
+        "estimate_vector": [float(x) for x in fit.estimate],
+        "names": list(fit.names),
+        "unidentified": UNIDENTIFIED,
+        "implied": implied(fit),
+        "duration_variant": {
+            "note": "the same block with a Weibull shape rho on the war-end hazard (the "
+                    "engine's decision.hazard_shape); rho < 1 is a hazard that falls with time "
+                    "since the war",
+            "fit": slow.to_dict(),
+            "shape_rho": float(np.exp(slow.estimate[6])),
+            "likelihood_ratio": 2.0 * (slow.log_likelihood - fit.log_likelihood),
+        },
+        "hazard_shape": hazard_shape(slow),
+        "delay_profile": delay_profile(fit, DELAY_GRID),
+    }
+    if fit.sides == "directed":
+        out["direction"] = direction(fit, sample=sample)
+    return out
+
+
+def _profile_sections(fit: DecisionFit, pool: list[Array]) -> dict[str, Any]:
+    """The identification report: profiles on their grids, the weakly identified, and
+    (directed) the profile-likelihood sets of the slopes, each started from ``pool`` too."""
+    directed = fit.sides == "directed"
+    grids = {**PROFILE_GRIDS, **(PARITY_GRID if directed else {})}
+    prof = [profile(fit, name, grid, pool=pool) for name, grid in grids.items()]
+    out: dict[str, Any] = {"profiles": [p.to_dict() for p in prof],
+                           "weakly_identified": [p.name for p in prof if p.flat]}
+    if directed:
+        out["identification"] = [
+            profile_interval(fit, name, step=search["step"], limit=search["limit"], pool=pool)
+            for name, search in INTERVAL_SEARCH.items()]
+    return out
 
 
 def _loglik(fit: DecisionFit, theta: Array) -> float:
@@ -730,31 +748,14 @@ def _report_from(start: Array, sample: str, first: dict[str, Any]) -> dict[str, 
     """The directed report once more, from ``start`` (a point the first report's profile
     scans found above its optimum); the profiles and intervals are recomputed."""
     fit = fit_decision(sample=sample, sides="directed", start=start)
-    doc = dict(first)
-    doc["fit"] = fit.to_dict()
-    doc["estimate_vector"] = [float(x) for x in fit.estimate]
-    doc["implied"] = implied(fit)
-    slow = fit_decision(sample=sample, duration=True, start=fit.estimate, sides="directed")
-    doc["duration_variant"] = {**first["duration_variant"], "fit": slow.to_dict(),
-                               "shape_rho": float(np.exp(slow.estimate[6])),
-                               "likelihood_ratio": 2.0 * (slow.log_likelihood
-                                                          - fit.log_likelihood)}
-    doc["hazard_shape"] = hazard_shape(slow)
-    doc["delay_profile"] = delay_profile(fit, DELAY_GRID)
-    doc["direction"] = direction(fit, sample=sample)
+    doc = {**first, **_fit_sections(fit, sample)}
     other_ll = first["fit"]["log_likelihood"] - first["other_valley"][
         "log_likelihood_below_optimum"]
     doc["other_valley"] = {**first["other_valley"],
                            "log_likelihood_below_optimum": fit.log_likelihood - other_ll}
     pool = [fit.estimate, np.asarray(first["estimate_vector"], dtype=float),
             np.asarray(first["other_valley"]["fit_vector"], dtype=float)]
-    grids = {**PROFILE_GRIDS, **PARITY_GRID}
-    prof = [profile(fit, name, grid, pool=pool) for name, grid in grids.items()]
-    doc["profiles"] = [p.to_dict() for p in prof]
-    doc["weakly_identified"] = [p.name for p in prof if p.flat]
-    doc["identification"] = [
-        profile_interval(fit, name, step=search["step"], limit=search["limit"], pool=pool)
-        for name, search in INTERVAL_SEARCH.items()]
+    doc.update(_profile_sections(fit, pool))
     return doc
 
 

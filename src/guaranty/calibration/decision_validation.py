@@ -8,8 +8,8 @@ Two splits of the case library's war ends (:mod:`guaranty.history.cases`):
   predicted by fits on the others, with the rival years of the held-out pairs left out.
 
 For each held-out case the **inside model** (:mod:`guaranty.calibration.decision`, the
-engine's hazard form, fitted ``directed`` by default: who started each war where known, and a
-parity term) gives :math:`F(t) = 1 - e^{-\Lambda t}`; ``inside_duration`` the same
+engine's hazard form, fitted ``summed`` by default, or ``directed``: who started each war where
+known, and a parity term) gives :math:`F(t) = 1 - e^{-\Lambda t}`; ``inside_duration`` the same
 block with a Weibull shape, :math:`1 - e^{-\Lambda t^\rho}` (what the engine lacks);
 ``inside_summed`` the first fit, either side may have started every war; the
 **outside view**

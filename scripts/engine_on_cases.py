@@ -19,10 +19,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from guaranty.engine.run import simulate
-from guaranty.history.case_scenario import case_scenario
+from guaranty.history.case_scenario import write_case_scenario
 from guaranty.history.cases import case_library
 from guaranty.history.survival import kaplan_meier
 from guaranty.scenario import load_scenario
@@ -49,11 +48,7 @@ def main() -> None:
         for c in case_library():
             if not c.complete:
                 continue
-            doc = case_scenario(c)
-            if overrides:
-                doc["parameters"] = overrides
-            path = Path(tmp) / f"{c.name}.yaml"
-            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+            path = write_case_scenario(c, Path(tmp) / f"{c.name}.yaml", parameters=overrides)
             results = simulate(load_scenario(path), ["as-was"], worlds=args.worlds,
                                seed=args.seed, months=120, anchor=False)
             rows.append({"name": c.name, "months": c.months, "renewed": int(c.renewed),

@@ -14,10 +14,11 @@ from guaranty.cli import main
 from guaranty.cli.root import app
 from guaranty.errors import DataError, InputError
 from guaranty.history import cases as library
-from guaranty.history.case_scenario import case_scenario
+from guaranty.history.case_scenario import case_scenario, write_case_scenario
 from guaranty.history.cases import case, case_library, load_episodes, load_rival_years
 from guaranty.history.interstate_view import covariates, interstate_view
 from guaranty.scenario import load_scenario
+from guaranty.scenario.compile import scenario_registry
 
 runner = CliRunner()
 
@@ -141,3 +142,16 @@ def test_predict_reports_the_fitted_interstate_view() -> None:
     assert fitted["profile"]["neutral_peacekeepers"] == 1.0 and fitted["profile"]["war"] == 1.0
     est, lo, hi = fitted["p_war"]["24"]
     assert 0 < lo <= est <= hi < 1
+
+
+def test_a_written_case_carries_the_parameters_it_is_given(tmp_path: Path) -> None:
+    # scripts/engine_on_cases.py --decision: a fit's implied values in place of the defaults.
+    fixed = {"decision.value_sensitivity": {"distribution": {"dist": "fixed", "value": 4.5},
+                                            "source": "a test"}}
+    path = write_case_scenario(case("iran-iraq-1988"), tmp_path / "iran.yaml",
+                               parameters=fixed)
+    given = scenario_registry(load_scenario(path))["decision.value_sensitivity"]
+    assert given.distribution.mean == pytest.approx(4.5)
+    plain = load_scenario(write_case_scenario(case("iran-iraq-1988"), tmp_path / "plain.yaml"))
+    default = scenario_registry(plain)["decision.value_sensitivity"]
+    assert default.distribution.mean != pytest.approx(4.5)

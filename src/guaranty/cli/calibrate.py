@@ -160,7 +160,7 @@ def decision(
 
     Prints the identified parameters with 95 % intervals, the Hessian's condition, which
     parameters the data cannot identify, and the structural values the fit implies given the
-    registry's assumptions. Directed (default): also the profile-likelihood intervals of the
+    registry's assumptions. With --sides directed: also the profile-likelihood intervals of the
     directional slope b_win and the parity slope b_parity, and the summed fit beside it."""
     import json
 

@@ -18,6 +18,7 @@ gives the larger hazard.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +142,16 @@ def case_scenario(case: Case, *, aggressor: int | None = None) -> dict[str, Any]
     return doc
 
 
-def write_case_scenario(case: Case, path: Path, *, aggressor: int | None = None) -> Path:
-    """Write :func:`case_scenario` to ``path`` as YAML; returns the path."""
+def write_case_scenario(case: Case, path: Path, *, aggressor: int | None = None,
+                        parameters: Mapping[str, Any] | None = None) -> Path:
+    """Write :func:`case_scenario` to ``path`` as YAML; returns the path. ``parameters``, when
+    given, is the scenario's ``parameters:`` section (registry values in place of the
+    defaults)."""
+    doc = case_scenario(case, aggressor=aggressor)
+    if parameters:
+        doc["parameters"] = dict(parameters)
     text = (f"# Coarse case '{case.name}' from the guaranty case library (docs/cases.md).\n"
-            + yaml.safe_dump(case_scenario(case, aggressor=aggressor), sort_keys=False,
-                             allow_unicode=True, width=100))
+            + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
